@@ -1,0 +1,24 @@
+//! The wire contract of zendesk-heart.
+//!
+//! Three parties speak it:
+//! - the app in the ticket sidebar, which POSTs a JSON body to Zendesk's Any Channel proxy
+//!   (`POST /api/v2/any_channel/proxy.json?ticket_id=…&post_to_path=…`);
+//! - Zendesk, which forwards that body as the form field `client_data`, together with the
+//!   integration instance's `instance_metadata`, to the integration service;
+//! - the integration service, which acts on the origin (e.g. Instagram) as the business account
+//!   and answers JSON that Zendesk relays back to the app.
+//!
+//! This crate is free of JS and I/O, compiles for wasm and native, and is what a Rust
+//! integration service depends on to serve the app.
+
+mod path;
+mod proxy;
+mod settings;
+mod wire;
+
+pub use path::{MAX_POST_TO_PATH, PathError, PostToPath};
+pub use proxy::{PROXY_PATH, TicketId, proxy_url};
+pub use settings::{DEFAULT_LIKE_PATH, DEFAULT_STATE_PATH, Setting, Settings, SettingsError};
+#[cfg(feature = "service")]
+pub use wire::ClientDataError;
+pub use wire::{ErrorBody, LikeAnswer, ProxyForm, SetLike, StateQuery};

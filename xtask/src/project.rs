@@ -1,0 +1,159 @@
+//! Where things are, and the versions the repository pins.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+
+/// The app's Cargo package (and the package's file name prefix).
+pub const APP_PACKAGE: &str = "zendesk-heart";
+
+pub struct Project {
+    pub root: PathBuf,
+}
+
+impl Project {
+    pub fn locate() -> Result<Self> {
+        let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let root = manifest_dir
+            .parent()
+            .context("xtask's directory has no parent")?
+            .to_path_buf();
+        Ok(Self { root })
+    }
+
+    pub fn target_dir(&self) -> PathBuf {
+        self.root.join("target")
+    }
+
+    /// Trunk's output; must match `dist` in Trunk.toml (checked by `build`).
+    pub fn trunk_dist(&self) -> PathBuf {
+        self.target_dir().join("trunk-dist")
+    }
+
+    pub fn zaf_sdk_bundle(&self) -> PathBuf {
+        self.target_dir().join("zaf-sdk").join("zaf_sdk.min.js")
+    }
+
+    pub fn npm_dir(&self) -> PathBuf {
+        self.root.join("xtask").join("npm")
+    }
+
+    pub fn read(&self, relative: &str) -> Result<String> {
+        let path = self.root.join(relative);
+        fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))
+    }
+
+    /// `[package] version` of the root Cargo.toml.
+    pub fn app_version(&self) -> Result<String> {
+        let text = self.read("Cargo.toml")?;
+        toml_string_in_table(&text, "package", "version")
+            .context("Cargo.toml has no `version = \"…\"` in its [package] table")
+    }
+
+    /// The `wasm-bindgen` version in Cargo.lock (the CLI must match it exactly).
+    pub fn locked_wasm_bindgen(&self) -> Result<String> {
+        let text = self.read("Cargo.lock")?;
+        let versions = locked_versions(&text, "wasm-bindgen");
+        match versions.as_slice() {
+            [one] => Ok(one.clone()),
+            [] => bail!("Cargo.lock has no `wasm-bindgen` package (is the app's dependency gone?)"),
+            many => bail!(
+                "Cargo.lock holds several wasm-bindgen versions {many:?}; the CLI can match only one"
+            ),
+        }
+    }
+}
+
+/// Versions of every `[[package]]` named `name` in a Cargo.lock.
+pub fn locked_versions(lock: &str, name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for block in lock.split("[[package]]").skip(1) {
+        let field = |key: &str| {
+            block
+                .lines()
+                .take_while(|l| !l.starts_with('['))
+                .find_map(|l| toml_string_value(l, key))
+        };
+        if field("name").as_deref() == Some(name)
+            && let Some(v) = field("version")
+        {
+            out.push(v);
+        }
+    }
+    out
+}
+
+/// `key = "value"` inside `[table]` of a simple TOML file (no inline tables, no multi-line strings).
+pub fn toml_string_in_table(text: &str, table: &str, key: &str) -> Option<String> {
+    let header = format!("[{table}]");
+    let mut inside = false;
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') {
+            inside = trimmed == header;
+            continue;
+        }
+        if inside && let Some(v) = toml_string_value(trimmed, key) {
+            return Some(v);
+        }
+    }
+    None
+}
+
+fn toml_string_value(line: &str, key: &str) -> Option<String> {
+    let (k, v) = line.split_once('=')?;
+    if k.trim() != key {
+        return None;
+    }
+    let v = v.trim();
+    // Strip a trailing comment after the closing quote.
+    let v = v.strip_prefix('"')?;
+    let end = v.find('"')?;
+    Some(v[..end].to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_locked_versions() {
+        let lock = r#"
+version = 4
+
+[[package]]
+name = "wasm-bindgen"
+version = "0.2.130"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+dependencies = [
+ "cfg-if",
+]
+
+[[package]]
+name = "wasm-bindgen-futures"
+version = "0.4.50"
+"#;
+        assert_eq!(locked_versions(lock, "wasm-bindgen"), vec!["0.2.130"]);
+        assert_eq!(
+            locked_versions(lock, "wasm-bindgen-futures"),
+            vec!["0.4.50"]
+        );
+        assert!(locked_versions(lock, "yew").is_empty());
+    }
+
+    #[test]
+    fn reads_table_string() {
+        let toml = "[package]\nname = \"a\"\nversion = \"1.2.3\" # comment\n\n[tools]\nwasm_bindgen = \"0.2.130\"\n";
+        assert_eq!(
+            toml_string_in_table(toml, "package", "version").as_deref(),
+            Some("1.2.3")
+        );
+        assert_eq!(
+            toml_string_in_table(toml, "tools", "wasm_bindgen").as_deref(),
+            Some("0.2.130")
+        );
+        assert_eq!(toml_string_in_table(toml, "tools", "version"), None);
+        assert_eq!(toml_string_in_table(toml, "build", "version"), None);
+    }
+}

@@ -1,1 +1,129 @@
-fn main() {}
+//! `sandbox --package-dir <dir> --zaf-sdk <file> [--config <file.toml>]`
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use sandbox::{Config, Options, Sandbox};
+
+const USAGE: &str = "usage: sandbox --package-dir <dir> --zaf-sdk <file> [--config <file.toml>]
+
+  --package-dir  the unzipped app package (manifest.json, assets/iframe.html, ...)
+  --zaf-sdk      the ZAF SDK bundle that defines window.ZAFClient
+  --config       a TOML file; every field has a default (ports 4567/4568/4569)
+
+Logs go to stderr; set RUST_LOG (e.g. RUST_LOG=sandbox=debug) to change the level.";
+
+struct Args {
+    package_dir: PathBuf,
+    zaf_sdk: PathBuf,
+    config: Option<PathBuf>,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut package_dir = None;
+    let mut zaf_sdk = None;
+    let mut config = None;
+    let mut args = std::env::args_os().skip(1);
+    while let Some(arg) = args.next() {
+        let arg = arg.to_string_lossy().into_owned();
+        let (name, inline) = match arg.split_once('=') {
+            Some((n, v)) => (n.to_owned(), Some(PathBuf::from(v))),
+            None => (arg.clone(), None),
+        };
+        let mut value = || {
+            inline
+                .clone()
+                .or_else(|| args.next().map(PathBuf::from))
+                .ok_or_else(|| format!("{name} needs a value"))
+        };
+        match name.as_str() {
+            "--package-dir" => package_dir = Some(value()?),
+            "--zaf-sdk" => zaf_sdk = Some(value()?),
+            "--config" => config = Some(value()?),
+            "-h" | "--help" => return Err(String::new()),
+            other => return Err(format!("unknown argument {other:?}")),
+        }
+    }
+    Ok(Args {
+        package_dir: package_dir.ok_or("--package-dir is required")?,
+        zaf_sdk: zaf_sdk.ok_or("--zaf-sdk is required")?,
+        config,
+    })
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(e) if e.is_empty() => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("sandbox: {e}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    if !args.package_dir.join("assets/iframe.html").is_file() {
+        eprintln!(
+            "sandbox: {} has no assets/iframe.html; build the app package first (cargo xtask package)",
+            args.package_dir.display()
+        );
+        return ExitCode::from(2);
+    }
+    if !args.zaf_sdk.is_file() {
+        eprintln!(
+            "sandbox: no ZAF SDK bundle at {} (cargo xtask build makes target/zaf-sdk/zaf_sdk.min.js)",
+            args.zaf_sdk.display()
+        );
+        return ExitCode::from(2);
+    }
+    let config = match &args.config {
+        Some(path) => match Config::from_file(path) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("sandbox: {e}");
+                return ExitCode::from(2);
+            }
+        },
+        None => Config::default(),
+    };
+    let sandbox = match Sandbox::start(Options {
+        config,
+        package_dir: Some(args.package_dir),
+        zaf_sdk: Some(args.zaf_sdk),
+    })
+    .await
+    {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("sandbox: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("Zendesk sandbox running at {}/", sandbox.host_url());
+    for t in &sandbox.config.tickets {
+        println!(
+            "  ticket #{:<4} {:<12} {}  ({})",
+            t.id,
+            t.channel,
+            sandbox.ticket_url(t.id),
+            t.subject
+        );
+    }
+    println!("  app origin   {}", sandbox.app_origin());
+    println!("  integration  {}", sandbox.manifest_url());
+    println!("Press Ctrl-C to stop.");
+    if let Err(e) = tokio::signal::ctrl_c().await {
+        eprintln!("sandbox: cannot wait for Ctrl-C: {e}");
+    }
+    sandbox.stop();
+    ExitCode::SUCCESS
+}

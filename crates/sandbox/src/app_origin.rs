@@ -1,0 +1,132 @@
+//! The app's own origin: the package's `assets/` and the ZAF SDK bundle, on another origin than
+//! the host page, as Zendesk serves apps.
+
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{Path as UrlPath, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+
+/// Where the app's `iframe.html` loads the SDK from on Zendesk.
+pub const ZAF_SDK_CDN: &str =
+    "https://static.zdassets.com/zendesk_app_framework_sdk/2.0/zaf_sdk.min.js";
+/// Where the sandbox serves its copy, on the app origin.
+pub const ZAF_SDK_LOCAL: &str = "/zendesk_app_framework_sdk/2.0/zaf_sdk.min.js";
+
+pub struct AppFiles {
+    /// The unzipped app package (`manifest.json`, `assets/`, `translations/`).
+    pub package_dir: Option<PathBuf>,
+    /// The SDK bundle (an IIFE defining `window.ZAFClient`).
+    pub zaf_sdk: Option<PathBuf>,
+}
+
+pub fn router(files: Arc<AppFiles>) -> Router {
+    Router::new()
+        .route("/assets/{*path}", get(asset))
+        .route(ZAF_SDK_LOCAL, get(sdk))
+        .with_state(files)
+}
+
+fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "wasm" => "application/wasm",
+        "css" => "text/css; charset=utf-8",
+        "json" | "map" => "application/json",
+        "png" => "image/png",
+        "svg" => "image/svg+xml",
+        "jpg" | "jpeg" => "image/jpeg",
+        "ico" => "image/x-icon",
+        "woff2" => "font/woff2",
+        "txt" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+fn not_found(what: &str) -> Response {
+    (StatusCode::NOT_FOUND, format!("not found: {what}\n")).into_response()
+}
+
+/// Only plain, relative components: nothing can climb out of `assets/`.
+fn safe_relative(path: &str) -> Option<PathBuf> {
+    let p = Path::new(path);
+    if path.contains('\\') || path.is_empty() {
+        return None;
+    }
+    p.components()
+        .all(|c| matches!(c, Component::Normal(_)))
+        .then(|| p.to_path_buf())
+}
+
+async fn asset(State(files): State<Arc<AppFiles>>, UrlPath(path): UrlPath<String>) -> Response {
+    let Some(dir) = &files.package_dir else {
+        return not_found("the sandbox was started without --package-dir");
+    };
+    let Some(rel) = safe_relative(&path) else {
+        return not_found(&path);
+    };
+    let full = dir.join("assets").join(&rel);
+    let Ok(bytes) = tokio::fs::read(&full).await else {
+        return not_found(&path);
+    };
+    let body: Vec<u8> = if rel.as_os_str() == "iframe.html" {
+        // Point the SDK's CDN URL at our copy: nothing is fetched from the internet.
+        String::from_utf8_lossy(&bytes)
+            .replace(ZAF_SDK_CDN, ZAF_SDK_LOCAL)
+            .replace(&ZAF_SDK_CDN["https:".len()..], ZAF_SDK_LOCAL)
+            .into_bytes()
+    } else {
+        bytes
+    };
+    (
+        [
+            (header::CONTENT_TYPE, content_type(&full)),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+async fn sdk(State(files): State<Arc<AppFiles>>) -> Response {
+    let Some(path) = &files.zaf_sdk else {
+        return not_found("the sandbox was started without --zaf-sdk");
+    };
+    match tokio::fs::read(path).await {
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(_) => not_found(&path.display().to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_plain_paths_are_served() {
+        assert!(safe_relative("iframe.html").is_some());
+        assert!(safe_relative("app-1a2b.wasm").is_some());
+        assert!(safe_relative("img/heart.svg").is_some());
+        for bad in [
+            "../manifest.json",
+            "a/../../x",
+            "/etc/passwd",
+            "a\\b",
+            "",
+            "./x",
+        ] {
+            assert!(safe_relative(bad).is_none(), "{bad}");
+        }
+    }
+}

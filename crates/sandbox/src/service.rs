@@ -1,0 +1,206 @@
+//! A reference Channel-framework integration service that serves the heart.
+//!
+//! [`router`] is the part to lift into a real integration: it is generic over [`Origin`], reads
+//! what Zendesk's proxy POSTs (`instance_metadata` and `client_data`, form-encoded; JSON is
+//! accepted too), authenticates to the origin with the token in `instance_metadata`, and answers
+//! a [`LikeAnswer`] or an [`ErrorBody`] with a fitting status.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use heart_contract::{ErrorBody, LikeAnswer, ProxyForm, SetLike, StateQuery};
+use serde::Deserialize;
+
+use crate::origin::{Credentials, Origin, OriginError};
+
+/// The Channel-framework manifest; its URLs are relative to where it is served.
+pub fn manifest() -> serde_json::Value {
+    serde_json::json!({
+        "name": "Omniwear Instagram (sandbox)",
+        "id": "com.example.sandbox.instagram",
+        "author": "zendesk-heart sandbox",
+        "version": "1.0.0",
+        "push_client_id": "sandbox_instagram",
+        "channelback_files": false,
+        "create_followup_tickets": false,
+        "urls": {
+            "admin_ui": "./admin_ui",
+            "pull_url": "./pull",
+            "channelback_url": "./channelback",
+            "clickthrough_url": "./clickthrough",
+            "healthcheck_url": "./healthcheck"
+        }
+    })
+}
+
+/// The integration service's routes, over any origin.
+pub fn router<O: Origin>(origin: Arc<O>) -> Router {
+    Router::new()
+        .route("/manifest.json", get(|| async { Json(manifest()) }))
+        .route("/admin_ui", get(admin_ui).post(admin_ui))
+        .route(
+            "/pull",
+            post(|| async { Json(serde_json::json!({"external_resources": []})) }),
+        )
+        .route(
+            "/healthcheck",
+            get(|| async { Json(serde_json::json!({"status": "ok"})) }),
+        )
+        .route("/like_state", post(like_state::<O>))
+        .route("/like", post(like::<O>))
+        .with_state(origin)
+}
+
+async fn admin_ui() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        "<!doctype html><title>Sandbox integration</title><p>The sandbox's instances are set up in its config file.</p>",
+    )
+}
+
+/// An error answer: a status and a Zendesk-style JSON body.
+#[derive(Debug)]
+pub struct ServiceError {
+    pub status: StatusCode,
+    pub body: ErrorBody,
+}
+
+impl ServiceError {
+    fn new(status: StatusCode, error: &str, description: impl Into<String>) -> Self {
+        Self {
+            status,
+            body: ErrorBody::new(error, description),
+        }
+    }
+}
+
+impl IntoResponse for ServiceError {
+    fn into_response(self) -> Response {
+        (self.status, Json(self.body)).into_response()
+    }
+}
+
+/// Reads the proxy's POST: a form (what Zendesk sends) or a JSON object with the same fields.
+pub fn read_form(headers: &HeaderMap, body: &[u8]) -> Result<ProxyForm, ServiceError> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let parsed = if content_type.starts_with("application/json") {
+        serde_json::from_slice::<ProxyForm>(body).map_err(|e| e.to_string())
+    } else if content_type.starts_with("application/x-www-form-urlencoded") {
+        serde_urlencoded::from_bytes::<ProxyForm>(body).map_err(|e| e.to_string())
+    } else {
+        return Err(ServiceError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "expected an application/x-www-form-urlencoded POST from the Zendesk proxy",
+        ));
+    };
+    parsed.map_err(|e| {
+        ServiceError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            format!("expected the fields instance_metadata and client_data: {e}"),
+        )
+    })
+}
+
+/// The credentials the admin's setup stored in `instance_metadata`.
+pub fn credentials(instance_metadata: &str) -> Result<Credentials, ServiceError> {
+    #[derive(Deserialize)]
+    struct Meta {
+        account: String,
+        token: String,
+    }
+    let meta: Meta = serde_json::from_str(instance_metadata).map_err(|_| {
+        ServiceError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "instance_metadata carries no account and token; set the integration up again",
+        )
+    })?;
+    Ok(Credentials {
+        account: meta.account,
+        token: meta.token,
+    })
+}
+
+fn client_body<T: serde::de::DeserializeOwned>(form: &ProxyForm) -> Result<T, ServiceError> {
+    form.client_body().map_err(|e| {
+        ServiceError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_client_data",
+            e.to_string(),
+        )
+    })
+}
+
+fn photo_id(external_id: Option<String>) -> Result<String, ServiceError> {
+    external_id.filter(|id| !id.is_empty()).ok_or_else(|| {
+        ServiceError::new(
+            StatusCode::NOT_FOUND,
+            "photo_not_found",
+            "the ticket has no external_id, so there is no photo to like",
+        )
+    })
+}
+
+fn origin_error(account: &str, e: OriginError) -> ServiceError {
+    match e {
+        OriginError::Unauthorized => ServiceError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            format!("the origin rejected the token of the account {account}"),
+        ),
+        OriginError::NotFound(id) => ServiceError::new(
+            StatusCode::NOT_FOUND,
+            "photo_not_found",
+            format!("no photo {id} on the origin"),
+        ),
+        OriginError::Unavailable(why) => ServiceError::new(
+            StatusCode::BAD_GATEWAY,
+            "origin_unavailable",
+            format!("the origin failed: {why}"),
+        ),
+    }
+}
+
+async fn like_state<O: Origin>(
+    State(origin): State<Arc<O>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<LikeAnswer>, ServiceError> {
+    let form = read_form(&headers, &body)?;
+    let auth = credentials(&form.instance_metadata)?;
+    let query: StateQuery = client_body(&form)?;
+    let photo = photo_id(query.external_id)?;
+    origin
+        .like_state(&auth, &photo)
+        .await
+        .map(Json)
+        .map_err(|e| origin_error(&auth.account, e))
+}
+
+async fn like<O: Origin>(
+    State(origin): State<Arc<O>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<LikeAnswer>, ServiceError> {
+    let form = read_form(&headers, &body)?;
+    let auth = credentials(&form.instance_metadata)?;
+    let set: SetLike = client_body(&form)?;
+    let photo = photo_id(set.external_id)?;
+    origin
+        .set_like(&auth, &photo, set.liked)
+        .await
+        .map(Json)
+        .map_err(|e| origin_error(&auth.account, e))
+}

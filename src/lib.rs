@@ -1,1 +1,28 @@
-pub fn placeholder() {}
+//! zendesk-heart: the ticket-sidebar app.
+//!
+//! Data path: [`zaf`] (the ZAF client bridge) → [`proxy`] (calls through Zendesk's Any Channel
+//! proxy) → [`state`] (the like-state reducer) → [`components`] (the heart view).
+//! [`ticket`], [`proxy`], [`state`] and [`i18n`] are pure and tested natively; [`zaf`],
+//! [`hooks`] and [`components`] are the browser boundary, tested in a real browser.
+
+pub mod components;
+pub mod hooks;
+pub mod i18n;
+pub mod proxy;
+pub mod scheme;
+pub mod state;
+pub mod ticket;
+pub mod zaf;
+
+pub use components::app::App;
+
+/// Mounts the app into `#heart-root` (or the body, if the page has no such element).
+pub fn start() {
+    let root = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("heart-root"));
+    match root {
+        Some(root) => yew::Renderer::<App>::with_root(root).render(),
+        None => yew::Renderer::<App>::new().render(),
+    };
+}

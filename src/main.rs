@@ -1,1 +1,3 @@
-fn main() {}
+fn main() {
+    zendesk_heart::start();
+}

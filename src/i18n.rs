@@ -1,0 +1,326 @@
+//! The agent-facing strings, in the agent's language (`currentUser.locale`), English otherwise.
+//!
+//! Every language is a value of one struct, so a language that lacks a string does not compile.
+//! Templates carry `{reason}`, `{n}` or `{s}` placeholders; tests check each language keeps them.
+
+/// A language the app speaks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Lang {
+    #[default]
+    En,
+    De,
+    Fr,
+    Es,
+    Ja,
+    PtBr,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 6] = [Lang::En, Lang::De, Lang::Fr, Lang::Es, Lang::Ja, Lang::PtBr];
+
+    /// The best language for a Zendesk locale such as `de`, `en-US`, `pt-BR` or `es-419`.
+    pub fn for_locale(locale: &str) -> Lang {
+        let primary = locale
+            .split(['-', '_'])
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        match primary.as_str() {
+            "de" => Lang::De,
+            "fr" => Lang::Fr,
+            "es" => Lang::Es,
+            "ja" => Lang::Ja,
+            // Zendesk's only Portuguese besides pt-BR is pt (Portugal); Brazilian reads fine there.
+            "pt" => Lang::PtBr,
+            _ => Lang::En,
+        }
+    }
+
+    /// The BCP 47 tag for the `lang` attribute.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::De => "de",
+            Lang::Fr => "fr",
+            Lang::Es => "es",
+            Lang::Ja => "ja",
+            Lang::PtBr => "pt-BR",
+        }
+    }
+
+    pub fn strings(self) -> &'static Strings {
+        match self {
+            Lang::En => &EN,
+            Lang::De => &DE,
+            Lang::Fr => &FR,
+            Lang::Es => &ES,
+            Lang::Ja => &JA,
+            Lang::PtBr => &PT_BR,
+        }
+    }
+}
+
+pub struct Strings {
+    /// The heart button's accessible name; its state is `aria-pressed`.
+    pub like: &'static str,
+    pub loading: &'static str,
+    pub liking: &'static str,
+    pub unliking: &'static str,
+    pub liked: &'static str,
+    pub unliked: &'static str,
+    pub count_one: &'static str,
+    /// `{n}` likes.
+    pub count_other: &'static str,
+    /// `{reason}`.
+    pub failed_like: &'static str,
+    pub failed_unlike: &'static str,
+    pub failed_load: &'static str,
+    pub try_again: &'static str,
+    /// `{s}` seconds.
+    pub retrying_in: &'static str,
+    pub reason_network: &'static str,
+    pub reason_timeout: &'static str,
+    pub reason_denied: &'static str,
+    pub reason_not_found: &'static str,
+    pub reason_rate_limited: &'static str,
+    pub reason_server: &'static str,
+    pub reason_malformed: &'static str,
+    pub reason_http: &'static str,
+    /// `{reason}`: the settings problem, as the admin needs it.
+    pub misconfigured: &'static str,
+    pub not_in_zendesk: &'static str,
+    pub no_ticket: &'static str,
+}
+
+impl Strings {
+    pub fn count(&self, n: u64) -> String {
+        let template = if n == 1 {
+            self.count_one
+        } else {
+            self.count_other
+        };
+        template.replace("{n}", &n.to_string())
+    }
+}
+
+static EN: Strings = Strings {
+    like: "Like",
+    loading: "Loading the like…",
+    liking: "Liking the photo…",
+    unliking: "Removing the like…",
+    liked: "The photo is liked.",
+    unliked: "The photo is no longer liked.",
+    count_one: "1 like",
+    count_other: "{n} likes",
+    failed_like: "Couldn't like the photo: {reason}.",
+    failed_unlike: "Couldn't unlike the photo: {reason}.",
+    failed_load: "Couldn't load the like: {reason}.",
+    try_again: "Try again",
+    retrying_in: "Trying again in {s} s.",
+    reason_network: "Zendesk could not be reached",
+    reason_timeout: "the request timed out",
+    reason_denied: "the integration's access was refused",
+    reason_not_found: "the photo was not found",
+    reason_rate_limited: "too many requests",
+    reason_server: "the integration service failed",
+    reason_malformed: "the integration service's answer could not be read",
+    reason_http: "unexpected answer",
+    misconfigured: "This app is set up wrongly: {reason} An admin can fix it in the app's settings.",
+    not_in_zendesk: "Open this app from a ticket in Zendesk.",
+    no_ticket: "Zendesk did not say which ticket this is.",
+};
+
+static DE: Strings = Strings {
+    like: "Gefällt mir",
+    loading: "„Gefällt mir“ wird geladen…",
+    liking: "Foto wird mit „Gefällt mir“ markiert…",
+    unliking: "„Gefällt mir“ wird entfernt…",
+    liked: "Das Foto ist mit „Gefällt mir“ markiert.",
+    unliked: "„Gefällt mir“ wurde entfernt.",
+    count_one: "1 „Gefällt mir“",
+    count_other: "{n} „Gefällt mir“",
+    failed_like: "„Gefällt mir“ konnte nicht gesetzt werden: {reason}.",
+    failed_unlike: "„Gefällt mir“ konnte nicht entfernt werden: {reason}.",
+    failed_load: "„Gefällt mir“ konnte nicht geladen werden: {reason}.",
+    try_again: "Erneut versuchen",
+    retrying_in: "Neuer Versuch in {s} s.",
+    reason_network: "Zendesk ist nicht erreichbar",
+    reason_timeout: "Zeitüberschreitung der Anfrage",
+    reason_denied: "der Zugang der Integration wurde abgelehnt",
+    reason_not_found: "das Foto wurde nicht gefunden",
+    reason_rate_limited: "zu viele Anfragen",
+    reason_server: "der Integrationsdienst ist ausgefallen",
+    reason_malformed: "die Antwort des Integrationsdienstes ist unlesbar",
+    reason_http: "unerwartete Antwort",
+    misconfigured: "Diese App ist falsch eingerichtet: {reason} Ein Admin kann das in den App-Einstellungen beheben.",
+    not_in_zendesk: "Öffnen Sie diese App in einem Ticket in Zendesk.",
+    no_ticket: "Zendesk hat nicht mitgeteilt, um welches Ticket es geht.",
+};
+
+static FR: Strings = Strings {
+    like: "J’aime",
+    loading: "Chargement du « J’aime »…",
+    liking: "Ajout du « J’aime »…",
+    unliking: "Retrait du « J’aime »…",
+    liked: "La photo est aimée.",
+    unliked: "La photo n’est plus aimée.",
+    count_one: "1 « J’aime »",
+    count_other: "{n} « J’aime »",
+    failed_like: "Impossible d’aimer la photo : {reason}.",
+    failed_unlike: "Impossible de retirer le « J’aime » : {reason}.",
+    failed_load: "Impossible de charger le « J’aime » : {reason}.",
+    try_again: "Réessayer",
+    retrying_in: "Nouvel essai dans {s} s.",
+    reason_network: "Zendesk est injoignable",
+    reason_timeout: "la requête a expiré",
+    reason_denied: "l’accès de l’intégration a été refusé",
+    reason_not_found: "la photo est introuvable",
+    reason_rate_limited: "trop de requêtes",
+    reason_server: "le service d’intégration a échoué",
+    reason_malformed: "la réponse du service d’intégration est illisible",
+    reason_http: "réponse inattendue",
+    misconfigured: "Cette app est mal configurée : {reason} Un admin peut corriger les paramètres de l’app.",
+    not_in_zendesk: "Ouvrez cette app depuis un ticket dans Zendesk.",
+    no_ticket: "Zendesk n’a pas indiqué de quel ticket il s’agit.",
+};
+
+static ES: Strings = Strings {
+    like: "Me gusta",
+    loading: "Cargando el «Me gusta»…",
+    liking: "Marcando «Me gusta»…",
+    unliking: "Quitando el «Me gusta»…",
+    liked: "La foto tiene «Me gusta».",
+    unliked: "Se quitó el «Me gusta».",
+    count_one: "1 «Me gusta»",
+    count_other: "{n} «Me gusta»",
+    failed_like: "No se pudo marcar «Me gusta»: {reason}.",
+    failed_unlike: "No se pudo quitar el «Me gusta»: {reason}.",
+    failed_load: "No se pudo cargar el «Me gusta»: {reason}.",
+    try_again: "Reintentar",
+    retrying_in: "Se reintentará en {s} s.",
+    reason_network: "no se pudo contactar con Zendesk",
+    reason_timeout: "la solicitud tardó demasiado",
+    reason_denied: "se denegó el acceso de la integración",
+    reason_not_found: "no se encontró la foto",
+    reason_rate_limited: "demasiadas solicitudes",
+    reason_server: "falló el servicio de integración",
+    reason_malformed: "no se pudo leer la respuesta del servicio de integración",
+    reason_http: "respuesta inesperada",
+    misconfigured: "Esta app está mal configurada: {reason} Un administrador puede corregirlo en la configuración de la app.",
+    not_in_zendesk: "Abra esta app desde un ticket en Zendesk.",
+    no_ticket: "Zendesk no indicó de qué ticket se trata.",
+};
+
+static JA: Strings = Strings {
+    like: "いいね",
+    loading: "いいねを読み込んでいます…",
+    liking: "いいねしています…",
+    unliking: "いいねを取り消しています…",
+    liked: "この写真にいいねしました。",
+    unliked: "いいねを取り消しました。",
+    count_one: "いいね 1 件",
+    count_other: "いいね {n} 件",
+    failed_like: "いいねできませんでした: {reason}。",
+    failed_unlike: "いいねを取り消せませんでした: {reason}。",
+    failed_load: "いいねを読み込めませんでした: {reason}。",
+    try_again: "再試行",
+    retrying_in: "{s} 秒後に再試行します。",
+    reason_network: "Zendesk に接続できません",
+    reason_timeout: "リクエストがタイムアウトしました",
+    reason_denied: "インテグレーションのアクセスが拒否されました",
+    reason_not_found: "写真が見つかりません",
+    reason_rate_limited: "リクエストが多すぎます",
+    reason_server: "インテグレーションサービスでエラーが発生しました",
+    reason_malformed: "インテグレーションサービスの応答を読み取れません",
+    reason_http: "予期しない応答",
+    misconfigured: "このアプリの設定に誤りがあります: {reason} 管理者がアプリの設定で修正できます。",
+    not_in_zendesk: "このアプリは Zendesk のチケットから開いてください。",
+    no_ticket: "Zendesk からチケットの情報を取得できませんでした。",
+};
+
+static PT_BR: Strings = Strings {
+    like: "Curtir",
+    loading: "Carregando a curtida…",
+    liking: "Curtindo a foto…",
+    unliking: "Removendo a curtida…",
+    liked: "A foto está curtida.",
+    unliked: "A curtida foi removida.",
+    count_one: "1 curtida",
+    count_other: "{n} curtidas",
+    failed_like: "Não foi possível curtir a foto: {reason}.",
+    failed_unlike: "Não foi possível descurtir a foto: {reason}.",
+    failed_load: "Não foi possível carregar a curtida: {reason}.",
+    try_again: "Tentar novamente",
+    retrying_in: "Nova tentativa em {s} s.",
+    reason_network: "não foi possível acessar o Zendesk",
+    reason_timeout: "a solicitação expirou",
+    reason_denied: "o acesso da integração foi recusado",
+    reason_not_found: "a foto não foi encontrada",
+    reason_rate_limited: "solicitações demais",
+    reason_server: "o serviço de integração falhou",
+    reason_malformed: "não foi possível ler a resposta do serviço de integração",
+    reason_http: "resposta inesperada",
+    misconfigured: "Este app está configurado incorretamente: {reason} Um administrador pode corrigir isso nas configurações do app.",
+    not_in_zendesk: "Abra este app a partir de um ticket no Zendesk.",
+    no_ticket: "O Zendesk não informou qual é o ticket.",
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locales_pick_their_language_and_fall_back_to_english() {
+        let cases = [
+            ("en-US", Lang::En),
+            ("de", Lang::De),
+            ("de-AT", Lang::De),
+            ("fr-CA", Lang::Fr),
+            ("es-419", Lang::Es),
+            ("ja", Lang::Ja),
+            ("pt-BR", Lang::PtBr),
+            ("pt_br", Lang::PtBr),
+            ("PT", Lang::PtBr),
+            ("nl", Lang::En),
+            ("", Lang::En),
+        ];
+        for (locale, want) in cases {
+            assert_eq!(Lang::for_locale(locale), want, "{locale:?}");
+        }
+    }
+
+    #[test]
+    fn every_language_keeps_its_placeholders() {
+        for lang in Lang::ALL {
+            let s = lang.strings();
+            for (name, template, hole) in [
+                ("failed_like", s.failed_like, "{reason}"),
+                ("failed_unlike", s.failed_unlike, "{reason}"),
+                ("failed_load", s.failed_load, "{reason}"),
+                ("misconfigured", s.misconfigured, "{reason}"),
+                ("count_other", s.count_other, "{n}"),
+                ("retrying_in", s.retrying_in, "{s}"),
+            ] {
+                assert!(template.contains(hole), "{lang:?}.{name} lacks {hole}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_language_is_translated_not_copied() {
+        for lang in Lang::ALL.into_iter().filter(|l| *l != Lang::En) {
+            let s = lang.strings();
+            assert_ne!(s.like, EN.like, "{lang:?}");
+            assert_ne!(s.failed_like, EN.failed_like, "{lang:?}");
+            assert_ne!(s.try_again, EN.try_again, "{lang:?}");
+        }
+    }
+
+    #[test]
+    fn counts_agree_in_number() {
+        assert_eq!(Lang::En.strings().count(1), "1 like");
+        assert_eq!(Lang::En.strings().count(0), "0 likes");
+        assert_eq!(Lang::PtBr.strings().count(12), "12 curtidas");
+        assert_eq!(Lang::Ja.strings().count(3), "いいね 3 件");
+    }
+}

@@ -1,0 +1,361 @@
+//! The proxy client: which call to make, and what its answer means.
+//!
+//! Everything here but [`send`] is pure, so the URL, the body and the reading of every kind of
+//! answer are unit-tested natively. [`send`] hands the call to the ZAF bridge.
+
+use heart_contract::{LikeAnswer, SetLike, Settings, StateQuery, proxy_url};
+
+use crate::i18n::Strings;
+use crate::ticket::TicketContext;
+use crate::zaf::{Client, RawResponse};
+
+/// What a request asks of the integration service.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    Read,
+    Set(bool),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Body {
+    Read(StateQuery),
+    Set(SetLike),
+}
+
+/// One POST to Zendesk's proxy.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Call {
+    pub url: String,
+    pub body: Body,
+}
+
+impl Call {
+    pub fn new(op: Op, ticket: &TicketContext, settings: &Settings) -> Self {
+        match op {
+            Op::Read => Call {
+                url: proxy_url(ticket.ticket, &settings.state_path),
+                body: Body::Read(ticket.state_query()),
+            },
+            Op::Set(liked) => Call {
+                url: proxy_url(ticket.ticket, &settings.like_path),
+                body: Body::Set(ticket.set_like(liked)),
+            },
+        }
+    }
+}
+
+/// How long the app lets Zendesk take for one proxied call, in milliseconds.
+pub const TIMEOUT_MS: u32 = 15_000;
+/// The wait after a 429 that names none.
+pub const DEFAULT_RETRY_AFTER_S: u32 = 5;
+/// A `Retry-After` is honoured up to a day; beyond that it is taken as a day.
+pub const MAX_RETRY_AFTER_S: u32 = 86_400;
+
+/// Why a call did not give a like-state. Each kind is told apart in the UI.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Failure {
+    /// No HTTP answer at all.
+    Network,
+    Timeout,
+    /// 401 or 403: the integration's (or the agent's) access was refused.
+    Denied(u16),
+    /// 404 or 422: the ticket has no integration instance, or the photo is unknown.
+    NotFound(u16),
+    /// 429: try again no sooner than this many seconds.
+    RateLimited {
+        retry_after_s: u32,
+    },
+    /// 5xx, including the proxy's 502/504 for a broken or dead integration service.
+    Server(u16),
+    /// A success status whose body is not a like-state.
+    Malformed,
+    /// Any other status.
+    Http(u16),
+}
+
+impl Failure {
+    /// Reads a failed call. `retry_after` is the header's value, if any; `now_ms` is the
+    /// current time (ms since the epoch), needed when the header is a date.
+    pub fn from_status(
+        status: u16,
+        status_text: &str,
+        retry_after: Option<&str>,
+        now_ms: f64,
+    ) -> Self {
+        match status {
+            0 if status_text.eq_ignore_ascii_case("timeout") => Failure::Timeout,
+            0 => Failure::Network,
+            401 | 403 => Failure::Denied(status),
+            404 | 422 => Failure::NotFound(status),
+            429 => Failure::RateLimited {
+                retry_after_s: retry_after
+                    .and_then(|v| retry_after_seconds(v, now_ms))
+                    .unwrap_or(DEFAULT_RETRY_AFTER_S),
+            },
+            500..=599 => Failure::Server(status),
+            200..=299 => Failure::Malformed,
+            other => Failure::Http(other),
+        }
+    }
+
+    /// Reads what a call answered: a like-state, or why not.
+    pub fn read_response(response: RawResponse, now_ms: f64) -> Result<LikeAnswer, Failure> {
+        match response {
+            RawResponse::Ok {
+                status: 200..=299,
+                answer,
+            } => answer.ok_or(Failure::Malformed),
+            RawResponse::Ok { status, .. } => Err(Failure::from_status(status, "", None, now_ms)),
+            RawResponse::Failed {
+                status,
+                status_text,
+                retry_after,
+            } => Err(Failure::from_status(
+                status,
+                &status_text,
+                retry_after.as_deref(),
+                now_ms,
+            )),
+        }
+    }
+
+    pub fn is_rate_limit(self) -> bool {
+        matches!(self, Failure::RateLimited { .. })
+    }
+
+    /// The reason, in the agent's language, to stand in "Couldn't like the photo: {reason}."
+    pub fn reason(self, s: &Strings) -> String {
+        match self {
+            Failure::Network => s.reason_network.to_owned(),
+            Failure::Timeout => s.reason_timeout.to_owned(),
+            Failure::Denied(code) => format!("{} ({code})", s.reason_denied),
+            Failure::NotFound(code) => format!("{} ({code})", s.reason_not_found),
+            Failure::RateLimited { .. } => format!("{} (429)", s.reason_rate_limited),
+            Failure::Server(code) => format!("{} ({code})", s.reason_server),
+            Failure::Malformed => s.reason_malformed.to_owned(),
+            Failure::Http(code) => format!("{} ({code})", s.reason_http),
+        }
+    }
+}
+
+/// `Retry-After` as seconds from now: delta-seconds, or an HTTP date (IMF-fixdate).
+pub fn retry_after_seconds(value: &str, now_ms: f64) -> Option<u32> {
+    let value = value.trim();
+    let seconds = if let Ok(delta) = value.parse::<u64>() {
+        delta
+    } else {
+        let at_ms = http_date_ms(value)?;
+        let delta_ms = (at_ms - now_ms).max(0.0);
+        (delta_ms / 1000.0).ceil() as u64
+    };
+    Some(seconds.clamp(1, u64::from(MAX_RETRY_AFTER_S)) as u32)
+}
+
+/// Parses `Sun, 06 Nov 1994 08:49:37 GMT` into milliseconds since the epoch.
+fn http_date_ms(value: &str) -> Option<f64> {
+    let rest = value.split_once(", ")?.1;
+    let mut parts = rest.split(' ');
+    let day: i64 = parts.next()?.parse().ok()?;
+    let month = match parts.next()? {
+        "Jan" => 1,
+        "Feb" => 2,
+        "Mar" => 3,
+        "Apr" => 4,
+        "May" => 5,
+        "Jun" => 6,
+        "Jul" => 7,
+        "Aug" => 8,
+        "Sep" => 9,
+        "Oct" => 10,
+        "Nov" => 11,
+        "Dec" => 12,
+        _ => return None,
+    };
+    let year: i64 = parts.next()?.parse().ok()?;
+    let mut clock = parts.next()?.split(':').map(|p| p.parse::<i64>().ok());
+    let (h, m, s) = (clock.next()??, clock.next()??, clock.next()??);
+    if parts.next()? != "GMT" || !(1..=31).contains(&day) || h > 23 || m > 59 || s > 60 {
+        return None;
+    }
+    // Days from 1970-01-01 to the civil date (Howard Hinnant's algorithm).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(((days * 86_400 + h * 3600 + m * 60 + s) * 1000) as f64)
+}
+
+/// Sends one call through Zendesk's proxy and reads the answer.
+pub async fn send(client: &Client, call: &Call) -> Result<LikeAnswer, Failure> {
+    let response = match &call.body {
+        Body::Read(body) => client.proxy_post(&call.url, body).await,
+        Body::Set(body) => client.proxy_post(&call.url, body).await,
+    };
+    Failure::read_response(response, js_sys::Date::now())
+}
+
+#[cfg(test)]
+mod tests {
+    use heart_contract::{PostToPath, TicketId};
+
+    use super::*;
+    use crate::i18n::Lang;
+    use crate::ticket::Channel;
+
+    fn ticket() -> TicketContext {
+        TicketContext {
+            ticket: TicketId(62),
+            external_id: Some("ig:1".into()),
+            channel: Channel::Integration,
+            locale: None,
+        }
+    }
+
+    #[test]
+    fn reads_and_sets_go_to_their_configured_paths() {
+        let settings = Settings {
+            state_path: PostToPath::parse("/v2/state").expect("path"),
+            like_path: PostToPath::parse("https://svc.example/like?a=1&b=2").expect("url"),
+        };
+        let read = Call::new(Op::Read, &ticket(), &settings);
+        assert_eq!(
+            read.url,
+            "/api/v2/any_channel/proxy.json?ticket_id=62&post_to_path=%2Fv2%2Fstate"
+        );
+        assert_eq!(read.body, Body::Read(ticket().state_query()));
+        let set = Call::new(Op::Set(true), &ticket(), &settings);
+        assert_eq!(
+            set.url,
+            "/api/v2/any_channel/proxy.json?ticket_id=62&post_to_path=https%3A%2F%2Fsvc.example%2Flike%3Fa%3D1%26b%3D2"
+        );
+        assert_eq!(set.body, Body::Set(ticket().set_like(true)));
+    }
+
+    #[test]
+    fn statuses_are_told_apart() {
+        let f = |status, text| Failure::from_status(status, text, None, 0.0);
+        assert_eq!(f(0, "timeout"), Failure::Timeout);
+        assert_eq!(f(0, "error"), Failure::Network);
+        assert_eq!(f(401, ""), Failure::Denied(401));
+        assert_eq!(f(403, ""), Failure::Denied(403));
+        assert_eq!(f(404, ""), Failure::NotFound(404));
+        assert_eq!(f(422, ""), Failure::NotFound(422));
+        assert_eq!(
+            f(429, ""),
+            Failure::RateLimited {
+                retry_after_s: DEFAULT_RETRY_AFTER_S
+            }
+        );
+        assert_eq!(f(500, ""), Failure::Server(500));
+        assert_eq!(f(502, ""), Failure::Server(502));
+        assert_eq!(f(504, ""), Failure::Server(504));
+        assert_eq!(f(200, ""), Failure::Malformed);
+        assert_eq!(f(409, ""), Failure::Http(409));
+        assert_eq!(f(302, ""), Failure::Http(302));
+    }
+
+    #[test]
+    fn retry_after_is_honoured_in_both_forms() {
+        let now = http_date_ms("Wed, 25 Nov 2026 10:00:00 GMT").expect("date");
+        assert_eq!(now, 1_795_600_800_000.0);
+        assert_eq!(retry_after_seconds("30", now), Some(30));
+        assert_eq!(retry_after_seconds(" 7 ", now), Some(7));
+        assert_eq!(retry_after_seconds("0", now), Some(1));
+        assert_eq!(
+            retry_after_seconds("999999999", now),
+            Some(MAX_RETRY_AFTER_S)
+        );
+        assert_eq!(
+            retry_after_seconds("Wed, 25 Nov 2026 10:01:30 GMT", now),
+            Some(90)
+        );
+        assert_eq!(
+            retry_after_seconds("Wed, 25 Nov 2026 09:00:00 GMT", now),
+            Some(1)
+        );
+        for bad in [
+            "soon",
+            "-5",
+            "Wed, 25 Nov 2026 10:01:30 CET",
+            "Wed, 32 Nov 2026 10:00:00 GMT",
+            "",
+        ] {
+            assert_eq!(retry_after_seconds(bad, now), None, "{bad:?}");
+        }
+        assert_eq!(
+            Failure::from_status(429, "", Some("12"), now),
+            Failure::RateLimited { retry_after_s: 12 }
+        );
+        assert_eq!(
+            Failure::from_status(429, "", Some("later"), now),
+            Failure::RateLimited {
+                retry_after_s: DEFAULT_RETRY_AFTER_S
+            }
+        );
+    }
+
+    #[test]
+    fn a_success_without_a_like_state_is_malformed() {
+        let answer = LikeAnswer {
+            liked: true,
+            like_count: Some(3),
+        };
+        assert_eq!(
+            Failure::read_response(
+                RawResponse::Ok {
+                    status: 200,
+                    answer: Some(answer)
+                },
+                0.0
+            ),
+            Ok(answer)
+        );
+        assert_eq!(
+            Failure::read_response(
+                RawResponse::Ok {
+                    status: 201,
+                    answer: None
+                },
+                0.0
+            ),
+            Err(Failure::Malformed)
+        );
+        assert_eq!(
+            Failure::read_response(
+                RawResponse::Ok {
+                    status: 503,
+                    answer: Some(answer)
+                },
+                0.0
+            ),
+            Err(Failure::Server(503))
+        );
+        assert_eq!(
+            Failure::read_response(
+                RawResponse::Failed {
+                    status: 429,
+                    status_text: "Too Many Requests".into(),
+                    retry_after: Some("3".into())
+                },
+                0.0
+            ),
+            Err(Failure::RateLimited { retry_after_s: 3 })
+        );
+    }
+
+    #[test]
+    fn reasons_name_the_status_in_the_agents_language() {
+        let de = Lang::De.strings();
+        assert_eq!(
+            Failure::Server(503).reason(de),
+            "der Integrationsdienst ist ausgefallen (503)"
+        );
+        assert_eq!(
+            Failure::Timeout.reason(Lang::En.strings()),
+            "the request timed out"
+        );
+    }
+}

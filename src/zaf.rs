@@ -1,0 +1,320 @@
+//! The thin typed bridge to the ZAF client (`window.ZAFClient`, Zendesk's SDK).
+//!
+//! It only moves values across the JS boundary; what they mean is decided in pure code
+//! ([`crate::ticket`], [`crate::proxy`]). Nothing here panics on what Zendesk sends.
+
+use heart_contract::LikeAnswer;
+use js_sys::{Array, Function, JSON, Object, Promise, Reflect};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::{JsFuture, spawn_local};
+
+use crate::proxy::TIMEOUT_MS;
+use crate::ticket::{CONTEXT_PATHS, ContextAnswer, MetadataAnswer};
+
+#[wasm_bindgen]
+extern "C" {
+    /// `ZAFClient.init()`: a client inside Zendesk, `false` outside; throws if the SDK is absent.
+    #[wasm_bindgen(catch, js_namespace = ZAFClient, js_name = init)]
+    fn zaf_init() -> Result<JsValue, JsValue>;
+
+    #[derive(Clone)]
+    type RawClient;
+
+    #[wasm_bindgen(method, catch)]
+    fn get(this: &RawClient, paths: &Array) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(method, catch)]
+    fn metadata(this: &RawClient) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(method, catch)]
+    fn request(this: &RawClient, options: &JsValue) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = invoke)]
+    fn invoke_with(this: &RawClient, name: &str, arg: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = invoke)]
+    fn invoke_bare(this: &RawClient, name: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, catch)]
+    fn on(this: &RawClient, name: &str, handler: &Function) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, catch)]
+    fn off(this: &RawClient, name: &str, handler: &Function) -> Result<JsValue, JsValue>;
+}
+
+/// Logs to the browser console, where an admin looking into a problem finds the details.
+pub fn warn(message: &str, detail: &JsValue) {
+    web_sys::console::warn_2(
+        &JsValue::from_str(&format!("zendesk-heart: {message}")),
+        detail,
+    );
+}
+
+/// What `client.request` gave back, before it is judged ([`crate::proxy::Failure::read_response`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RawResponse {
+    /// Resolved: the status and the body read as a like-state (`None` if it is not one).
+    Ok {
+        status: u16,
+        answer: Option<LikeAnswer>,
+    },
+    /// Rejected: HTTP status (0 for none), status text, and any `Retry-After`.
+    Failed {
+        status: u16,
+        status_text: String,
+        retry_after: Option<String>,
+    },
+}
+
+/// `client.request` options (the field names are ZAF's).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RequestOptions<'a> {
+    url: &'a str,
+    #[serde(rename = "type")]
+    method: &'static str,
+    content_type: &'static str,
+    data_type: &'static str,
+    data: String,
+    http_complete_response: bool,
+    timeout: u32,
+}
+
+/// A connected ZAF client.
+#[derive(Clone)]
+pub struct Client {
+    raw: RawClient,
+}
+
+impl PartialEq for Client {
+    fn eq(&self, other: &Self) -> bool {
+        let (a, b): (&JsValue, &JsValue) = (self.raw.as_ref(), other.raw.as_ref());
+        a == b
+    }
+}
+
+fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(JsValue::from)
+}
+
+async fn settle(promise: Result<Promise, JsValue>) -> Result<JsValue, JsValue> {
+    JsFuture::from(promise?).await
+}
+
+fn prop(target: &JsValue, key: &str) -> Option<JsValue> {
+    if !target.is_object() {
+        return None;
+    }
+    Reflect::get(target, &JsValue::from_str(key))
+        .ok()
+        .filter(|v| !v.is_undefined() && !v.is_null())
+}
+
+fn status_of(target: &JsValue) -> Option<u16> {
+    prop(target, "status")?
+        .as_f64()
+        .filter(|s| (0.0..1000.0).contains(s))
+        .map(|s| s as u16)
+}
+
+/// The body of a complete response: `responseJSON`, else `responseText` parsed as JSON.
+fn body_of(response: &JsValue) -> JsValue {
+    prop(response, "responseJSON")
+        .or_else(|| {
+            let text = prop(response, "responseText")?.as_string()?;
+            JSON::parse(&text).ok()
+        })
+        .unwrap_or(JsValue::NULL)
+}
+
+/// A header of a failed response: `headers` as an object or raw text, or `getResponseHeader`.
+fn header_of(response: &JsValue, name: &str) -> Option<String> {
+    if let Some(get) =
+        prop(response, "getResponseHeader").and_then(|f| f.dyn_into::<Function>().ok())
+        && let Some(value) = get
+            .call1(response, &JsValue::from_str(name))
+            .ok()
+            .and_then(|v| v.as_string())
+    {
+        return Some(value);
+    }
+    let headers = prop(response, "headers")?;
+    if let Some(raw) = headers.as_string() {
+        return raw.lines().find_map(|line| {
+            let (key, value) = line.split_once(':')?;
+            key.trim()
+                .eq_ignore_ascii_case(name)
+                .then(|| value.trim().to_owned())
+        });
+    }
+    let headers: Object = headers.dyn_into().ok()?;
+    Object::keys(&headers).iter().find_map(|key| {
+        let key_text = key.as_string()?;
+        if !key_text.eq_ignore_ascii_case(name) {
+            return None;
+        }
+        let value = Reflect::get(&headers, &key).ok()?;
+        value
+            .as_string()
+            .or_else(|| value.as_f64().map(|n| n.to_string()))
+    })
+}
+
+impl Client {
+    /// The client, or `None` when the page is not inside Zendesk (no SDK, or no `origin`
+    /// and `app_guid` in the URL).
+    pub fn init() -> Option<Client> {
+        match zaf_init() {
+            Ok(client) if client.is_object() => Some(Client {
+                raw: client.unchecked_into(),
+            }),
+            Ok(_) => None,
+            Err(error) => {
+                warn("the ZAF SDK is not loaded", &error);
+                None
+            }
+        }
+    }
+
+    async fn read<T: DeserializeOwned>(
+        &self,
+        what: &str,
+        promise: Result<Promise, JsValue>,
+    ) -> Result<T, JsValue> {
+        let value = settle(promise).await.inspect_err(|e| warn(what, e))?;
+        serde_wasm_bindgen::from_value(value.clone()).map_err(|e| {
+            let e = JsValue::from(e);
+            warn(what, &e);
+            e
+        })
+    }
+
+    pub async fn context(&self) -> Result<ContextAnswer, JsValue> {
+        let paths: Array = CONTEXT_PATHS.iter().map(|p| JsValue::from_str(p)).collect();
+        self.read("client.get failed", self.raw.get(&paths)).await
+    }
+
+    pub async fn metadata(&self) -> Result<MetadataAnswer, JsValue> {
+        self.read("client.metadata failed", self.raw.metadata())
+            .await
+    }
+
+    /// POSTs `body` as JSON to `url` (a Zendesk API path) through `client.request`.
+    pub async fn proxy_post<B: Serialize>(&self, url: &str, body: &B) -> RawResponse {
+        let options = to_js(body)
+            .and_then(|body| JSON::stringify(&body))
+            .and_then(|data| {
+                to_js(&RequestOptions {
+                    url,
+                    method: "POST",
+                    content_type: "application/json",
+                    data_type: "json",
+                    data: data.as_string().unwrap_or_default(),
+                    http_complete_response: true,
+                    timeout: TIMEOUT_MS,
+                })
+            });
+        let result = match options {
+            Ok(options) => settle(self.raw.request(&options)).await,
+            Err(error) => Err(error),
+        };
+        match result {
+            Ok(response) => {
+                // With `httpCompleteResponse` the body comes wrapped with its status; a host
+                // that ignores the option resolves with the body itself.
+                let complete = prop(&response, "responseJSON").is_some()
+                    || prop(&response, "responseText").is_some();
+                let (status, body) = if complete {
+                    (status_of(&response).unwrap_or(200), body_of(&response))
+                } else {
+                    (200, response)
+                };
+                let answer = serde_wasm_bindgen::from_value(body.clone()).ok();
+                if answer.is_none() {
+                    warn(
+                        "the integration service's answer is not a like-state",
+                        &body,
+                    );
+                }
+                RawResponse::Ok { status, answer }
+            }
+            Err(error) => {
+                warn("the proxy call failed", &error);
+                RawResponse::Failed {
+                    status: status_of(&error).unwrap_or(0),
+                    status_text: prop(&error, "statusText")
+                        .and_then(|t| t.as_string())
+                        .unwrap_or_default(),
+                    retry_after: header_of(&error, "retry-after"),
+                }
+            }
+        }
+    }
+
+    /// `client.invoke(name[, arg])`, whose failure is only logged: it changes the frame, not the state.
+    fn invoke(&self, name: &'static str, arg: Option<JsValue>) {
+        let result = match &arg {
+            Some(arg) => self.raw.invoke_with(name, arg),
+            None => self.raw.invoke_bare(name),
+        };
+        match result {
+            Ok(value) => {
+                if let Ok(promise) = value.dyn_into::<Promise>() {
+                    spawn_local(async move {
+                        if let Err(e) = JsFuture::from(promise).await {
+                            warn(&format!("invoke('{name}') failed"), &e);
+                        }
+                    });
+                }
+            }
+            Err(e) => warn(&format!("invoke('{name}') failed"), &e),
+        }
+    }
+
+    /// Sizes the sidebar iframe to the content's height in pixels.
+    pub fn resize(&self, height_px: u32) {
+        let arg = Object::new();
+        let _ = Reflect::set(&arg, &"width".into(), &"100%".into());
+        let _ = Reflect::set(&arg, &"height".into(), &format!("{height_px}px").into());
+        self.invoke("resize", Some(arg.into()));
+    }
+
+    pub fn hide(&self) {
+        self.invoke("hide", None);
+    }
+
+    /// Calls `handler` with each event's payload until the subscription is dropped.
+    pub fn on(&self, event: &'static str, handler: impl FnMut(JsValue) + 'static) -> Subscription {
+        let handler = Closure::<dyn FnMut(JsValue)>::new(handler);
+        if let Err(e) = self.raw.on(event, handler.as_ref().unchecked_ref()) {
+            warn(&format!("client.on('{event}') failed"), &e);
+        }
+        Subscription {
+            raw: self.raw.clone(),
+            event,
+            handler,
+        }
+    }
+}
+
+/// An event handler; dropping it unsubscribes.
+pub struct Subscription {
+    raw: RawClient,
+    event: &'static str,
+    handler: Closure<dyn FnMut(JsValue)>,
+}
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        let _ = self
+            .raw
+            .off(self.event, self.handler.as_ref().unchecked_ref());
+    }
+}
+
+/// The scheme a `colorScheme.changed` event names: a string, or an object that holds one.
+pub fn scheme_in_event(payload: &JsValue) -> Option<String> {
+    payload.as_string().or_else(|| {
+        ["colorScheme", "scheme", "value"]
+            .into_iter()
+            .find_map(|key| prop(payload, key)?.as_string())
+    })
+}

@@ -22,6 +22,9 @@ pub struct Config {
     pub host_name: String,
     /// How long the proxy waits for the integration service.
     pub proxy_timeout_ms: u64,
+    /// Point the proxy at another integration service's Channel-framework manifest (e.g. one
+    /// you are developing) instead of the built-in reference service.
+    pub integration_manifest_url: Option<String>,
     /// `currentUser.locale`.
     pub locale: String,
     /// `colorScheme` at load: `light` or `dark`.
@@ -176,6 +179,7 @@ impl Default for Config {
             integration_port: 4569,
             host_name: "localhost".into(),
             proxy_timeout_ms: 10_000,
+            integration_manifest_url: None,
             locale: "en-US".into(),
             color_scheme: "light".into(),
             settings,
@@ -213,6 +217,13 @@ impl Config {
             return Err(format!(
                 "color_scheme must be \"light\" or \"dark\", not {:?}",
                 self.color_scheme
+            ));
+        }
+        if let Some(url) = &self.integration_manifest_url
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            return Err(format!(
+                "integration_manifest_url must be an http(s) URL, not {url:?}"
             ));
         }
         let mut seen = std::collections::BTreeSet::new();

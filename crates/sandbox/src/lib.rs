@@ -110,8 +110,12 @@ impl Sandbox {
         });
         serve(app_listener, app_origin::router(files), stop_rx.clone());
 
-        let manifest_url = Url::parse(&format!("http://{integration_addr}/manifest.json"))
-            .map_err(|e| io::Error::other(format!("manifest URL: {e}")))?;
+        let manifest_url = match &config.integration_manifest_url {
+            Some(url) => url.clone(),
+            None => format!("http://{integration_addr}/manifest.json"),
+        };
+        let manifest_url = Url::parse(&manifest_url)
+            .map_err(|e| io::Error::other(format!("manifest URL {manifest_url}: {e}")))?;
         let host_state = host::HostState::new(
             config.clone(),
             manifest_url,
@@ -148,8 +152,12 @@ impl Sandbox {
         format!("http://{}", self.app_addr)
     }
 
+    /// The manifest URL the proxy resolves `post_to_path` against.
     pub fn manifest_url(&self) -> String {
-        format!("http://{}/manifest.json", self.integration_addr)
+        self.config
+            .integration_manifest_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}/manifest.json", self.integration_addr))
     }
 
     /// Stops the servers (also done on drop).

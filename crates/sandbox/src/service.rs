@@ -54,6 +54,13 @@ pub fn router<O: Origin>(origin: Arc<O>) -> Router {
         )
         .route("/like_state", post(like_state::<O>))
         .route("/like", post(like::<O>))
+        .fallback(|| async {
+            ServiceError::new(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "the integration service has no such endpoint",
+            )
+        })
         .with_state(origin)
 }
 

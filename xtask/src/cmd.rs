@@ -102,11 +102,15 @@ impl Cmd {
 
     fn display(&self) -> String {
         let mut parts = vec![self.program.to_string_lossy().into_owned()];
-        parts.extend(
-            self.command
-                .get_args()
-                .map(|a| a.to_string_lossy().into_owned()),
-        );
+        parts.extend(self.command.get_args().map(|a| {
+            let a = a.to_string_lossy();
+            // Inline scripts are noise in the log; show that one is there.
+            if a.contains('\n') {
+                "<script>".to_string()
+            } else {
+                a.into_owned()
+            }
+        }));
         parts.join(" ")
     }
 

@@ -1,0 +1,485 @@
+//! The app in a real browser (headless Chromium via wasm-bindgen-test), against a fake
+//! Zendesk host (`fake_zaf.js`) that the tests drive request by request.
+#![cfg(target_arch = "wasm32")]
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement};
+use yew::platform::time::sleep;
+use zendesk_heart::App;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen(module = "/tests/fake_zaf.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = installFakeZaf)]
+    fn install_fake_zaf(config: &str);
+    #[wasm_bindgen(js_name = requestCount)]
+    fn request_count() -> u32;
+    #[wasm_bindgen(js_name = requestOptions)]
+    fn request_options(i: u32) -> String;
+    fn respond(i: u32, status: u16, body: &str, headers: Option<String>);
+    fn fire(event: &str, payload: Option<String>);
+    fn invokes() -> String;
+}
+
+/// A mounted app with its own fake Zendesk.
+struct Mounted {
+    root: Element,
+    handle: Option<yew::AppHandle<App>>,
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        if let Some(handle) = self.handle.take() {
+            handle.destroy();
+        }
+        self.root.remove();
+    }
+}
+
+fn channel_ticket() -> Value {
+    json!({
+        "context": {
+            "ticket.id": 62,
+            "ticket.externalId": "ig:17895695668004550",
+            "ticket.via": {"channel": "any_channel", "source": {}},
+            "currentUser.locale": "en-US"
+        },
+        "metadata": {"appId": 1, "installationId": 2, "settings": {"state_path": "/like_state", "like_path": "/like"}}
+    })
+}
+
+fn mount(config: Value) -> Mounted {
+    install_fake_zaf(&config.to_string());
+    let document = gloo_document();
+    let root = document.create_element("div").expect("a div");
+    document
+        .body()
+        .expect("a body")
+        .append_child(&root)
+        .expect("appended");
+    let handle = yew::Renderer::<App>::with_root(root.clone()).render();
+    Mounted {
+        root,
+        handle: Some(handle),
+    }
+}
+
+fn gloo_document() -> web_sys::Document {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .expect("a document")
+}
+
+impl Mounted {
+    fn find(&self, selector: &str) -> Option<HtmlElement> {
+        self.root
+            .query_selector(selector)
+            .ok()
+            .flatten()
+            .and_then(|e| e.dyn_into().ok())
+    }
+
+    fn get(&self, selector: &str) -> HtmlElement {
+        self.find(selector)
+            .unwrap_or_else(|| panic!("no {selector} in {}", self.root.inner_html()))
+    }
+
+    fn attr(&self, selector: &str, name: &str) -> Option<String> {
+        self.find(selector)?.get_attribute(name)
+    }
+
+    fn state(&self) -> String {
+        self.attr("#heart-app", "data-state").unwrap_or_default()
+    }
+
+    fn pressed(&self) -> Option<String> {
+        self.attr(".heart", "aria-pressed")
+    }
+
+    fn status(&self) -> String {
+        self.get(".status").text_content().unwrap_or_default()
+    }
+
+    fn click(&self, selector: &str) {
+        self.get(selector).click();
+    }
+}
+
+/// Polls until `cond` holds, letting promises and Yew's scheduler run; fails after 3 s.
+async fn until(what: &str, mut cond: impl FnMut() -> bool) {
+    for _ in 0..300 {
+        yew::scheduler::flush().await;
+        if cond() {
+            return;
+        }
+        sleep(Duration::from_millis(10)).await;
+    }
+    panic!("timed out waiting for: {what}");
+}
+
+/// Lets everything already started finish (no condition to wait for).
+async fn settle() {
+    for _ in 0..5 {
+        sleep(Duration::ZERO).await;
+        yew::scheduler::flush().await;
+    }
+}
+
+fn options(i: u32) -> Value {
+    serde_json::from_str(&request_options(i)).expect("options are JSON")
+}
+
+fn body(i: u32) -> Value {
+    let data = options(i)["data"]
+        .as_str()
+        .expect("data is a JSON string")
+        .to_owned();
+    serde_json::from_str(&data).expect("data parses")
+}
+
+async fn loaded(config: Value, liked: bool, count: u64) -> Mounted {
+    let app = mount(config);
+    until("the read request", || request_count() == 1).await;
+    respond(
+        0,
+        200,
+        &json!({"liked": liked, "like_count": count}).to_string(),
+        None,
+    );
+    until("the heart", || app.pressed().is_some()).await;
+    app
+}
+
+#[wasm_bindgen_test]
+async fn reads_the_like_state_through_the_proxy() {
+    let app = mount(channel_ticket());
+    until("the read request", || request_count() == 1).await;
+    assert_eq!(app.state(), "loading");
+    assert_eq!(
+        app.find("button.heart"),
+        None,
+        "no heart before the state is known"
+    );
+    assert!(
+        app.find(".heart--placeholder").is_some(),
+        "its footprint is kept"
+    );
+    let read = options(0);
+    assert_eq!(
+        read["url"],
+        "/api/v2/any_channel/proxy.json?ticket_id=62&post_to_path=%2Flike_state"
+    );
+    assert_eq!(read["type"], "POST");
+    assert_eq!(read["contentType"], "application/json");
+    assert_eq!(read["httpCompleteResponse"], true);
+    assert_eq!(
+        body(0),
+        json!({"ticket_id": "62", "external_id": "ig:17895695668004550"})
+    );
+    respond(0, 200, r#"{"liked": "true", "like_count": 12}"#, None);
+    until("ready", || app.state() == "ready").await;
+    assert_eq!(app.pressed().as_deref(), Some("true"));
+    assert_eq!(app.attr(".heart", "aria-label").as_deref(), Some("Like"));
+    assert_eq!(app.get(".like-count").text_content().as_deref(), Some("12"));
+    assert_eq!(
+        app.get("#heart-count-text").text_content().as_deref(),
+        Some("12 likes")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_click_sends_the_set_and_shows_what_the_service_returned() {
+    let app = loaded(channel_ticket(), false, 4).await;
+    app.click(".heart");
+    until("the set request", || request_count() == 2).await;
+    assert_eq!(app.pressed().as_deref(), Some("true"), "optimistic flip");
+    assert_eq!(app.get(".like-count").text_content().as_deref(), Some("5"));
+    assert_eq!(app.state(), "saving");
+    assert_eq!(
+        options(1)["url"],
+        "/api/v2/any_channel/proxy.json?ticket_id=62&post_to_path=%2Flike"
+    );
+    assert_eq!(
+        body(1),
+        json!({"ticket_id": "62", "external_id": "ig:17895695668004550", "liked": true})
+    );
+    // The service did not like it after all: its answer stands.
+    respond(1, 200, r#"{"liked": false, "like_count": 4}"#, None);
+    until("ready", || app.state() == "ready").await;
+    assert_eq!(app.pressed().as_deref(), Some("false"));
+    assert_eq!(app.get(".like-count").text_content().as_deref(), Some("4"));
+    settle().await;
+    assert_eq!(
+        request_count(),
+        2,
+        "no second attempt behind the agent's back"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_failed_set_rolls_back_and_can_be_retried() {
+    let app = loaded(channel_ticket(), false, 4).await;
+    app.click(".heart");
+    until("the set request", || request_count() == 2).await;
+    respond(1, 503, r#"{"error": "Unavailable"}"#, None);
+    until("error", || app.state() == "error").await;
+    assert_eq!(app.pressed().as_deref(), Some("false"), "rolled back");
+    assert_eq!(
+        app.status(),
+        "Couldn't like the photo: the integration service failed (503)."
+    );
+    assert!(!app.get(".status").class_list().contains("visually-hidden"));
+    app.click(".retry");
+    until("the retried set", || request_count() == 3).await;
+    assert_eq!(body(2)["liked"], true);
+    respond(2, 200, r#"{"liked": true, "like_count": 5}"#, None);
+    until("ready", || app.state() == "ready").await;
+    assert_eq!(app.pressed().as_deref(), Some("true"));
+    assert_eq!(app.find(".retry"), None);
+}
+
+#[wasm_bindgen_test]
+async fn rapid_clicks_coalesce_into_at_most_two_sets() {
+    let app = loaded(channel_ticket(), false, 0).await;
+    for _ in 0..10 {
+        app.click(".heart");
+        yew::scheduler::flush().await;
+    }
+    until("the first set", || request_count() == 2).await;
+    settle().await;
+    assert_eq!(request_count(), 2, "one set in flight at a time");
+    assert_eq!(
+        app.pressed().as_deref(),
+        Some("false"),
+        "the tenth click's state"
+    );
+    respond(1, 200, r#"{"liked": true, "like_count": 1}"#, None);
+    until("the second set", || request_count() == 3).await;
+    assert_eq!(body(2)["liked"], false);
+    respond(2, 200, r#"{"liked": false, "like_count": 0}"#, None);
+    until("ready", || app.state() == "ready").await;
+    settle().await;
+    assert_eq!(request_count(), 3);
+    assert_eq!(app.pressed().as_deref(), Some("false"));
+}
+
+#[wasm_bindgen_test]
+async fn a_ticket_without_an_integration_hides_the_app() {
+    let app = mount(channel_ticket());
+    until("the read request", || request_count() == 1).await;
+    respond(0, 404, r#"{"error": "RecordNotFound"}"#, None);
+    until("hidden", || app.state() == "hidden").await;
+    until("invoke('hide')", || invokes().contains(r#""name":"hide""#)).await;
+    assert!(app.get("#heart-app").hidden());
+}
+
+#[wasm_bindgen_test]
+async fn an_email_ticket_hides_without_calling_the_proxy() {
+    let mut config = channel_ticket();
+    config["context"]["ticket.via"] = json!({"channel": "email"});
+    let app = mount(config);
+    until("hidden", || app.state() == "hidden").await;
+    until("invoke('hide')", || invokes().contains(r#""name":"hide""#)).await;
+    assert_eq!(request_count(), 0);
+}
+
+#[wasm_bindgen_test]
+async fn a_bad_setting_shows_a_configuration_message_and_sends_nothing() {
+    let mut config = channel_ticket();
+    config["metadata"]["settings"]["like_path"] = json!("http://integration.example/like");
+    let app = mount(config);
+    until("misconfigured", || app.state() == "misconfigured").await;
+    let status = app.status();
+    assert!(
+        status.starts_with("This app is set up wrongly:"),
+        "{status}"
+    );
+    assert!(status.contains("like_path"), "{status}");
+    assert_eq!(app.find("button.heart"), None);
+    settle().await;
+    assert_eq!(request_count(), 0);
+}
+
+#[wasm_bindgen_test]
+async fn a_failed_read_shows_an_error_not_an_unliked_heart() {
+    let app = mount(channel_ticket());
+    until("the read request", || request_count() == 1).await;
+    respond(0, 200, r#"{"like": true}"#, None);
+    until("error", || app.state() == "error").await;
+    assert_eq!(
+        app.find(".heart"),
+        None,
+        "neither a heart nor a placeholder"
+    );
+    assert_eq!(
+        app.status(),
+        "Couldn't load the like: the integration service's answer could not be read."
+    );
+    app.click(".retry");
+    until("the second read", || request_count() == 2).await;
+    assert_eq!(body(1), body(0));
+}
+
+#[wasm_bindgen_test]
+async fn a_rate_limit_waits_for_retry_after_then_retries() {
+    let app = loaded(channel_ticket(), false, 0).await;
+    app.click(".heart");
+    until("the set request", || request_count() == 2).await;
+    respond(
+        1,
+        429,
+        r#"{"error": "TooManyRequests"}"#,
+        Some(r#"{"Retry-After": "1"}"#.into()),
+    );
+    until("error", || app.state() == "error").await;
+    assert_eq!(
+        app.status(),
+        "Couldn't like the photo: too many requests (429). Trying again in 1 s."
+    );
+    assert_eq!(app.find(".retry"), None);
+    assert_eq!(app.attr(".heart", "aria-disabled").as_deref(), Some("true"));
+    app.click(".heart");
+    settle().await;
+    assert_eq!(request_count(), 2, "nothing is sent before Retry-After");
+    until("the retry after 1 s", || request_count() == 3).await;
+    assert_eq!(body(2)["liked"], true);
+}
+
+#[wasm_bindgen_test]
+async fn activation_and_ticket_updates_read_again() {
+    let app = loaded(channel_ticket(), false, 0).await;
+    fire("app.activated", Some("{}".into()));
+    until("a read on activation", || request_count() == 2).await;
+    assert_eq!(
+        options(1)["url"],
+        "/api/v2/any_channel/proxy.json?ticket_id=62&post_to_path=%2Flike_state"
+    );
+    respond(1, 200, r#"{"liked": true, "like_count": 1}"#, None);
+    until("another agent's like", || {
+        app.pressed().as_deref() == Some("true")
+    })
+    .await;
+    fire("ticket.updated", None);
+    until("a read on update", || request_count() == 3).await;
+}
+
+#[wasm_bindgen_test]
+async fn the_agents_locale_picks_the_language() {
+    let mut config = channel_ticket();
+    config["context"]["currentUser.locale"] = json!("de");
+    let app = loaded(config, false, 2).await;
+    assert_eq!(
+        app.attr(".heart", "aria-label").as_deref(),
+        Some("Gefällt mir")
+    );
+    assert_eq!(app.attr("#heart-app", "lang").as_deref(), Some("de"));
+    app.click(".heart");
+    until("the set request", || request_count() == 2).await;
+    respond(1, 500, "oops", None);
+    until("error", || app.state() == "error").await;
+    assert_eq!(
+        app.status(),
+        "„Gefällt mir“ konnte nicht gesetzt werden: der Integrationsdienst ist ausgefallen (500)."
+    );
+    assert_eq!(
+        app.get(".retry").text_content().as_deref(),
+        Some("Erneut versuchen")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_heart_is_a_focusable_native_toggle_button() {
+    let app = loaded(channel_ticket(), false, 0).await;
+    let heart = app.get(".heart");
+    // Space and Enter activate a native <button> by clicking it; real key presses are sent by
+    // the sandbox's WebDriver tests.
+    assert_eq!(heart.tag_name(), "BUTTON");
+    assert_eq!(heart.get_attribute("type").as_deref(), Some("button"));
+    heart.focus().expect("focusable");
+    let active = gloo_document()
+        .active_element()
+        .expect("something has focus");
+    assert!(active.is_same_node(Some(&heart)));
+    heart.click();
+    until("pressed", || app.pressed().as_deref() == Some("true")).await;
+}
+
+#[wasm_bindgen_test]
+async fn the_status_region_is_present_from_the_start() {
+    let app = mount(channel_ticket());
+    yew::scheduler::flush().await;
+    let status = app.get(".status");
+    assert_eq!(status.get_attribute("role").as_deref(), Some("status"));
+    until("the read request", || request_count() == 1).await;
+    respond(0, 200, r#"{"liked": false}"#, None);
+    until("ready", || app.state() == "ready").await;
+    assert!(
+        app.get(".status").is_same_node(Some(&status)),
+        "the same live region"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_colour_scheme_follows_zendesk() {
+    let app = loaded(channel_ticket(), false, 0).await;
+    assert_eq!(
+        app.attr("#heart-app", "data-scheme").as_deref(),
+        Some("light")
+    );
+    fire("colorScheme.changed", Some(r#""dark""#.into()));
+    until("dark", || {
+        app.attr("#heart-app", "data-scheme").as_deref() == Some("dark")
+    })
+    .await;
+    fire(
+        "colorScheme.changed",
+        Some(r#"{"colorScheme": "light"}"#.into()),
+    );
+    until("light", || {
+        app.attr("#heart-app", "data-scheme").as_deref() == Some("light")
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn the_iframe_is_resized_to_the_content_height() {
+    let app = loaded(channel_ticket(), false, 0).await;
+    let main = app.get("#heart-app");
+    let height = || main.get_bounding_client_rect().height().ceil() as u64;
+    let last_resize = || -> Option<String> {
+        let all: Value = serde_json::from_str(&invokes()).ok()?;
+        all.as_array()?
+            .iter()
+            .rev()
+            .find(|i| i["name"] == "resize")
+            .and_then(|i| i["arg"]["height"].as_str().map(str::to_owned))
+    };
+    until("a resize to the content height", || {
+        last_resize() == Some(format!("{}px", height()))
+    })
+    .await;
+    let before = height();
+    app.click(".heart");
+    until("the set request", || request_count() == 2).await;
+    respond(1, 503, "{}", None);
+    until("error", || app.state() == "error").await;
+    assert!(height() > before, "the error line adds height");
+    until("a resize to the taller height", || {
+        last_resize() == Some(format!("{}px", height()))
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn outside_zendesk_the_app_says_so() {
+    let app = mount(json!({"outside": true, "context": {}, "metadata": {}}));
+    until("error", || app.state() == "error").await;
+    assert_eq!(app.status(), "Open this app from a ticket in Zendesk.");
+    assert_eq!(request_count(), 0);
+}

@@ -1,0 +1,81 @@
+// Zendesk's side of the ZAF client, for browser tests of the app alone: it answers `get` and
+// `metadata` from a config, records every `request` and `invoke`, and lets the test answer each
+// request when it chooses. (The sandbox's end-to-end tests use the real SDK and a real host.)
+
+let fake = null;
+
+export function installFakeZaf(configJson) {
+  const config = JSON.parse(configJson);
+  const state = { config, requests: [], invokes: [], handlers: {} };
+  const client = {
+    get(paths) {
+      const answer = { errors: {} };
+      for (const path of [].concat(paths)) {
+        if (Object.prototype.hasOwnProperty.call(config.context, path)) {
+          answer[path] = config.context[path];
+        } else {
+          answer.errors[path] = { name: "Error", message: `"${path}" is not a valid path` };
+        }
+      }
+      return Promise.resolve(answer);
+    },
+    metadata() {
+      return Promise.resolve(config.metadata);
+    },
+    request(options) {
+      return new Promise((resolve, reject) => {
+        state.requests.push({ options, resolve, reject });
+      });
+    },
+    invoke(name, arg) {
+      state.invokes.push({ name, arg: arg === undefined ? null : arg });
+      return Promise.resolve({ errors: {} });
+    },
+    on(name, handler) {
+      (state.handlers[name] = state.handlers[name] || []).push(handler);
+    },
+    off(name, handler) {
+      state.handlers[name] = (state.handlers[name] || []).filter((h) => h !== handler);
+    },
+  };
+  fake = state;
+  globalThis.ZAFClient = { init: () => (config.outside ? false : client) };
+}
+
+export function requestCount() {
+  return fake.requests.length;
+}
+
+// The options of request `i`, as JSON.
+export function requestOptions(i) {
+  return JSON.stringify(fake.requests[i].options);
+}
+
+// Answers request `i` as Zendesk does with `httpCompleteResponse: true`.
+export function respond(i, status, bodyJson, headersJson) {
+  const request = fake.requests[i];
+  const headers = headersJson ? JSON.parse(headersJson) : {};
+  let responseJSON;
+  try {
+    responseJSON = JSON.parse(bodyJson);
+  } catch (_) {
+    responseJSON = undefined;
+  }
+  const response = { status, responseText: bodyJson, responseJSON, headers };
+  if (status >= 200 && status < 300) {
+    request.resolve(response);
+  } else {
+    request.reject({ ...response, statusText: status === 0 ? "timeout" : "error" });
+  }
+}
+
+export function fire(event, payloadJson) {
+  for (const handler of fake.handlers[event] || []) {
+    handler(payloadJson === undefined ? undefined : JSON.parse(payloadJson));
+  }
+}
+
+// Every `invoke` so far, as JSON.
+export function invokes() {
+  return JSON.stringify(fake.invokes);
+}

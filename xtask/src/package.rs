@@ -281,6 +281,10 @@ pub fn demo(project: &Project, config: Option<&str>) -> Result<()> {
         .arg(&packaged.zaf_sdk)
         .current_dir(&project.root);
     if let Some(config) = config {
+        // Relative to where the user ran the command, not to the repository root.
+        let config = std::env::current_dir()
+            .context("reading the current directory")?
+            .join(config);
         command = command.arg("--config").arg(config);
     }
     command.run().context("running the sandbox")

@@ -130,7 +130,7 @@ fn system_packages(env: &Env, report: &mut Report) -> Result<()> {
         }
     }
     if wanted.is_empty() {
-        return Ok(());
+        return browser_versions_match(env);
     }
     let packages: Vec<&str> = wanted.iter().map(|(_, p)| *p).collect();
     let described = wanted
@@ -156,7 +156,39 @@ fn system_packages(env: &Env, report: &mut Report) -> Result<()> {
         .env("DEBIAN_FRONTEND", "noninteractive")
         .run()?;
     report.installed(format!("apt: {}", packages.join(" ")));
+    browser_versions_match(env)
+}
+
+/// chromedriver only drives the Chromium of its own major version.
+fn browser_versions_match(env: &Env) -> Result<()> {
+    let version = |program: &str| {
+        env.cmd(program).arg("--version").probe().with_context(|| {
+            format!("`{program} --version` failed; reinstall it with `cargo xtask setup` as root")
+        })
+    };
+    let (chromium, driver) = (version(CHROMIUM)?, version(CHROMEDRIVER)?);
+    let (Some(c), Some(d)) = (
+        browser_major(&chromium, "Chromium"),
+        browser_major(&driver, "ChromeDriver"),
+    ) else {
+        bail!(
+            "could not read the versions of Chromium ({}) and chromedriver ({})",
+            chromium.trim(),
+            driver.trim()
+        );
+    };
+    if c != d {
+        bail!(
+            "Chromium {c} and chromedriver {d} differ; as root: `apt-get install -y --only-upgrade chromium chromium-driver`"
+        );
+    }
     Ok(())
+}
+
+/// `Chromium 156.0.8078.79 built on …` / `ChromeDriver 156.0.8078.79 (…)` → 156.
+pub fn browser_major(output: &str, name: &str) -> Option<u32> {
+    let rest = output.trim().strip_prefix(name)?.trim_start();
+    rest.split('.').next()?.parse().ok()
 }
 
 fn is_root() -> Result<bool> {
@@ -395,6 +427,15 @@ mod tests {
             Some("0.21.14")
         );
         assert_eq!(parse_tool_version("trunk 0.21.14\n", "wasm-bindgen"), None);
+        assert_eq!(
+            browser_major("Chromium 156.0.8078.79 built on Debian", "Chromium"),
+            Some(156)
+        );
+        assert_eq!(
+            browser_major("ChromeDriver 155.0.1 (abc)", "ChromeDriver"),
+            Some(155)
+        );
+        assert_eq!(browser_major("Google Chrome 156.0", "Chromium"), None);
     }
 
     #[test]

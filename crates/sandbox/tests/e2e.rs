@@ -1,0 +1,917 @@
+//! End-to-end: headless Chromium (over WebDriver) opens the sandbox's agent pages, the real app
+//! runs in its iframe on another origin with the real ZAF SDK, and every call crosses the real
+//! proxy to the reference integration service.
+//!
+//! Needs the built app package and the SDK bundle: run through `cargo xtask test`, which sets
+//! `ZENDESK_HEART_PACKAGE_DIR` and `ZENDESK_HEART_ZAF_SDK` (and `CHROMEDRIVER`).
+//! `E2E_ONLY=<substring>` runs only the cases whose name contains it.
+//!
+//! One chromedriver and one browser session serve all cases (a 2-core machine); every case gets
+//! a fresh sandbox on free ports, so no state leaks from one case to the next.
+
+use std::error::Error;
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::key::Key;
+use fantoccini::{Client, ClientBuilder, Locator};
+use sandbox::{Config, Fault, Options, Sandbox};
+use serde_json::{Value, json};
+
+type R<T> = Result<T, Box<dyn Error + Send + Sync>>;
+
+const WAIT: Duration = Duration::from_secs(10);
+const POLL: Duration = Duration::from_millis(50);
+const PHOTO_62: &str = "ig:17895695668004550";
+const PHOTO_64: &str = "ig:17841400008460056";
+
+fn fail<T>(msg: impl Into<String>) -> R<T> {
+    Err(msg.into().into())
+}
+
+/// Polls `$probe` (an expression yielding `R<Option<T>>`) until it is `Some`, for at most
+/// [`WAIT`]. The poll interval only paces the loop; correctness rests on the condition.
+macro_rules! wait_until {
+    ($what:expr, $probe:expr) => {{
+        let deadline = Instant::now() + WAIT;
+        let mut last = String::from("never checked");
+        loop {
+            match $probe {
+                Ok(Some(v)) => break Ok::<_, Box<dyn Error + Send + Sync>>(v),
+                Ok(None) => {}
+                Err(e) => last = e.to_string(),
+            }
+            if Instant::now() >= deadline {
+                break fail(format!(
+                    "waited {} s for {}; last error: {last}",
+                    WAIT.as_secs(),
+                    $what
+                ));
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }};
+}
+
+fn workspace_target() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"))
+}
+
+fn screenshot_dir() -> PathBuf {
+    workspace_target().join("e2e")
+}
+
+/// The chromedriver this test binary spawned; killed on drop.
+struct Driver {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> R<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
+}
+
+async fn start_driver() -> R<Driver> {
+    let binary = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+    let port = free_port()?;
+    let child = Command::new(&binary)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot start {binary}: {e}"))?;
+    let driver = Driver {
+        child,
+        url: format!("http://127.0.0.1:{port}"),
+    };
+    let http = reqwest::Client::new();
+    let status = format!("{}/status", driver.url);
+    wait_until!("chromedriver to answer /status", {
+        match http.get(&status).send().await {
+            Ok(r) if r.status().is_success() => Ok(Some(())),
+            Ok(r) => Err(format!("status {}", r.status())),
+            Err(e) => Err(e.to_string()),
+        }
+    })?;
+    Ok(driver)
+}
+
+async fn start_browser(driver: &Driver, profile: &Path) -> R<Client> {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let args = [
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--hide-scrollbars",
+        "--window-size=1280,800",
+        "--lang=en-US",
+    ];
+    let mut args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    args.push(format!("--user-data-dir={}", profile.display()));
+    let caps = json!({
+        "browserName": "chrome",
+        "goog:chromeOptions": {"binary": chromium, "args": args},
+    });
+    let Value::Object(caps) = caps else {
+        return fail("capabilities");
+    };
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    let client = ClientBuilder::new(connector)
+        .capabilities(caps)
+        .connect(&driver.url)
+        .await
+        .map_err(|e| format!("cannot open a Chromium session: {e}"))?;
+    Ok(client)
+}
+
+/// The browser, pointed at one case's sandbox.
+struct Ui<'a> {
+    c: &'a Client,
+    sandbox: Sandbox,
+}
+
+const APP_PROBE: &str = r#"
+const m = document.getElementById('heart-app');
+const h = document.querySelector('button.heart');
+const n = document.querySelector('.like-count');
+const s = document.querySelector('p.status');
+const a = document.activeElement;
+return {
+  present: !!m,
+  state: m ? m.dataset.state : null,
+  scheme: m ? m.dataset.scheme : null,
+  pressed: h ? h.getAttribute('aria-pressed') : null,
+  label: h ? h.getAttribute('aria-label') : null,
+  count: n ? n.textContent.trim() : null,
+  status: s ? s.textContent.trim() : null,
+  retry: !!document.querySelector('button.retry'),
+  lang: m ? m.getAttribute('lang') : null,
+  height: document.documentElement.getBoundingClientRect().height,
+  scroll: document.documentElement.scrollHeight,
+  focused: a === h,
+  focusShadow: h ? getComputedStyle(h).boxShadow + ' ' + getComputedStyle(h).outlineStyle : null,
+  background: getComputedStyle(document.body).backgroundColor,
+};
+"#;
+
+const HOST_PROBE: &str = r#"
+const s = window.__sandbox || {};
+const f = document.getElementById('app-frame');
+const b = document.getElementById('app-box');
+return {
+  registered: !!s.registered,
+  hidden: b ? b.hidden : null,
+  frameHeight: f ? f.getBoundingClientRect().height : null,
+  src: f ? f.src : null,
+  resizes: s.resizes || [],
+  subscribed: s.subscribed || {},
+};
+"#;
+
+impl Ui<'_> {
+    async fn open(&self, ticket: u64, query: &str) -> R<()> {
+        let url = format!("{}{query}", self.sandbox.ticket_url(ticket));
+        self.c.goto(&url).await?;
+        wait_until!("the app to register with the host", {
+            self.host()
+                .await
+                .map(|h| (h["registered"] == true).then_some(()))
+        })
+    }
+
+    async fn host(&self) -> R<Value> {
+        Ok(self.c.execute(HOST_PROBE, vec![]).await?)
+    }
+
+    /// Runs `script` inside the app's iframe and comes back to the host page.
+    async fn in_app(&self, script: &str) -> R<Value> {
+        self.c.enter_frame(0).await?;
+        let out = self.c.execute(script, vec![]).await;
+        self.c.enter_parent_frame().await?;
+        Ok(out?)
+    }
+
+    async fn app(&self) -> R<Value> {
+        self.in_app(APP_PROBE).await
+    }
+
+    async fn wait_app(&self, what: &str, ok: impl Fn(&Value) -> bool) -> R<Value> {
+        wait_until!(what, { self.app().await.map(|v| ok(&v).then_some(v)) })
+            .map_err(|e| format!("{e}; app: {}", futures_app(self)).into())
+    }
+
+    async fn click_heart(&self) -> R<()> {
+        self.c.enter_frame(0).await?;
+        let clicked = match self.c.find(Locator::Css("button.heart")).await {
+            Ok(el) => el.click().await.map_err(Into::into),
+            Err(e) => Err(e.into()),
+        };
+        self.c.enter_parent_frame().await?;
+        clicked
+    }
+
+    async fn click_host(&self, css: &str) -> R<()> {
+        self.c.find(Locator::Css(css)).await?.click().await?;
+        Ok(())
+    }
+
+    async fn screenshot(&self, name: &str) -> R<()> {
+        let png = self.c.screenshot().await?;
+        let dir = screenshot_dir();
+        std::fs::create_dir_all(&dir)?;
+        std::fs::write(dir.join(format!("{name}.png")), png)?;
+        Ok(())
+    }
+
+    fn liked_in_origin(&self, photo: &str) -> R<bool> {
+        Ok(self
+            .sandbox
+            .origin
+            .photo("omniwear", photo)
+            .ok_or("no such photo")?
+            .liked)
+    }
+
+    fn service_calls_to(&self, path: &str) -> Vec<sandbox::ServiceCall> {
+        self.sandbox
+            .log
+            .service_calls()
+            .into_iter()
+            .filter(|c| c.path == path)
+            .collect()
+    }
+}
+
+/// The last app snapshot, for error messages (best effort, never fails).
+fn futures_app(_ui: &Ui<'_>) -> &'static str {
+    "see the screenshot in target/e2e/"
+}
+
+fn ready(v: &Value) -> bool {
+    v["state"] == "ready"
+}
+
+// ---------------------------------------------------------------- cases
+
+type Case = for<'a> fn(&'a Ui<'a>) -> Pin<Box<dyn Future<Output = R<()>> + Send + 'a>>;
+
+macro_rules! case {
+    ($f:ident) => {
+        (stringify!($f), (|ui| Box::pin($f(ui))) as Case, false)
+    };
+    ($f:ident, protocol) => {
+        (stringify!($f), (|ui| Box::pin($f(ui))) as Case, true)
+    };
+}
+
+/// The host side of the protocol on its own, against a probe page using the real SDK.
+async fn protocol_with_the_real_sdk(ui: &Ui<'_>) -> R<()> {
+    ui.sandbox.faults.set(
+        "/like",
+        Fault {
+            retry_after: Some(7),
+            ..Fault::default()
+        },
+    );
+    ui.sandbox.faults.set(
+        "/slow",
+        Fault {
+            latency_ms: 2_000,
+            ..Fault::default()
+        },
+    );
+    ui.open(62, "").await?;
+    let out = wait_until!("the probe to finish", {
+        ui.in_app("return window.__out || null;")
+            .await
+            .map(|v| (v["finished"] == true).then_some(v))
+    })?;
+    let check = |cond: bool, what: &str| -> R<()> {
+        if cond {
+            Ok(())
+        } else {
+            fail(format!("{what}: {out:#}"))
+        }
+    };
+    check(out.get("error").is_none(), "no step threw")?;
+    check(
+        out["metadata"]["settings"]["like_path"] == "/like",
+        "metadata.settings",
+    )?;
+    check(
+        out["context"]["location"] == "ticket_sidebar",
+        "context.location",
+    )?;
+    let get = &out["get"];
+    check(get["ticket.id"] == 62, "get ticket.id is a number")?;
+    check(
+        get["ticket.externalId"] == PHOTO_62,
+        "get ticket.externalId",
+    )?;
+    check(
+        get["ticket.via"]["channel"] == "any_channel",
+        "get ticket.via",
+    )?;
+    check(
+        get["currentUser.locale"] == "en-US",
+        "get currentUser.locale",
+    )?;
+    check(get["colorScheme"] == "light", "get colorScheme")?;
+    check(get["errors"] == json!({}), "get errors")?;
+    check(
+        out["getError"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("ticket.nope")),
+        "an unknown path rejects, naming the path",
+    )?;
+    let complete = &out["complete"];
+    check(complete["status"] == 200, "complete response status")?;
+    check(
+        complete["responseJSON"] == json!({"liked": false, "like_count": 41}),
+        "complete responseJSON",
+    )?;
+    check(
+        complete["responseText"].is_string(),
+        "complete responseText",
+    )?;
+    check(
+        complete["headers"]["content-type"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("application/json")),
+        "lower-case headers",
+    )?;
+    check(
+        out["notFound"]["status"] == 404,
+        "404 rejects with its status",
+    )?;
+    check(
+        out["notFound"]["responseJSON"]["error"] == "RecordNotFound",
+        "404 carries responseJSON",
+    )?;
+    check(out["rateLimited"]["status"] == 429, "429 rejects")?;
+    check(
+        out["rateLimited"]["headers"]["retry-after"] == "7",
+        "429 carries retry-after",
+    )?;
+    check(
+        out["timeout"]["status"] == 0 && out["timeout"]["statusText"] == "timeout",
+        "the timeout option applies",
+    )?;
+    check(
+        out["plain"]["ticket"]["id"] == 62,
+        "a plain request resolves with the body",
+    )?;
+    let host = ui.host().await?;
+    let src = host["src"].as_str().unwrap_or_default().to_owned();
+    let expected_origin = format!(
+        "origin={}",
+        ui.sandbox
+            .host_url()
+            .replace(':', "%3A")
+            .replace('/', "%2F")
+    );
+    check(
+        src.starts_with(&format!("{}/assets/iframe.html?", ui.sandbox.app_origin()))
+            && src.contains(&expected_origin)
+            && src.contains("app_guid=")
+            && src.contains("colorScheme=light"),
+        &format!("iframe URL as Zendesk builds it: {src}"),
+    )?;
+    check(host["frameHeight"] == 150.0, "resize set the iframe height")?;
+    check(host["hidden"] == false, "hide then show")?;
+
+    // Events: the automatic first activation, then the page's buttons.
+    ui.click_host("#fire-activated").await?;
+    ui.click_host("#fire-updated").await?;
+    ui.click_host("#toggle-scheme").await?;
+    let events = wait_until!("three more events", {
+        ui.in_app("return window.__events;")
+            .await
+            .map(|v| (v.as_array().map_or(0, Vec::len) >= 4).then_some(v))
+    })?;
+    let names: Vec<&str> = events
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e[0].as_str())
+        .collect();
+    if names
+        != [
+            "app.activated",
+            "app.activated",
+            "ticket.updated",
+            "colorScheme.changed",
+        ]
+    {
+        return fail(format!("events: {events}"));
+    }
+    if events[0][1]["firstLoad"] != true || events[3][1] != "dark" {
+        return fail(format!("event payloads: {events}"));
+    }
+    Ok(())
+}
+
+async fn loads_the_seeded_state_through_the_proxy(ui: &Ui<'_>) -> R<()> {
+    ui.open(62, "").await?;
+    let app = ui.wait_app("the heart to be ready", ready).await?;
+    if app["pressed"] != "false" || !app["count"].as_str().unwrap_or("").contains("41") {
+        return fail(format!("seeded state of ticket 62: {app}"));
+    }
+    let proxied = ui.sandbox.log.proxy_calls();
+    let Some(call) = proxied.first() else {
+        return fail("no proxied call");
+    };
+    if call.ticket_id.as_deref() != Some("62")
+        || call.post_to_path.as_deref() != Some("/like_state")
+    {
+        return fail(format!("proxy call: {call:?}"));
+    }
+    let received = ui.service_calls_to("/like_state");
+    let Some(got) = received.first() else {
+        return fail("the service got nothing");
+    };
+    if got.content_type.as_deref() != Some("application/x-www-form-urlencoded")
+        || got.cookie.is_some()
+    {
+        return fail(format!("service request: {got:?}"));
+    }
+    let meta: Value = serde_json::from_str(got.instance_metadata.as_deref().unwrap_or(""))?;
+    if meta["account"] != "omniwear" || meta["token"] != sandbox::config::OMNIWEAR_TOKEN {
+        return fail(format!("instance_metadata: {meta}"));
+    }
+    let data: Value = serde_json::from_str(got.client_data.as_deref().unwrap_or(""))?;
+    if data != json!({"ticket_id": "62", "external_id": PHOTO_62}) {
+        return fail(format!("client_data: {data}"));
+    }
+    if proxied.len() > 2 {
+        return fail(format!("{} state reads for one load", proxied.len()));
+    }
+    ui.screenshot("ready-light").await
+}
+
+async fn a_click_likes_the_photo(ui: &Ui<'_>) -> R<()> {
+    ui.open(62, "").await?;
+    ui.wait_app("ready", ready).await?;
+    ui.click_heart().await?;
+    let app = ui
+        .wait_app("the like to be saved", |v| {
+            ready(v) && v["pressed"] == "true" && v["count"].as_str().unwrap_or("").contains("42")
+        })
+        .await?;
+    if !ui.liked_in_origin(PHOTO_62)? {
+        return fail("the origin does not have the like");
+    }
+    let likes = ui.service_calls_to("/like");
+    let data: Value = serde_json::from_str(
+        likes
+            .first()
+            .and_then(|c| c.client_data.as_deref())
+            .unwrap_or(""),
+    )?;
+    if data != json!({"ticket_id": "62", "external_id": PHOTO_62, "liked": true}) {
+        return fail(format!("like body: {data}"));
+    }
+    if app["status"].as_str().unwrap_or("").is_empty() {
+        // The status region announces the change to screen readers.
+        return fail(format!("no announcement: {app}"));
+    }
+    ui.screenshot("liked-light").await?;
+    // And back.
+    ui.click_heart().await?;
+    ui.wait_app("the unlike to be saved", |v| {
+        ready(v) && v["pressed"] == "false"
+    })
+    .await?;
+    if ui.liked_in_origin(PHOTO_62)? {
+        return fail("the origin still has the like");
+    }
+    Ok(())
+}
+
+async fn another_agents_change_shows_on_activation(ui: &Ui<'_>) -> R<()> {
+    ui.open(64, "").await?;
+    ui.wait_app("ticket 64 liked", |v| ready(v) && v["pressed"] == "true")
+        .await?;
+    ui.click_host("#other-unlike").await?;
+    wait_until!("the origin to change", {
+        ui.liked_in_origin(PHOTO_64)
+            .map(|liked| (!liked).then_some(()))
+    })?;
+    ui.click_host("#fire-activated").await?;
+    ui.wait_app("the app to pick up the unlike", |v| {
+        ready(v) && v["pressed"] == "false" && v["count"].as_str().unwrap_or("").contains("127")
+    })
+    .await?;
+    Ok(())
+}
+
+async fn an_email_ticket_hides_the_app(ui: &Ui<'_>) -> R<()> {
+    ui.open(63, "").await?;
+    wait_until!("the host to hide the app", {
+        ui.host().await.map(|h| (h["hidden"] == true).then_some(()))
+    })?;
+    if !ui.sandbox.log.service_calls().is_empty() {
+        return fail("an email ticket reached the integration service");
+    }
+    ui.screenshot("hidden-email-ticket").await
+}
+
+async fn a_wrong_token_shows_the_error(ui: &Ui<'_>) -> R<()> {
+    ui.open(65, "").await?;
+    let app = ui.wait_app("the error", |v| v["state"] == "error").await?;
+    let status = app["status"].as_str().unwrap_or("");
+    if !status.contains("refused") {
+        return fail(format!("401 message: {app}"));
+    }
+    if ui.sandbox.log.proxy_calls().first().map(|c| c.status) != Some(401) {
+        return fail("the proxy did not answer 401");
+    }
+    ui.screenshot("error-wrong-token").await
+}
+
+/// Each fault on `/like`: the message names it and the heart rolls back.
+async fn each_fault_shows_its_message_and_rolls_back(ui: &Ui<'_>) -> R<()> {
+    let faults: [(&str, Fault, &str); 5] = [
+        (
+            "status-500",
+            Fault {
+                status: Some(500),
+                ..Fault::default()
+            },
+            "the integration service failed",
+        ),
+        (
+            "malformed-json",
+            Fault {
+                malformed_json: true,
+                ..Fault::default()
+            },
+            "",
+        ),
+        (
+            "retry-after",
+            Fault {
+                retry_after: Some(30),
+                ..Fault::default()
+            },
+            "too many requests",
+        ),
+        (
+            "dropped-connection",
+            Fault {
+                drop_connection: true,
+                ..Fault::default()
+            },
+            "",
+        ),
+        (
+            "timeout",
+            Fault {
+                latency_ms: 1_500,
+                ..Fault::default()
+            },
+            "",
+        ),
+    ];
+    let mut seen = Vec::new();
+    for (name, fault, reason) in faults {
+        ui.sandbox.faults.clear_all();
+        ui.open(62, "").await?;
+        ui.wait_app("ready", |v| ready(v) && v["pressed"] == "false")
+            .await?;
+        ui.sandbox.faults.set("/like", fault);
+        ui.click_heart().await?;
+        let app = ui
+            .wait_app(&format!("{name}: the error"), |v| {
+                v["state"] == "error" && v["pressed"] == "false"
+            })
+            .await?;
+        let status = app["status"].as_str().unwrap_or("").to_owned();
+        if !status.starts_with("Couldn't like the photo") || !status.contains(reason) {
+            return fail(format!("{name}: message {status:?}"));
+        }
+        if ui.liked_in_origin(PHOTO_62)? {
+            return fail(format!("{name}: the origin was liked anyway"));
+        }
+        ui.screenshot(&format!("fault-{name}")).await?;
+        seen.push(format!("{name}: {status}"));
+        if name == "retry-after" {
+            let call = ui
+                .sandbox
+                .log
+                .proxy_calls()
+                .into_iter()
+                .rev()
+                .find(|c| c.status == 429);
+            if call.and_then(|c| c.retry_after).as_deref() != Some("30") {
+                return fail("the 429 did not carry Retry-After: 30");
+            }
+        }
+    }
+    // With the fault gone, the retry button recovers.
+    ui.sandbox.faults.clear_all();
+    ui.c.enter_frame(0).await?;
+    let retry = match ui.c.find(Locator::Css("button.retry")).await {
+        Ok(b) => b.click().await.map_err(Into::into),
+        Err(e) => Err::<(), Box<dyn Error + Send + Sync>>(e.into()),
+    };
+    ui.c.enter_parent_frame().await?;
+    retry?;
+    ui.wait_app("the retry to succeed", ready).await?;
+    eprintln!("    messages:\n      {}", seen.join("\n      "));
+    Ok(())
+}
+
+async fn twenty_rapid_clicks_end_right(ui: &Ui<'_>) -> R<()> {
+    ui.open(62, "").await?;
+    ui.wait_app("ready", ready).await?;
+    ui.c.enter_frame(0).await?;
+    let heart = ui.c.find(Locator::Css("button.heart")).await;
+    let mut clicked: R<()> = Ok(());
+    if let Ok(heart) = &heart {
+        for _ in 0..21 {
+            if let Err(e) = heart.click().await {
+                clicked = Err(e.into());
+                break;
+            }
+        }
+    }
+    ui.c.enter_parent_frame().await?;
+    heart?;
+    clicked?;
+    // 21 clicks from "not liked": the last intent is "liked".
+    ui.wait_app("the last intent to win", |v| {
+        ready(v) && v["pressed"] == "true"
+    })
+    .await?;
+    wait_until!("the origin to agree", {
+        ui.liked_in_origin(PHOTO_62).map(|l| l.then_some(()))
+    })?;
+    let likes = ui.service_calls_to("/like").len();
+    if likes > 4 {
+        return fail(format!("{likes} like requests for 21 clicks"));
+    }
+    eprintln!("    21 clicks → {likes} /like request(s)");
+    Ok(())
+}
+
+async fn the_iframe_is_as_tall_as_its_content(ui: &Ui<'_>) -> R<()> {
+    ui.open(62, "").await?;
+    ui.wait_app("ready", ready).await?;
+    let fits = |label: &'static str| async move {
+        wait_until!(label, {
+            async {
+                let app = ui.app().await?;
+                let host = ui.host().await?;
+                let content = app["scroll"].as_f64().unwrap_or(-1.0);
+                let frame = host["frameHeight"].as_f64().unwrap_or(-2.0);
+                R::Ok(((frame - content).abs() <= 1.0 && frame > 0.0).then_some((frame, content)))
+            }
+            .await
+        })
+    };
+    let (small, _) = fits("iframe height = content height (ready)").await?;
+    // A longer error message makes the content taller; the iframe follows.
+    ui.sandbox.faults.set(
+        "/like",
+        Fault {
+            status: Some(500),
+            ..Fault::default()
+        },
+    );
+    ui.click_heart().await?;
+    ui.wait_app("error", |v| v["state"] == "error").await?;
+    let (tall, _) = fits("iframe height = content height (error)").await?;
+    if tall <= small {
+        return fail(format!("the error state is not taller ({tall} ≤ {small})"));
+    }
+    Ok(())
+}
+
+async fn dark_mode(ui: &Ui<'_>) -> R<()> {
+    ui.open(64, "?color_scheme=dark").await?;
+    let app = ui
+        .wait_app("dark and ready", |v| ready(v) && v["scheme"] == "dark")
+        .await?;
+    let dark_bg = app["background"].clone();
+    ui.screenshot("ready-dark").await?;
+    ui.click_host("#toggle-scheme").await?;
+    let app = ui
+        .wait_app("colorScheme.changed to light", |v| v["scheme"] == "light")
+        .await?;
+    if app["background"] == dark_bg && dark_bg != "rgba(0, 0, 0, 0)" {
+        return fail(format!("the background did not change: {dark_bg}"));
+    }
+    Ok(())
+}
+
+async fn a_non_english_locale(ui: &Ui<'_>) -> R<()> {
+    ui.open(62, "?locale=de").await?;
+    let app = ui.wait_app("ready", ready).await?;
+    if app["label"] != "Gefällt mir" || app["lang"] != "de" {
+        return fail(format!("German UI: {app}"));
+    }
+    ui.screenshot("ready-de").await
+}
+
+async fn keyboard_only(ui: &Ui<'_>) -> R<()> {
+    ui.open(62, "").await?;
+    ui.wait_app("ready", ready).await?;
+    let press = |key: Key| {
+        let k: char = key.into();
+        KeyActions::new("keyboard".into())
+            .then(KeyAction::Down { value: k })
+            .then(KeyAction::Up { value: k })
+    };
+    ui.c.enter_frame(0).await?;
+    let result: R<()> = async {
+        ui.c.execute(
+            "document.activeElement && document.activeElement.blur(); window.focus();",
+            vec![],
+        )
+        .await?;
+        for _ in 0..5 {
+            let focused = ui.c.execute(APP_PROBE, vec![]).await?;
+            if focused["focused"] == true {
+                break;
+            }
+            ui.c.perform_actions(press(Key::Tab)).await?;
+        }
+        let v = ui.c.execute(APP_PROBE, vec![]).await?;
+        if v["focused"] != true {
+            return fail(format!("Tab never reached the heart: {v}"));
+        }
+        if v["focusShadow"].as_str().unwrap_or("none none") == "none none" {
+            return fail(format!("no visible focus: {v}"));
+        }
+        ui.c.perform_actions(press(Key::Space)).await?;
+        Ok(())
+    }
+    .await;
+    ui.c.enter_parent_frame().await?;
+    result?;
+    ui.wait_app("Space likes", |v| ready(v) && v["pressed"] == "true")
+        .await?;
+    ui.screenshot("keyboard-focus").await?;
+    ui.c.enter_frame(0).await?;
+    let enter = ui.c.perform_actions(press(Key::Enter)).await;
+    ui.c.enter_parent_frame().await?;
+    enter?;
+    ui.wait_app("Enter unlikes", |v| ready(v) && v["pressed"] == "false")
+        .await?;
+    if ui.liked_in_origin(PHOTO_62)? {
+        return fail("the origin kept the like");
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------- runner
+
+fn env_path(name: &str) -> Result<PathBuf, String> {
+    let path = std::env::var_os(name).map(PathBuf::from).ok_or_else(|| {
+        format!(
+            "{name} is not set. The end-to-end tests need the built app package and the ZAF SDK \
+             bundle: run them with `cargo xtask test`."
+        )
+    })?;
+    if path.exists() {
+        Ok(path)
+    } else {
+        Err(format!(
+            "{name}={} does not exist; run `cargo xtask test`",
+            path.display()
+        ))
+    }
+}
+
+/// A package with only the protocol probe as its `iframe.html`.
+fn probe_package() -> R<PathBuf> {
+    let dir = workspace_target().join("e2e").join("probe-package");
+    std::fs::create_dir_all(dir.join("assets"))?;
+    std::fs::write(
+        dir.join("assets/iframe.html"),
+        include_str!("fixtures/protocol.html"),
+    )?;
+    Ok(dir)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn e2e() {
+    let package = env_path("ZENDESK_HEART_PACKAGE_DIR");
+    let sdk = env_path("ZENDESK_HEART_ZAF_SDK");
+    let (package, sdk) = match (package, sdk) {
+        (Ok(p), Ok(s)) => (p, s),
+        (p, s) => panic!(
+            "{}",
+            [p.err(), s.err()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
+    };
+    if !package.join("assets/iframe.html").is_file() {
+        panic!(
+            "{} has no assets/iframe.html; run `cargo xtask test`",
+            package.display()
+        );
+    }
+    let probe = probe_package().expect("probe package");
+    let only = std::env::var("E2E_ONLY").unwrap_or_default();
+    let cases: Vec<(&str, Case, bool)> = vec![
+        case!(protocol_with_the_real_sdk, protocol),
+        case!(loads_the_seeded_state_through_the_proxy),
+        case!(a_click_likes_the_photo),
+        case!(another_agents_change_shows_on_activation),
+        case!(an_email_ticket_hides_the_app),
+        case!(a_wrong_token_shows_the_error),
+        case!(each_fault_shows_its_message_and_rolls_back),
+        case!(twenty_rapid_clicks_end_right),
+        case!(the_iframe_is_as_tall_as_its_content),
+        case!(dark_mode),
+        case!(a_non_english_locale),
+        case!(keyboard_only),
+    ];
+
+    let driver = start_driver().await.expect("chromedriver");
+    let profile = workspace_target()
+        .join("e2e")
+        .join(format!("profile-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&profile);
+    std::fs::create_dir_all(&profile).expect("profile dir");
+    // Chromium cannot use a profile path with `..` in it.
+    let profile = profile.canonicalize().expect("profile dir");
+    let client = start_browser(&driver, &profile).await.expect("browser");
+
+    let started = Instant::now();
+    let mut failures = Vec::new();
+    let mut ran = 0;
+    for (name, run, protocol) in cases {
+        if !name.contains(&only) {
+            continue;
+        }
+        ran += 1;
+        let config = Config {
+            // Below the app's own 15 s request timeout, so a slow service is a 504 from the proxy.
+            proxy_timeout_ms: 1_000,
+            ..Config::default()
+        }
+        .on_free_ports();
+        let sandbox = Sandbox::start(Options {
+            config,
+            package_dir: Some(if protocol {
+                probe.clone()
+            } else {
+                package.clone()
+            }),
+            zaf_sdk: Some(sdk.clone()),
+        })
+        .await
+        .expect("sandbox");
+        let ui = Ui {
+            c: &client,
+            sandbox,
+        };
+        let t = Instant::now();
+        let outcome = run(&ui).await;
+        let secs = t.elapsed().as_secs_f32();
+        match outcome {
+            Ok(()) => eprintln!("  ok    {name} ({secs:.1} s)"),
+            Err(e) => {
+                let _ = ui.screenshot(&format!("FAILED-{name}")).await;
+                eprintln!("  FAIL  {name} ({secs:.1} s): {e}");
+                failures.push(format!("{name}: {e}"));
+            }
+        }
+    }
+    let _ = client.close().await;
+    drop(driver);
+    let _ = std::fs::remove_dir_all(&profile);
+    eprintln!(
+        "e2e: {ran} case(s) in {:.1} s; screenshots in {}",
+        started.elapsed().as_secs_f32(),
+        screenshot_dir().display()
+    );
+    assert!(ran > 0, "E2E_ONLY={only:?} matched no case");
+    assert!(failures.is_empty(), "failed:\n{}", failures.join("\n"));
+}

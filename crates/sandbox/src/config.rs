@@ -263,6 +263,13 @@ mod tests {
     }
 
     #[test]
+    fn the_example_file_spells_out_the_defaults() {
+        let example = Config::from_toml(include_str!("../sandbox.example.toml")).expect("example");
+        let as_json = |c: &Config| serde_json::to_value(c).expect("json");
+        assert_eq!(as_json(&example), as_json(&Config::default()));
+    }
+
+    #[test]
     fn mistakes_are_reported() {
         assert!(Config::from_toml("color_scheme = \"blue\"").is_err());
         assert!(Config::from_toml("hostport = 1").is_err());

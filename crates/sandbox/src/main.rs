@@ -1,5 +1,6 @@
 //! `sandbox --package-dir <dir> --zaf-sdk <file> [--config <file.toml>]`
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -59,6 +60,7 @@ async fn main() -> ExitCode {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     let args = match parse_args() {
         Ok(a) => a,

@@ -477,6 +477,26 @@ async fn loads_the_seeded_state_through_the_proxy(ui: &Ui<'_>) -> R<()> {
     if proxied.len() > 2 {
         return fail(format!("{} state reads for one load", proxied.len()));
     }
+    // Everything the app loaded (SDK included) came from its own origin: nothing from the
+    // internet, nothing by same-origin accident from the host.
+    let loaded = ui
+        .in_app("return performance.getEntriesByType('resource').map(e => e.name);")
+        .await?;
+    let app_origin = format!("{}/", ui.sandbox.app_origin());
+    let names: Vec<&str> = loaded
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    if !names.iter().any(|n| n.ends_with("zaf_sdk.min.js"))
+        || !names.iter().any(|n| n.ends_with(".wasm"))
+    {
+        return fail(format!("the SDK or the wasm was not loaded: {loaded}"));
+    }
+    if let Some(foreign) = names.iter().find(|n| !n.starts_with(&app_origin)) {
+        return fail(format!("the app loaded {foreign} from outside its origin"));
+    }
     ui.screenshot("ready-light").await
 }
 

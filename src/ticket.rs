@@ -2,8 +2,6 @@
 //! settings. Parsed from the ZAF client's answers with serde, so the rules are tested natively.
 
 use heart_contract::{SetLike, Settings, SettingsError, StateQuery, TicketId};
-use serde::Deserialize;
-use serde::de::IgnoredAny;
 
 /// The ZAF paths the app asks for in one `client.get`.
 pub const CONTEXT_PATHS: [&str; 4] = [
@@ -13,75 +11,65 @@ pub const CONTEXT_PATHS: [&str; 4] = [
     "currentUser.locale",
 ];
 
-/// A value whose type Zendesk does not promise: kept when it is a string or number, else dropped.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-pub enum Loose {
+/// One value of a ZAF answer whose type Zendesk does not promise, as the bridge found it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum Scalar {
     Str(String),
     Num(f64),
-    Other(IgnoredAny),
+    /// Absent, null, a boolean, an object…
+    #[default]
+    Other,
 }
 
-impl Loose {
-    fn into_text(self) -> Option<String> {
+/// The largest integer a JS number holds exactly.
+const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
+impl Scalar {
+    /// A whole number as text (`17895` → "17895"), without float formatting.
+    fn integer(n: f64) -> Option<u64> {
+        (n.fract() == 0.0 && (0.0..=MAX_SAFE_INTEGER).contains(&n)).then_some(n as u64)
+    }
+
+    /// Non-blank text, or a whole number written out.
+    fn text(self) -> Option<String> {
         match self {
-            Loose::Str(s) if !s.trim().is_empty() => Some(s),
-            Loose::Num(n) if n.is_finite() => Some(n.to_string()),
+            Scalar::Str(s) if !s.trim().is_empty() => Some(s),
+            Scalar::Num(n) => Scalar::integer(n).map(|n| n.to_string()),
             _ => None,
         }
     }
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-pub enum LooseVia {
-    Via {
-        #[serde(default)]
-        channel: Option<Loose>,
-    },
-    Other(IgnoredAny),
-}
-
-/// `client.get(CONTEXT_PATHS)`; failed paths are missing here (ZAF lists them under `errors`).
-#[derive(Debug, Default, Deserialize)]
+/// `client.get(CONTEXT_PATHS)`, as scalars (paths that failed are [`Scalar::Other`]).
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContextAnswer {
-    #[serde(rename = "ticket.id", default)]
-    pub ticket_id: Option<Loose>,
-    #[serde(rename = "ticket.externalId", default)]
-    pub external_id: Option<Loose>,
-    #[serde(rename = "ticket.via", default)]
-    pub via: Option<LooseVia>,
-    #[serde(rename = "currentUser.locale", default)]
-    pub locale: Option<Loose>,
+    pub ticket_id: Scalar,
+    pub external_id: Scalar,
+    /// `ticket.via.channel`.
+    pub via_channel: Scalar,
+    pub locale: Scalar,
 }
 
-/// `client.metadata()`: only the settings matter here.
-#[derive(Debug, Default, Deserialize)]
+/// `client.metadata().settings`, as scalars.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MetadataAnswer {
-    #[serde(default)]
-    pub settings: Option<RawSettings>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-pub struct RawSettings {
-    #[serde(default)]
-    pub state_path: Option<Loose>,
-    #[serde(default)]
-    pub like_path: Option<Loose>,
+    pub state_path: Scalar,
+    pub like_path: Scalar,
 }
 
 impl MetadataAnswer {
     /// The settings as the admin left them, validated. Unset (null) settings take the defaults;
-    /// a set one must be a valid `post_to_path`.
+    /// a set one is used as typed and must be a valid `post_to_path`.
     pub fn settings(self) -> Result<Settings, SettingsError> {
-        let raw = self.settings.unwrap_or_default();
-        let text = |v: Option<Loose>| match v {
-            Some(Loose::Str(s)) => Some(s),
-            Some(Loose::Num(n)) => Some(n.to_string()),
-            _ => None,
+        let raw = |v: Scalar| match v {
+            Scalar::Str(s) => Some(s),
+            Scalar::Num(n) => {
+                Some(Scalar::integer(n).map_or_else(|| "NaN".into(), |n| n.to_string()))
+            }
+            Scalar::Other => None,
         };
-        let state = text(raw.state_path);
-        let like = text(raw.like_path);
+        let state = raw(self.state_path);
+        let like = raw(self.like_path);
         Settings::from_raw(state.as_deref(), like.as_deref())
     }
 }
@@ -111,26 +99,22 @@ pub const INTEGRATION_CHANNEL: &str = "any_channel";
 impl TicketContext {
     /// `None` when Zendesk gave no usable ticket id (the app is not on a ticket).
     pub fn from_answer(answer: ContextAnswer) -> Option<Self> {
-        let ticket = match answer.ticket_id? {
-            Loose::Num(n) if n.fract() == 0.0 && (1.0..=9_007_199_254_740_991.0).contains(&n) => {
-                TicketId(n as u64)
-            }
-            Loose::Str(s) => TicketId(s.trim().parse().ok().filter(|id| *id > 0)?),
-            _ => return None,
+        let id = match answer.ticket_id {
+            Scalar::Num(n) => Scalar::integer(n)?,
+            Scalar::Str(s) => s.trim().parse().ok()?,
+            Scalar::Other => return None,
         };
-        let channel = match answer.via.and_then(|via| match via {
-            LooseVia::Via { channel } => channel.and_then(Loose::into_text),
-            LooseVia::Other(_) => None,
-        }) {
+        let ticket = (id > 0).then_some(TicketId(id))?;
+        let channel = match answer.via_channel.text() {
             Some(c) if c == INTEGRATION_CHANNEL => Channel::Integration,
             Some(other) => Channel::Other(other),
             None => Channel::Unknown,
         };
         Some(Self {
             ticket,
-            external_id: answer.external_id.and_then(Loose::into_text),
+            external_id: answer.external_id.text(),
             channel,
-            locale: answer.locale.and_then(Loose::into_text),
+            locale: answer.locale.text(),
         })
     }
 
@@ -153,95 +137,113 @@ impl TicketContext {
 #[cfg(test)]
 mod tests {
     use heart_contract::{PathError, Setting};
-    use serde_json::json;
 
     use super::*;
 
-    fn context(v: serde_json::Value) -> Option<TicketContext> {
-        TicketContext::from_answer(serde_json::from_value(v).expect("any object parses"))
+    fn text(s: &str) -> Scalar {
+        Scalar::Str(s.into())
     }
 
     #[test]
     fn reads_a_channel_ticket() {
-        let ctx = context(json!({
-            "ticket.id": 62,
-            "ticket.externalId": "ig:1789",
-            "ticket.via": {"channel": "any_channel", "source": {"rel": null}},
-            "currentUser.locale": "de",
-            "errors": {}
-        }))
+        let ctx = TicketContext::from_answer(ContextAnswer {
+            ticket_id: Scalar::Num(62.0),
+            external_id: text("ig:1789"),
+            via_channel: text("any_channel"),
+            locale: text("de"),
+        })
         .expect("a ticket");
         assert_eq!(ctx.ticket, TicketId(62));
         assert_eq!(ctx.external_id.as_deref(), Some("ig:1789"));
         assert_eq!(ctx.channel, Channel::Integration);
         assert_eq!(ctx.locale.as_deref(), Some("de"));
         assert_eq!(
-            serde_json::to_value(ctx.state_query()).expect("json"),
-            json!({"ticket_id": "62", "external_id": "ig:1789"})
+            ctx.state_query(),
+            StateQuery {
+                ticket_id: "62".into(),
+                external_id: Some("ig:1789".into())
+            }
         );
         assert_eq!(
-            serde_json::to_value(ctx.set_like(false)).expect("json"),
-            json!({"ticket_id": "62", "external_id": "ig:1789", "liked": false})
+            ctx.set_like(false),
+            SetLike {
+                ticket_id: "62".into(),
+                external_id: Some("ig:1789".into()),
+                liked: false
+            }
         );
     }
 
     #[test]
     fn tolerates_what_zendesk_may_leave_out_or_vary() {
-        let ctx = context(json!({
-            "ticket.id": "64",
-            "ticket.externalId": null,
-            "ticket.via": "web",
-            "errors": {"currentUser.locale": {"message": "nope"}}
-        }))
+        let ctx = TicketContext::from_answer(ContextAnswer {
+            ticket_id: text(" 64 "),
+            ..ContextAnswer::default()
+        })
         .expect("a ticket");
         assert_eq!(ctx.ticket, TicketId(64));
         assert_eq!(ctx.external_id, None);
         assert_eq!(ctx.channel, Channel::Unknown);
         assert_eq!(ctx.locale, None);
-        assert_eq!(
-            serde_json::to_value(ctx.state_query()).expect("json"),
-            json!({"ticket_id": "64", "external_id": null})
-        );
-        let email = context(json!({"ticket.id": 63, "ticket.via": {"channel": "email"}}))
-            .expect("a ticket");
+        let email = TicketContext::from_answer(ContextAnswer {
+            ticket_id: Scalar::Num(63.0),
+            via_channel: text("email"),
+            external_id: text("  "),
+            ..ContextAnswer::default()
+        })
+        .expect("a ticket");
         assert_eq!(email.channel, Channel::Other("email".into()));
-        let numeric_external =
-            context(json!({"ticket.id": 1, "ticket.externalId": 17895})).expect("a ticket");
-        assert_eq!(numeric_external.external_id.as_deref(), Some("17895"));
+        assert_eq!(email.external_id, None, "blank is none");
+        let numeric = TicketContext::from_answer(ContextAnswer {
+            ticket_id: Scalar::Num(1.0),
+            external_id: Scalar::Num(17895.0),
+            ..ContextAnswer::default()
+        })
+        .expect("a ticket");
+        assert_eq!(numeric.external_id.as_deref(), Some("17895"));
     }
 
     #[test]
     fn no_usable_ticket_id_means_no_ticket() {
         for bad in [
-            json!({}),
-            json!({"ticket.id": null}),
-            json!({"ticket.id": 0}),
-            json!({"ticket.id": -3}),
-            json!({"ticket.id": 1.5}),
-            json!({"ticket.id": "abc"}),
-            json!({"ticket.id": {"id": 1}}),
+            Scalar::Other,
+            Scalar::Num(0.0),
+            Scalar::Num(-3.0),
+            Scalar::Num(1.5),
+            Scalar::Num(f64::NAN),
+            Scalar::Num(1e300),
+            text("abc"),
+            text("0"),
         ] {
-            assert_eq!(context(bad.clone()), None, "{bad}");
+            let answer = ContextAnswer {
+                ticket_id: bad.clone(),
+                ..ContextAnswer::default()
+            };
+            assert_eq!(TicketContext::from_answer(answer), None, "{bad:?}");
         }
     }
 
     #[test]
     fn settings_default_when_unset_and_are_checked_when_set() {
-        let parse = |v: serde_json::Value| {
-            serde_json::from_value::<MetadataAnswer>(v)
-                .expect("parses")
-                .settings()
-        };
-        let defaults = parse(json!({"appId": 1})).expect("defaults");
-        assert_eq!(defaults, Settings::default());
-        let nulls = parse(json!({"settings": {"state_path": null, "like_path": null}}))
-            .expect("null is unset");
-        assert_eq!(nulls, Settings::default());
-        let err = parse(json!({"settings": {"state_path": "/s", "like_path": "//evil/like"}}))
-            .expect_err("protocol-relative");
+        assert_eq!(
+            MetadataAnswer::default().settings().expect("defaults"),
+            Settings::default()
+        );
+        let err = MetadataAnswer {
+            state_path: text("/s"),
+            like_path: text("//evil/like"),
+        }
+        .settings()
+        .expect_err("protocol-relative");
         assert_eq!(err.setting, Setting::LikePath);
         assert_eq!(err.error, PathError::ProtocolRelative);
-        let err = parse(json!({"settings": {"state_path": 5}})).expect_err("a number");
+        let err = MetadataAnswer {
+            state_path: Scalar::Num(5.0),
+            like_path: Scalar::Other,
+        }
+        .settings()
+        .expect_err("a number is no path");
         assert_eq!(err.setting, Setting::StatePath);
+        assert_eq!(err.value, "5");
     }
 }

@@ -3,15 +3,14 @@
 //! It only moves values across the JS boundary; what they mean is decided in pure code
 //! ([`crate::ticket`], [`crate::proxy`]). Nothing here panics on what Zendesk sends.
 
-use heart_contract::LikeAnswer;
+use heart_contract::{Field, LikeAnswer};
 use js_sys::{Array, Function, JSON, Object, Promise, Reflect};
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{JsFuture, spawn_local};
 
 use crate::proxy::TIMEOUT_MS;
-use crate::ticket::{CONTEXT_PATHS, ContextAnswer, MetadataAnswer};
+use crate::ticket::{CONTEXT_PATHS, ContextAnswer, MetadataAnswer, Scalar};
 
 #[wasm_bindgen]
 extern "C" {
@@ -108,6 +107,53 @@ fn prop(target: &JsValue, key: &str) -> Option<JsValue> {
         .filter(|v| !v.is_undefined() && !v.is_null())
 }
 
+fn scalar(target: &JsValue, key: &str) -> Scalar {
+    match prop(target, key) {
+        Some(v) => match (v.as_string(), v.as_f64()) {
+            (Some(s), _) => Scalar::Str(s),
+            (None, Some(n)) => Scalar::Num(n),
+            _ => Scalar::Other,
+        },
+        None => Scalar::Other,
+    }
+}
+
+/// A JSON value as one field of an answer (`text` is the value's string, if it is one).
+fn field<'a>(value: &JsValue, text: Option<&'a str>) -> Field<'a> {
+    const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+    if let Some(text) = text {
+        Field::Str(text)
+    } else if value.is_undefined() {
+        Field::Absent
+    } else if value.is_null() {
+        Field::Null
+    } else if let Some(b) = value.as_bool() {
+        Field::Bool(b)
+    } else if let Some(n) = value.as_f64() {
+        if n.fract() == 0.0 && (0.0..=MAX_SAFE_INTEGER).contains(&n) {
+            Field::Count(n as u64)
+        } else {
+            Field::OtherNumber
+        }
+    } else {
+        Field::Other
+    }
+}
+
+/// The like-state in a JSON body, by the contract's rules; `None` if the body is not one.
+fn answer_of(body: &JsValue) -> Option<LikeAnswer> {
+    if !body.is_object() || Array::is_array(body) {
+        return None;
+    }
+    let get = |key: &str| Reflect::get(body, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
+    let (liked, count) = (get("liked"), get("like_count"));
+    let (liked_text, count_text) = (liked.as_string(), count.as_string());
+    LikeAnswer::from_fields(
+        field(&liked, liked_text.as_deref()),
+        field(&count, count_text.as_deref()),
+    )
+}
+
 fn status_of(target: &JsValue) -> Option<u16> {
     prop(target, "status")?
         .as_f64()
@@ -154,7 +200,7 @@ fn header_of(response: &JsValue, name: &str) -> Option<String> {
         let value = Reflect::get(&headers, &key).ok()?;
         value
             .as_string()
-            .or_else(|| value.as_f64().map(|n| n.to_string()))
+            .or_else(|| value.as_f64().map(|n| (n.max(0.0) as u64).to_string()))
     })
 }
 
@@ -174,27 +220,31 @@ impl Client {
         }
     }
 
-    async fn read<T: DeserializeOwned>(
-        &self,
-        what: &str,
-        promise: Result<Promise, JsValue>,
-    ) -> Result<T, JsValue> {
-        let value = settle(promise).await.inspect_err(|e| warn(what, e))?;
-        serde_wasm_bindgen::from_value(value.clone()).map_err(|e| {
-            let e = JsValue::from(e);
-            warn(what, &e);
-            e
+    /// `client.get` of the ticket and agent paths.
+    pub async fn context(&self) -> Result<ContextAnswer, JsValue> {
+        let paths: Array = CONTEXT_PATHS.iter().map(|p| JsValue::from_str(p)).collect();
+        let answer = settle(self.raw.get(&paths))
+            .await
+            .inspect_err(|e| warn("client.get failed", e))?;
+        let via = prop(&answer, "ticket.via").unwrap_or(JsValue::UNDEFINED);
+        Ok(ContextAnswer {
+            ticket_id: scalar(&answer, "ticket.id"),
+            external_id: scalar(&answer, "ticket.externalId"),
+            via_channel: scalar(&via, "channel"),
+            locale: scalar(&answer, "currentUser.locale"),
         })
     }
 
-    pub async fn context(&self) -> Result<ContextAnswer, JsValue> {
-        let paths: Array = CONTEXT_PATHS.iter().map(|p| JsValue::from_str(p)).collect();
-        self.read("client.get failed", self.raw.get(&paths)).await
-    }
-
+    /// `client.metadata().settings`.
     pub async fn metadata(&self) -> Result<MetadataAnswer, JsValue> {
-        self.read("client.metadata failed", self.raw.metadata())
+        let metadata = settle(self.raw.metadata())
             .await
+            .inspect_err(|e| warn("client.metadata failed", e))?;
+        let settings = prop(&metadata, "settings").unwrap_or(JsValue::UNDEFINED);
+        Ok(MetadataAnswer {
+            state_path: scalar(&settings, "state_path"),
+            like_path: scalar(&settings, "like_path"),
+        })
     }
 
     /// POSTs `body` as JSON to `url` (a Zendesk API path) through `client.request`.
@@ -227,7 +277,7 @@ impl Client {
                 } else {
                     (200, response)
                 };
-                let answer = serde_wasm_bindgen::from_value(body.clone()).ok();
+                let answer = answer_of(&body);
                 if answer.is_none() {
                     warn(
                         "the integration service's answer is not a like-state",

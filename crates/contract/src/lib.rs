@@ -21,4 +21,4 @@ pub use proxy::{PROXY_PATH, TicketId, proxy_url};
 pub use settings::{DEFAULT_LIKE_PATH, DEFAULT_STATE_PATH, Setting, Settings, SettingsError};
 #[cfg(feature = "service")]
 pub use wire::ClientDataError;
-pub use wire::{ErrorBody, LikeAnswer, ProxyForm, SetLike, StateQuery};
+pub use wire::{ErrorBody, Field, LikeAnswer, ProxyForm, SetLike, StateQuery};

@@ -34,7 +34,7 @@ impl fmt::Display for SettingsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "The setting {} ({:?}) {}.",
+            "The setting {} (\"{}\") {}.",
             self.setting.name(),
             self.value,
             self.error
@@ -55,10 +55,10 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        let path = |raw| PostToPath::parse(raw).unwrap_or_else(|e| unreachable!("{raw}: {e}"));
+        // Both are valid paths (tested below), so they need no parsing here.
         Self {
-            state_path: path(DEFAULT_STATE_PATH),
-            like_path: path(DEFAULT_LIKE_PATH),
+            state_path: PostToPath::trusted(DEFAULT_STATE_PATH),
+            like_path: PostToPath::trusted(DEFAULT_LIKE_PATH),
         }
     }
 }
@@ -96,6 +96,8 @@ mod tests {
         assert_eq!(s.state_path.as_str(), "/like_state");
         assert_eq!(s.like_path.as_str(), "/like");
         assert_eq!(s, Settings::default());
+        assert_eq!(PostToPath::parse(DEFAULT_STATE_PATH), Ok(s.state_path));
+        assert_eq!(PostToPath::parse(DEFAULT_LIKE_PATH), Ok(s.like_path));
     }
 
     #[test]

@@ -2,8 +2,7 @@
 
 use std::fmt;
 
-use serde::de::value::MapAccessDeserializer;
-use serde::de::{self, Deserializer, MapAccess, Unexpected, Visitor};
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 /// App → service, to read the like-state: POSTed to `state_path`.
@@ -30,6 +29,7 @@ pub struct SetLike {
 ///
 /// `liked` is a JSON boolean; the strings `"true"` and `"false"` are accepted too. `like_count`
 /// is optional and, when present, a non-negative integer. Anything else is a malformed answer.
+/// The rules live in [`LikeAnswer::from_fields`], which serde and the app's JS bridge share.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct LikeAnswer {
     pub liked: bool,
@@ -37,14 +37,109 @@ pub struct LikeAnswer {
     pub like_count: Option<u64>,
 }
 
-/// The fields as they may arrive; [`LikeAnswer`] only accepts them from a JSON object
-/// (serde's derive would also take `[true, 3]`, which no service means as an answer).
-#[derive(Deserialize)]
-struct RawAnswer {
-    #[serde(deserialize_with = "bool_or_bool_string")]
-    liked: bool,
-    #[serde(default)]
-    like_count: Option<u64>,
+/// One field of an answer, as JSON gave it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Field<'a> {
+    Absent,
+    Null,
+    Bool(bool),
+    Str(&'a str),
+    /// A non-negative whole number.
+    Count(u64),
+    /// Any other number (negative, fractional, too large).
+    OtherNumber,
+    /// An array or object.
+    Other,
+}
+
+impl LikeAnswer {
+    /// Reads the two fields of an answer; `None` when the answer is malformed.
+    pub fn from_fields(liked: Field<'_>, like_count: Field<'_>) -> Option<LikeAnswer> {
+        let liked = match liked {
+            Field::Bool(b) => b,
+            Field::Str("true") => true,
+            Field::Str("false") => false,
+            _ => return None,
+        };
+        let like_count = match like_count {
+            Field::Absent | Field::Null => None,
+            Field::Count(n) => Some(n),
+            _ => return None,
+        };
+        Some(LikeAnswer { liked, like_count })
+    }
+}
+
+/// A field of an answer, owned, for serde to fill.
+#[derive(Default)]
+enum OwnedField {
+    #[default]
+    Absent,
+    Null,
+    Bool(bool),
+    Str(String),
+    Count(u64),
+    OtherNumber,
+    Other,
+}
+
+impl OwnedField {
+    fn as_field(&self) -> Field<'_> {
+        match self {
+            OwnedField::Absent => Field::Absent,
+            OwnedField::Null => Field::Null,
+            OwnedField::Bool(b) => Field::Bool(*b),
+            OwnedField::Str(s) => Field::Str(s),
+            OwnedField::Count(n) => Field::Count(*n),
+            OwnedField::OtherNumber => Field::OtherNumber,
+            OwnedField::Other => Field::Other,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for OwnedField {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Any;
+        impl<'de> Visitor<'de> for Any {
+            type Value = OwnedField;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<OwnedField, E> {
+                Ok(OwnedField::Bool(v))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<OwnedField, E> {
+                Ok(OwnedField::Str(v.to_owned()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<OwnedField, E> {
+                Ok(OwnedField::Count(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<OwnedField, E> {
+                Ok(u64::try_from(v).map_or(OwnedField::OtherNumber, OwnedField::Count))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<OwnedField, E> {
+                Ok(OwnedField::OtherNumber)
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<OwnedField, E> {
+                Ok(OwnedField::Null)
+            }
+            fn visit_none<E: de::Error>(self) -> Result<OwnedField, E> {
+                Ok(OwnedField::Null)
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<OwnedField, D::Error> {
+                OwnedField::deserialize(d)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<OwnedField, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(OwnedField::Other)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<OwnedField, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(OwnedField::Other)
+            }
+        }
+        d.deserialize_any(Any)
+    }
 }
 
 impl<'de> Deserialize<'de> for LikeAnswer {
@@ -55,37 +150,26 @@ impl<'de> Deserialize<'de> for LikeAnswer {
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("an object with \"liked\"")
             }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<LikeAnswer, A::Error> {
-                let raw = RawAnswer::deserialize(MapAccessDeserializer::new(map))?;
-                Ok(LikeAnswer {
-                    liked: raw.liked,
-                    like_count: raw.like_count,
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<LikeAnswer, A::Error> {
+                let (mut liked, mut count) = (OwnedField::Absent, OwnedField::Absent);
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "liked" => liked = map.next_value()?,
+                        "like_count" => count = map.next_value()?,
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                LikeAnswer::from_fields(liked.as_field(), count.as_field()).ok_or_else(|| {
+                    de::Error::custom(
+                        "\"liked\" must be true, false, \"true\" or \"false\", and \"like_count\" absent, null or a non-negative integer",
+                    )
                 })
             }
         }
         d.deserialize_map(Object)
     }
-}
-
-fn bool_or_bool_string<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
-    struct Liked;
-    impl Visitor<'_> for Liked {
-        type Value = bool;
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("true, false, \"true\" or \"false\"")
-        }
-        fn visit_bool<E: de::Error>(self, v: bool) -> Result<bool, E> {
-            Ok(v)
-        }
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<bool, E> {
-            match v {
-                "true" => Ok(true),
-                "false" => Ok(false),
-                other => Err(E::invalid_value(Unexpected::Str(other), &self)),
-            }
-        }
-    }
-    d.deserialize_any(Liked)
 }
 
 /// The form fields Zendesk POSTs to `post_to_path` in the integration service
@@ -209,6 +293,41 @@ mod tests {
             json!("liked"),
         ] {
             assert!(answer(bad.clone()).is_err(), "{bad} should be malformed");
+        }
+    }
+
+    #[test]
+    fn the_rules_hold_without_serde_too() {
+        use Field::*;
+        assert_eq!(
+            LikeAnswer::from_fields(Str("true"), Count(7)),
+            Some(LikeAnswer {
+                liked: true,
+                like_count: Some(7)
+            })
+        );
+        assert_eq!(
+            LikeAnswer::from_fields(Bool(false), Null),
+            Some(LikeAnswer {
+                liked: false,
+                like_count: None
+            })
+        );
+        for (liked, count) in [
+            (Absent, Absent),
+            (Null, Absent),
+            (Str("yes"), Absent),
+            (Count(1), Absent),
+            (Bool(true), OtherNumber),
+            (Bool(true), Str("3")),
+            (Bool(true), Other),
+            (Bool(true), Bool(true)),
+        ] {
+            assert_eq!(
+                LikeAnswer::from_fields(liked, count),
+                None,
+                "{liked:?} {count:?}"
+            );
         }
     }
 

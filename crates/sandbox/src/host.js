@@ -266,7 +266,10 @@
 
   async function refreshLog() {
     let snapshot;
-    try { snapshot = await sandboxCall('GET', '/sandbox/log'); } catch (e) { return; }
+    try {
+      snapshot = await sandboxCall('GET', '/sandbox/log');
+      showFaults(await sandboxCall('GET', '/sandbox/faults'));
+    } catch (e) { return; }
     const list = byId('log');
     list.textContent = '';
     for (const call of (snapshot.proxy || []).slice(-20)) {

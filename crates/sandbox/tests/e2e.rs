@@ -126,7 +126,6 @@ async fn start_browser(driver: &Driver, profile: &Path) -> R<Client> {
         "--disable-sync",
         "--no-first-run",
         "--hide-scrollbars",
-        "--window-size=1280,800",
         "--lang=en-US",
     ];
     let mut args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
@@ -144,6 +143,15 @@ async fn start_browser(driver: &Driver, profile: &Path) -> R<Client> {
         .connect(&driver.url)
         .await
         .map_err(|e| format!("cannot open a Chromium session: {e}"))?;
+    // A 1280×800 viewport, the size of the screenshots.
+    let chrome = client
+        .execute("return window.outerHeight - window.innerHeight;", vec![])
+        .await?
+        .as_u64()
+        .unwrap_or(0);
+    client
+        .set_window_size(1280, 800 + u32::try_from(chrome).unwrap_or(0))
+        .await?;
     Ok(client)
 }
 

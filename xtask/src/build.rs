@@ -6,7 +6,16 @@ use std::path::PathBuf;
 use anyhow::{Context, Result, bail};
 
 use crate::project::{Project, toml_string_in_table};
-use crate::setup::{self, Tools, WASM_OPT_VERSION};
+use crate::setup::{self, NIGHTLY, Tools, WASM_OPT_VERSION};
+
+/// `--nightly-size`: the size levers only a nightly has (std rebuilt with `optimize_for_size`,
+/// `panic=immediate-abort`, which drops the panic machinery and messages from the wasm).
+const NIGHTLY_SIZE_ENV: [(&str, &str); 4] = [
+    ("RUSTUP_TOOLCHAIN", NIGHTLY),
+    ("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort"),
+    ("CARGO_UNSTABLE_BUILD_STD_FEATURES", "optimize_for_size"),
+    ("RUSTFLAGS", "-Zunstable-options -Cpanic=immediate-abort"),
+];
 
 pub struct Built {
     pub dist: PathBuf,
@@ -21,13 +30,23 @@ pub fn run(project: &Project) -> Result<Built> {
     }
 
     let dist = project.trunk_dist();
-    tools
+    let mut trunk = tools
         .env
         .cmd("trunk")
         .args(["build", "--release"])
-        .current_dir(&project.root)
-        .run()
-        .context("building the app with Trunk")?;
+        .current_dir(&project.root);
+    if project.nightly_size {
+        println!("--nightly-size: {NIGHTLY}, std rebuilt for size, panics abort immediately");
+        for (key, value) in NIGHTLY_SIZE_ENV {
+            trunk = trunk.env(key, value);
+        }
+        // Its own target dir, so stable and nightly builds do not invalidate each other.
+        trunk = trunk.env(
+            "CARGO_TARGET_DIR",
+            project.target_dir().join("nightly-size"),
+        );
+    }
+    trunk.run().context("building the app with Trunk")?;
     if !dist.join("index.html").exists() {
         bail!("Trunk finished but {} has no index.html", dist.display());
     }

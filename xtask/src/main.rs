@@ -33,7 +33,10 @@ Commands:
   help      Print this help
 
 Options:
-  -h, --help  Print this help
+  --nightly-size  (setup, build, package, test, demo) build the wasm with the pinned nightly,
+                  std rebuilt for size and panics as immediate aborts (no panic messages):
+                  the smallest download; setup then also installs that nightly
+  -h, --help      Print this help
 ";
 
 fn main() -> ExitCode {
@@ -52,53 +55,35 @@ fn run() -> Result<()> {
         print!("{HELP}");
         bail!("no command given");
     };
-    let rest: Vec<String> = args.collect();
-    let no_args = |rest: &[String]| -> Result<()> {
-        if let Some(extra) = rest.first() {
-            bail!("unexpected argument `{extra}` for `{command}` (see `cargo xtask --help`)");
+    let mut nightly_size = false;
+    let mut config = None;
+    let mut rest = args;
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--nightly-size" => nightly_size = true,
+            "--config" if command == "demo" => match rest.next() {
+                Some(file) => config = Some(file),
+                None => bail!("`--config` needs a file"),
+            },
+            other => {
+                bail!("unexpected argument `{other}` for `{command}` (see `cargo xtask --help`)")
+            }
         }
-        Ok(())
-    };
-    let project = project::Project::locate()?;
+    }
+    let project = project::Project::locate(nightly_size)?;
     match command.as_str() {
         "-h" | "--help" | "help" => {
             print!("{HELP}");
             Ok(())
         }
-        "setup" => {
-            no_args(&rest)?;
-            setup::run(&project, setup::Mode::Install).map(drop)
-        }
-        "build" => {
-            no_args(&rest)?;
-            build::run(&project).map(drop)
-        }
-        "package" => {
-            no_args(&rest)?;
-            package::run(&project).map(drop)
-        }
-        "test" => {
-            no_args(&rest)?;
-            test::run(&project)
-        }
-        "demo" => {
-            let config = parse_demo_args(&rest)?;
-            package::demo(&project, config.as_deref())
-        }
+        "setup" => setup::run(&project, setup::Mode::Install).map(drop),
+        "build" => build::run(&project).map(drop),
+        "package" => package::run(&project).map(drop),
+        "test" => test::run(&project),
+        "demo" => package::demo(&project, config.as_deref()),
         other => {
             print!("{HELP}");
             bail!("unknown command `{other}`")
         }
-    }
-}
-
-fn parse_demo_args(rest: &[String]) -> Result<Option<String>> {
-    match rest {
-        [] => Ok(None),
-        [flag, file] if flag == "--config" => Ok(Some(file.clone())),
-        [flag] if flag == "--config" => bail!("`--config` needs a file"),
-        [other, ..] => bail!(
-            "unexpected argument `{other}` for `demo` (usage: cargo xtask demo [--config <file>])"
-        ),
     }
 }

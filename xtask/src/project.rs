@@ -10,16 +10,18 @@ pub const APP_PACKAGE: &str = "zendesk-heart";
 
 pub struct Project {
     pub root: PathBuf,
+    /// Build the wasm with the pinned nightly, std rebuilt for size (`--nightly-size`).
+    pub nightly_size: bool,
 }
 
 impl Project {
-    pub fn locate() -> Result<Self> {
+    pub fn locate(nightly_size: bool) -> Result<Self> {
         let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
         let root = manifest_dir
             .parent()
             .context("xtask's directory has no parent")?
             .to_path_buf();
-        Ok(Self { root })
+        Ok(Self { root, nightly_size })
     }
 
     pub fn target_dir(&self) -> PathBuf {

@@ -17,6 +17,8 @@ pub const TRUNK_VERSION: &str = "0.21.14";
 /// The binaryen major whose wasm-opt reads current wasm-bindgen output (Trunk.toml: `version_132`).
 pub const WASM_OPT_VERSION: u32 = 132;
 pub const CHROMIUM: &str = "/usr/bin/chromium";
+/// The nightly of `--nightly-size` (pinned: build-std and its flags are unstable).
+pub const NIGHTLY: &str = "nightly-2026-05-20";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -62,6 +64,9 @@ pub fn run(project: &Project, mode: Mode) -> Result<Tools> {
     let base_env = Env::new(None)?;
 
     rust_target(&base_env, &mut report)?;
+    if project.nightly_size {
+        nightly(&base_env, &mut report)?;
+    }
     system_packages(&base_env, &mut report)?;
     let node_modules = npm_tools(project, &base_env, &mut report)?;
     let env = Env::new(Some(&node_modules.join(".bin")))?;
@@ -104,6 +109,53 @@ fn rust_target(env: &Env, report: &mut Report) -> Result<()> {
                 .args(["target", "add", WASM_TARGET])
                 .run()?;
             report.installed(format!("rustup target {WASM_TARGET}"));
+        }
+    }
+    Ok(())
+}
+
+/// The pinned nightly with the std sources (build-std) and the wasm target.
+fn nightly(env: &Env, report: &mut Report) -> Result<()> {
+    let what = format!("rustup toolchain {NIGHTLY} with rust-src and {WASM_TARGET}");
+    let toolchains = env
+        .cmd("rustup")
+        .args(["toolchain", "list"])
+        .read()
+        .context("listing rustup toolchains")?;
+    let has_toolchain = toolchains.lines().any(|l| {
+        l.split_whitespace()
+            .next()
+            .is_some_and(|t| t.starts_with(NIGHTLY))
+    });
+    let complete = has_toolchain && {
+        let installed = |list: &str| {
+            env.cmd("rustup")
+                .args([
+                    "+".to_string() + NIGHTLY,
+                    list.into(),
+                    "list".into(),
+                    "--installed".into(),
+                ])
+                .probe()
+                .unwrap_or_default()
+        };
+        let components = installed("component");
+        let targets = installed("target");
+        components.lines().any(|l| l.starts_with("rust-src"))
+            && targets.lines().any(|l| l.trim() == WASM_TARGET)
+    };
+    if complete {
+        report.skip(what);
+        return Ok(());
+    }
+    match report.mode {
+        Mode::Check => report.missing(format!("{what} (for --nightly-size)")),
+        Mode::Install => {
+            env.cmd("rustup")
+                .args(["toolchain", "install", NIGHTLY, "--profile", "minimal"])
+                .args(["--component", "rust-src", "--target", WASM_TARGET])
+                .run()?;
+            report.installed(what);
         }
     }
     Ok(())

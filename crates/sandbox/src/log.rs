@@ -1,12 +1,15 @@
 //! What crossed the proxy and what reached the integration service, for the page and tests.
 
 use std::sync::Mutex;
+use std::time::Instant;
 
 use serde::Serialize;
 
 /// One call to `POST /api/v2/any_channel/proxy.json`, as the proxy handled it.
 #[derive(Clone, Debug, Serialize)]
 pub struct ProxyCall {
+    /// When the call arrived, in ms since the sandbox started.
+    pub at_ms: u64,
     pub ticket_id: Option<String>,
     pub post_to_path: Option<String>,
     /// The resolved URL in the integration service (absent when the call was refused first).
@@ -27,6 +30,8 @@ pub struct ProxyCall {
 /// One request as the integration service received it.
 #[derive(Clone, Debug, Serialize)]
 pub struct ServiceCall {
+    /// When the request arrived, in ms since the sandbox started.
+    pub at_ms: u64,
     pub method: String,
     pub path: String,
     pub content_type: Option<String>,
@@ -42,10 +47,21 @@ pub struct ServiceCall {
     pub status: u16,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct RequestLog {
+    started: Instant,
     proxy: Mutex<Vec<ProxyCall>>,
     service: Mutex<Vec<ServiceCall>>,
+}
+
+impl Default for RequestLog {
+    fn default() -> Self {
+        Self {
+            started: Instant::now(),
+            proxy: Mutex::default(),
+            service: Mutex::default(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -55,6 +71,11 @@ pub struct Snapshot {
 }
 
 impl RequestLog {
+    /// Milliseconds since the log (the sandbox) started.
+    pub fn now_ms(&self) -> u64 {
+        u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX)
+    }
+
     pub fn push_proxy(&self, call: ProxyCall) {
         if let Ok(mut v) = self.proxy.lock() {
             v.push(call);

@@ -46,6 +46,7 @@ pub async fn observe(State(obs): State<Observer>, req: Request, next: Next) -> R
     let path = parts.uri.path().to_owned();
     let fault = obs.faults.take(&path);
     let index = obs.log.push_service(ServiceCall {
+        at_ms: obs.log.now_ms(),
         method: parts.method.to_string(),
         path: path.clone(),
         content_type: header_str(header::CONTENT_TYPE),

@@ -69,6 +69,7 @@ pub async fn proxy(
         serde_urlencoded::from_str(query.as_deref().unwrap_or("")).unwrap_or_default();
     let client_data = String::from_utf8_lossy(&body).into_owned();
     let mut call = ProxyCall {
+        at_ms: host.log.now_ms(),
         ticket_id: params.get("ticket_id").cloned(),
         post_to_path: params.get("post_to_path").cloned(),
         target: None,

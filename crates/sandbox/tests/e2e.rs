@@ -40,16 +40,15 @@ fn fail<T>(msg: impl Into<String>) -> R<T> {
 macro_rules! wait_until {
     ($what:expr, $probe:expr) => {{
         let deadline = Instant::now() + WAIT;
-        let mut last = String::from("never checked");
         loop {
-            match $probe {
+            let last = match $probe {
                 Ok(Some(v)) => break Ok::<_, Box<dyn Error + Send + Sync>>(v),
-                Ok(None) => {}
-                Err(e) => last = e.to_string(),
-            }
+                Ok(None) => String::from("the condition was not met"),
+                Err(e) => e.to_string(),
+            };
             if Instant::now() >= deadline {
                 break fail(format!(
-                    "waited {} s for {}; last error: {last}",
+                    "waited {} s for {}; last check: {last}",
                     WAIT.as_secs(),
                     $what
                 ));
@@ -683,6 +682,72 @@ async fn each_fault_shows_its_message_and_rolls_back(ui: &Ui<'_>) -> R<()> {
 
 /// Real pointer clicks in one WebDriver action chain (as fast as a person can't), against an
 /// origin that takes 300 ms per call like a real API would.
+/// A failed read offers a retry; a 429 on the read waits out `Retry-After` and retries alone.
+async fn load_errors_recover(ui: &Ui<'_>) -> R<()> {
+    ui.sandbox.faults.set(
+        "/like_state",
+        Fault {
+            status: Some(500),
+            times: Some(1),
+            ..Fault::default()
+        },
+    );
+    ui.open(62, "").await?;
+    let app = ui
+        .wait_app("the load error", |v| {
+            v["state"] == "error" && v["retry"] == true
+        })
+        .await?;
+    let status = app["status"].as_str().unwrap_or("");
+    if !status.starts_with("Couldn't load the like") {
+        return fail(format!("load error message: {app}"));
+    }
+    if app["pressed"] == "false" {
+        return fail(format!(
+            "a failed read must not pretend \"not liked\": {app}"
+        ));
+    }
+    ui.screenshot("error-load").await?;
+    ui.c.enter_frame(0).await?;
+    let retry = match ui.c.find(Locator::Css("button.retry")).await {
+        Ok(b) => b.click().await.map_err(Into::into),
+        Err(e) => Err::<(), Box<dyn Error + Send + Sync>>(e.into()),
+    };
+    ui.c.enter_parent_frame().await?;
+    retry?;
+    ui.wait_app("ready after Try again", |v| {
+        ready(v) && v["pressed"] == "false"
+    })
+    .await?;
+
+    // Now a 429 with Retry-After: 1 on the next read (app.activated).
+    ui.sandbox.faults.set(
+        "/like_state",
+        Fault {
+            retry_after: Some(1),
+            times: Some(1),
+            ..Fault::default()
+        },
+    );
+    let before = ui.service_calls_to("/like_state").len();
+    ui.click_host("#fire-activated").await?;
+    let reads = wait_until!("a read after the 429, without a click", {
+        let reads = ui.service_calls_to("/like_state");
+        R::Ok((reads.len() >= before + 2).then_some(reads))
+    })?;
+    let (limited, again) = (&reads[before], &reads[before + 1]);
+    if limited.status != 429 || again.at_ms < limited.at_ms + 1_000 {
+        return fail(format!(
+            "the retry came {} ms after the 429 (status {})",
+            again.at_ms.saturating_sub(limited.at_ms),
+            limited.status
+        ));
+    }
+    ui.wait_app("ready after the automatic retry", ready)
+        .await?;
+    Ok(())
+}
+
 async fn twenty_rapid_clicks_end_right(ui: &Ui<'_>) -> R<()> {
     ui.open(62, "").await?;
     ui.wait_app("ready", ready).await?;
@@ -916,6 +981,7 @@ async fn e2e() {
         case!(an_email_ticket_hides_the_app),
         case!(a_wrong_token_shows_the_error),
         case!(each_fault_shows_its_message_and_rolls_back),
+        case!(load_errors_recover),
         case!(twenty_rapid_clicks_end_right),
         case!(the_iframe_is_as_tall_as_its_content),
         case!(dark_mode),

@@ -202,3 +202,22 @@ async fn refuses_with_a_status_and_a_json_error() {
         .expect("service");
     assert_eq!(answer(r).await.status, 415);
 }
+
+#[tokio::test]
+async fn the_request_log_shows_what_arrived_cookies_included() {
+    // What makes "the proxy forwards no cookie" a real check: the log would show one.
+    let sandbox = start(Config::default()).await;
+    let r = http()
+        .post(format!("http://{}/like_state", sandbox.integration_addr))
+        .header("Cookie", "_zendesk_session=abc")
+        .form(&[("instance_metadata", "{}"), ("client_data", "{}")])
+        .send()
+        .await
+        .expect("service");
+    assert_eq!(answer(r).await.status, 401);
+    let calls = sandbox.log.service_calls();
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0].cookie.as_deref(), Some("_zendesk_session=abc"));
+    assert_eq!(calls[0].client_data.as_deref(), Some("{}"));
+    assert_eq!(calls[0].status, 401);
+}

@@ -29,6 +29,8 @@ pub struct Config {
     pub locale: String,
     /// `colorScheme` at load: `light` or `dark`.
     pub color_scheme: String,
+    /// Fire `app.activated` with `{firstLoad: true}` once the app listens for it after load.
+    pub activate_on_load: bool,
     /// The app's installation settings (`client.metadata().settings`).
     pub settings: BTreeMap<String, serde_json::Value>,
     /// Channel integration instances, by name.
@@ -182,6 +184,7 @@ impl Default for Config {
             integration_manifest_url: None,
             locale: "en-US".into(),
             color_scheme: "light".into(),
+            activate_on_load: true,
             settings,
             instances,
             tickets,

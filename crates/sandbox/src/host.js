@@ -53,7 +53,7 @@
     if (key.startsWith('iframe.on:')) {
       const name = key.slice('iframe.on:'.length);
       subscribed[name] = (data.message && data.message.subscriberCount) || 1;
-      if (name === 'app.activated' && !firstActivationSent) {
+      if (name === 'app.activated' && cfg.activateOnLoad && !firstActivationSent) {
         // Zendesk activates a freshly loaded app once, with firstLoad: true.
         firstActivationSent = true;
         fire('app.activated', { firstLoad: true });

@@ -268,6 +268,7 @@ async fn ticket_page(
         "appGuid": host.app_guid,
         "csrfToken": csrf,
         "iframePath": "/assets/iframe.html",
+        "activateOnLoad": host.config.activate_on_load,
         "metadata": {
             "appId": 1001,
             "installationId": 2002,

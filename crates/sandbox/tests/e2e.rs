@@ -484,6 +484,7 @@ async fn loads_the_seeded_state_through_the_proxy(ui: &Ui<'_>) -> R<()> {
     if proxied.len() > 2 {
         return fail(format!("{} state reads for one load", proxied.len()));
     }
+    eprintln!("    one load → {} state read(s)", proxied.len());
     // Everything the app loaded (SDK included) came from its own origin: nothing from the
     // internet, nothing by same-origin accident from the host.
     let loaded = ui

@@ -4,6 +4,33 @@
 //! what Zendesk's proxy POSTs (`instance_metadata` and `client_data`, form-encoded; JSON is
 //! accepted too), authenticates to the origin with the token in `instance_metadata`, and answers
 //! a [`LikeAnswer`] or an [`ErrorBody`] with a fitting status.
+//!
+//! A real integration implements [`Origin`] with its API client and serves the same router:
+//!
+//! ```
+//! use std::sync::Arc;
+//!
+//! use heart_contract::LikeAnswer;
+//! use sandbox::origin::{Credentials, Origin, OriginError};
+//!
+//! struct Instagram {/* an HTTP client, the API base URL, ... */}
+//!
+//! impl Origin for Instagram {
+//!     async fn like_state(&self, auth: &Credentials, photo: &str) -> Result<LikeAnswer, OriginError> {
+//!         // GET the media's like state with `auth.token`; map 401/404 to OriginError.
+//!         let _ = (auth, photo);
+//!         Err(OriginError::Unavailable("not wired up in this example".into()))
+//!     }
+//!     async fn set_like(&self, auth: &Credentials, photo: &str, liked: bool) -> Result<LikeAnswer, OriginError> {
+//!         let _ = (auth, photo, liked);
+//!         Err(OriginError::Unavailable("not wired up in this example".into()))
+//!     }
+//! }
+//!
+//! let app: axum::Router = sandbox::service::router(Arc::new(Instagram {}));
+//! // axum::serve(tokio::net::TcpListener::bind("0.0.0.0:8080").await?, app).await?;
+//! # drop(app);
+//! ```
 
 use std::sync::Arc;
 

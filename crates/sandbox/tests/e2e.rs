@@ -870,6 +870,8 @@ async fn a_non_english_locale(ui: &Ui<'_>) -> R<()> {
     ui.screenshot("ready-de").await
 }
 
+/// From the top of the agent's page, Tab alone reaches the heart inside the iframe, which
+/// shows its focus; Space likes, Enter unlikes. Keys go to the page as a keyboard's would.
 async fn keyboard_only(ui: &Ui<'_>) -> R<()> {
     ui.open(62, "").await?;
     ui.wait_app("ready", ready).await?;
@@ -879,45 +881,37 @@ async fn keyboard_only(ui: &Ui<'_>) -> R<()> {
             .then(KeyAction::Down { value: k })
             .then(KeyAction::Up { value: k })
     };
-    ui.c.enter_frame(0).await?;
-    let result: R<()> = async {
-        ui.c.execute(
-            "document.activeElement && document.activeElement.blur(); window.focus();",
-            vec![],
-        )
-        .await?;
-        for _ in 0..5 {
-            let focused = ui.c.execute(APP_PROBE, vec![]).await?;
-            if focused["focused"] == true {
-                break;
-            }
-            ui.c.perform_actions(press(Key::Tab)).await?;
+    ui.c.execute(
+        "document.activeElement && document.activeElement.blur(); window.focus();",
+        vec![],
+    )
+    .await?;
+    let mut tabs = 0;
+    let focused = loop {
+        let v = ui.app().await?;
+        if v["focused"] == true || tabs >= 8 {
+            break v;
         }
-        let v = ui.c.execute(APP_PROBE, vec![]).await?;
-        if v["focused"] != true {
-            return fail(format!("Tab never reached the heart: {v}"));
-        }
-        if v["focusShadow"].as_str().unwrap_or("none none") == "none none" {
-            return fail(format!("no visible focus: {v}"));
-        }
-        ui.c.perform_actions(press(Key::Space)).await?;
-        Ok(())
+        ui.c.perform_actions(press(Key::Tab)).await?;
+        tabs += 1;
+    };
+    if focused["focused"] != true {
+        return fail(format!("{tabs} Tabs never reached the heart: {focused}"));
     }
-    .await;
-    ui.c.enter_parent_frame().await?;
-    result?;
+    if focused["focusShadow"].as_str().unwrap_or("none none") == "none none" {
+        return fail(format!("no visible focus: {focused}"));
+    }
+    ui.c.perform_actions(press(Key::Space)).await?;
     ui.wait_app("Space likes", |v| ready(v) && v["pressed"] == "true")
         .await?;
     ui.screenshot("keyboard-focus").await?;
-    ui.c.enter_frame(0).await?;
-    let enter = ui.c.perform_actions(press(Key::Enter)).await;
-    ui.c.enter_parent_frame().await?;
-    enter?;
+    ui.c.perform_actions(press(Key::Enter)).await?;
     ui.wait_app("Enter unlikes", |v| ready(v) && v["pressed"] == "false")
         .await?;
     if ui.liked_in_origin(PHOTO_62)? {
         return fail("the origin kept the like");
     }
+    eprintln!("    {tabs} Tab(s) from the top of the page to the heart");
     Ok(())
 }
 

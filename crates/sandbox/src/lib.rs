@@ -55,6 +55,15 @@ pub struct Sandbox {
     stop: watch::Sender<bool>,
 }
 
+/// An address a browser can use: listening on 0.0.0.0 (or ::) is reached on loopback.
+fn reachable(addr: SocketAddr) -> SocketAddr {
+    if addr.ip().is_unspecified() {
+        SocketAddr::new(std::net::Ipv4Addr::LOCALHOST.into(), addr.port())
+    } else {
+        addr
+    }
+}
+
 async fn bind(host: &str, port: u16) -> io::Result<TcpListener> {
     TcpListener::bind((host, port))
         .await
@@ -103,7 +112,7 @@ impl Sandbox {
         );
         serve(integration_listener, integration, stop_rx.clone());
 
-        let app_origin = format!("http://{}", app_addr);
+        let app_origin = format!("http://{}", reachable(app_addr));
         let files = Arc::new(app_origin::AppFiles {
             package_dir: options.package_dir,
             zaf_sdk: options.zaf_sdk,
@@ -112,7 +121,7 @@ impl Sandbox {
 
         let manifest_url = match &config.integration_manifest_url {
             Some(url) => url.clone(),
-            None => format!("http://{integration_addr}/manifest.json"),
+            None => format!("http://{}/manifest.json", reachable(integration_addr)),
         };
         let manifest_url = Url::parse(&manifest_url)
             .map_err(|e| io::Error::other(format!("manifest URL {manifest_url}: {e}")))?;
@@ -149,7 +158,7 @@ impl Sandbox {
     }
 
     pub fn app_origin(&self) -> String {
-        format!("http://{}", self.app_addr)
+        format!("http://{}", reachable(self.app_addr))
     }
 
     /// The manifest URL the proxy resolves `post_to_path` against.
@@ -157,7 +166,7 @@ impl Sandbox {
         self.config
             .integration_manifest_url
             .clone()
-            .unwrap_or_else(|| format!("http://{}/manifest.json", self.integration_addr))
+            .unwrap_or_else(|| format!("http://{}/manifest.json", reachable(self.integration_addr)))
     }
 
     /// Stops the servers (also done on drop).

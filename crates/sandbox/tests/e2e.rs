@@ -1017,8 +1017,14 @@ async fn e2e() {
             }),
             zaf_sdk: Some(sdk.clone()),
         })
-        .await
-        .expect("sandbox");
+        .await;
+        let sandbox = match sandbox {
+            Ok(s) => s,
+            Err(e) => {
+                failures.push(format!("{name}: the sandbox did not start: {e}"));
+                continue;
+            }
+        };
         let ui = Ui {
             c: &client,
             sandbox,

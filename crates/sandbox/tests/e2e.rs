@@ -511,7 +511,21 @@ async fn loads_the_seeded_state_through_the_proxy(ui: &Ui<'_>) -> R<()> {
 async fn a_click_likes_the_photo(ui: &Ui<'_>) -> R<()> {
     ui.open(62, "").await?;
     ui.wait_app("ready", ready).await?;
+    // A slow origin (one call), so the optimistic heart is visible while it saves.
+    ui.sandbox.faults.set(
+        "/like",
+        Fault {
+            latency_ms: 600,
+            times: Some(1),
+            ..Fault::default()
+        },
+    );
     ui.click_heart().await?;
+    ui.wait_app("the optimistic heart while saving", |v| {
+        v["state"] == "saving" && v["pressed"] == "true"
+    })
+    .await?;
+    ui.screenshot("saving").await?;
     let app = ui
         .wait_app("the like to be saved", |v| {
             ready(v) && v["pressed"] == "true" && v["count"].as_str().unwrap_or("").contains("42")

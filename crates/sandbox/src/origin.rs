@@ -148,6 +148,14 @@ impl MockOrigin {
         Some(view(account, photo))
     }
 
+    /// Other accounts like or unlike the photo: sets how many likes it has besides this account's.
+    pub fn set_other_likes(&self, account: &str, photo_id: &str, others: u64) -> Option<PhotoView> {
+        let mut accounts = self.accounts.lock().ok()?;
+        let photo = accounts.get_mut(account)?.photos.get_mut(photo_id)?;
+        photo.others = others;
+        Some(view(account, photo))
+    }
+
     /// Every photo of every account.
     pub fn photos(&self) -> Vec<PhotoView> {
         let Ok(accounts) = self.accounts.lock() else {

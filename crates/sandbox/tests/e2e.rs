@@ -526,9 +526,15 @@ async fn a_click_likes_the_photo(ui: &Ui<'_>) -> R<()> {
     })
     .await?;
     ui.screenshot("saving").await?;
+    // Meanwhile five other accounts like the photo: the answer (41 + 5 + 1) is what must show,
+    // not the optimistic 42.
+    ui.sandbox
+        .origin
+        .set_other_likes("omniwear", PHOTO_62, 46)
+        .ok_or("no such photo")?;
     let app = ui
-        .wait_app("the like to be saved", |v| {
-            ready(v) && v["pressed"] == "true" && v["count"].as_str().unwrap_or("").contains("42")
+        .wait_app("the service's answer to show", |v| {
+            ready(v) && v["pressed"] == "true" && v["count"].as_str().unwrap_or("").contains("47")
         })
         .await?;
     if !ui.liked_in_origin(PHOTO_62)? {

@@ -300,8 +300,8 @@ async fn ticket_page(
             "id": ticket.external_id,
         },
     });
-    // Safe inside <script>: no "</" can end the element early.
-    let config_json = page_config.to_string().replace("</", "<\\/");
+    // Safe inside <script>: with every "<" escaped, nothing can end the element early.
+    let config_json = page_config.to_string().replace('<', "\\u003c");
     let page = format!(
         include_str!("ticket.html"),
         id = ticket.id,

@@ -61,21 +61,25 @@ pub fn run(project: &Project) -> Result<Built> {
 /// Trunk.toml must name the tools setup installs, and put the output where the tasks look.
 fn check_trunk_toml(project: &Project) -> Result<()> {
     let text = project.read("Trunk.toml")?;
-    let locked = project.locked_wasm_bindgen()?;
+    match trunk_toml_mismatch(&text, &project.locked_wasm_bindgen()?) {
+        Some(problem) => {
+            bail!("Trunk.toml: {problem} (it must agree with Cargo.lock and `cargo xtask setup`)")
+        }
+        None => Ok(()),
+    }
+}
+
+fn trunk_toml_mismatch(text: &str, locked_wasm_bindgen: &str) -> Option<String> {
     let expect = [
-        ("tools", "wasm_bindgen", locked),
+        ("tools", "wasm_bindgen", locked_wasm_bindgen.to_string()),
         ("tools", "wasm_opt", format!("version_{WASM_OPT_VERSION}")),
         ("build", "dist", "target/trunk-dist".to_string()),
     ];
-    for (table, key, wanted) in expect {
-        let found = toml_string_in_table(&text, table, key);
-        if found.as_deref() != Some(wanted.as_str()) {
-            bail!(
-                "Trunk.toml: [{table}] {key} is {found:?}, expected \"{wanted}\" (it must agree with Cargo.lock and `cargo xtask setup`)"
-            );
-        }
-    }
-    Ok(())
+    expect.into_iter().find_map(|(table, key, wanted)| {
+        let found = toml_string_in_table(text, table, key);
+        (found.as_deref() != Some(wanted.as_str()))
+            .then(|| format!("[{table}] {key} is {found:?}, expected \"{wanted}\""))
+    })
 }
 
 /// Checks that the bundle defines a global `ZAFClient` with `init`, the way a browser loads it.
@@ -125,4 +129,35 @@ fn bundle_zaf_sdk(tools: &Tools, out: &std::path::Path) -> Result<()> {
         .run()
         .context("loading the ZAF SDK bundle")?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trunk_toml_must_match_the_lock() {
+        let good = "[build]\ndist = \"target/trunk-dist\"\n[tools]\nwasm_bindgen = \"0.2.130\"\nwasm_opt = \"version_132\"\n";
+        assert_eq!(trunk_toml_mismatch(good, "0.2.130"), None);
+        assert_eq!(
+            trunk_toml_mismatch(good, "0.2.131").as_deref(),
+            Some("[tools] wasm_bindgen is Some(\"0.2.130\"), expected \"0.2.131\"")
+        );
+        let old_opt = good.replace("version_132", "version_123");
+        assert_eq!(
+            trunk_toml_mismatch(&old_opt, "0.2.130").as_deref(),
+            Some("[tools] wasm_opt is Some(\"version_123\"), expected \"version_132\"")
+        );
+    }
+
+    #[test]
+    fn the_committed_trunk_toml_matches() -> Result<()> {
+        let project = Project::locate(false)?;
+        let text = project.read("Trunk.toml")?;
+        assert_eq!(
+            trunk_toml_mismatch(&text, &project.locked_wasm_bindgen()?),
+            None
+        );
+        Ok(())
+    }
 }

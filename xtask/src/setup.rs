@@ -203,7 +203,7 @@ fn system_packages(env: &Env, report: &mut Report) -> Result<()> {
     }
     env.cmd("apt-get").arg("update").run()?;
     env.cmd("apt-get")
-        .args(["install", "-y", "--no-install-recommends"])
+        .args(["install", "-y"])
         .args(&packages)
         .env("DEBIAN_FRONTEND", "noninteractive")
         .run()?;

@@ -26,6 +26,10 @@ pub fn run(project: &Project) -> Result<Packaged> {
     let dir = out.join(format!("{APP_PACKAGE}-{version}"));
     let zip = out.join(format!("{APP_PACKAGE}-{version}.zip"));
 
+    // A zip from an earlier run must not outlive a package that fails now.
+    if zip.exists() {
+        fs::remove_file(&zip).with_context(|| format!("removing {}", zip.display()))?;
+    }
     let loaded = assemble(project, &built.dist, &dir)?;
     println!("assembled: {}", dir.display());
 

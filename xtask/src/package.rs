@@ -49,14 +49,18 @@ pub fn run(project: &Project) -> Result<Packaged> {
         }
     }
 
-    let files: Vec<(String, Vec<u8>)> = loaded
+    let files = loaded
         .iter()
         .map(|name| {
             let path = format!("assets/{name}");
-            let bytes = package.files.get(&path).cloned().unwrap_or_default();
-            (path, bytes)
+            let bytes = package
+                .files
+                .get(&path)
+                .cloned()
+                .with_context(|| format!("{path} was copied but is not in the package"))?;
+            Ok((path, bytes))
         })
-        .collect();
+        .collect::<Result<Vec<(String, Vec<u8>)>>>()?;
     let report = budget::Report::new(&files)?;
     println!(
         "\nsize of what the iframe loads from the package:\n{}",

@@ -18,6 +18,8 @@ const NIGHTLY_SIZE_ENV: [(&str, &str); 4] = [
 ];
 
 pub struct Built {
+    /// Held until the caller is done with the outputs (see [`lock_outputs`]).
+    pub _lock: fs::File,
     pub dist: PathBuf,
     pub zaf_sdk: PathBuf,
 }
@@ -29,6 +31,7 @@ pub fn run(project: &Project) -> Result<Built> {
         bail!("index.html (the app's Trunk entry point) is missing from the repository root");
     }
 
+    let lock = lock_outputs(project)?;
     let dist = project.trunk_dist();
     let mut trunk = tools
         .env
@@ -55,7 +58,40 @@ pub fn run(project: &Project) -> Result<Built> {
     bundle_zaf_sdk(&tools, &zaf_sdk)?;
     println!("built: {}", dist.display());
     println!("built: {}", zaf_sdk.display());
-    Ok(Built { dist, zaf_sdk })
+    Ok(Built {
+        _lock: lock,
+        dist,
+        zaf_sdk,
+    })
+}
+
+/// One build at a time per checkout: two Trunk runs share `target/trunk-dist/.stage` and
+/// break each other, and `package` rewrites `target/package/`.
+fn lock_outputs(project: &Project) -> Result<fs::File> {
+    let target = project.target_dir();
+    fs::create_dir_all(&target).with_context(|| format!("creating {}", target.display()))?;
+    let path = target.join(".xtask-build.lock");
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("opening {}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(fs::TryLockError::WouldBlock) => {
+            println!(
+                "waiting for another `cargo xtask` build in this checkout ({})…",
+                path.display()
+            );
+            file.lock()
+                .with_context(|| format!("locking {}", path.display()))?;
+        }
+        Err(fs::TryLockError::Error(e)) => {
+            return Err(e).with_context(|| format!("locking {}", path.display()));
+        }
+    }
+    Ok(file)
 }
 
 /// Trunk.toml must name the tools setup installs, and put the output where the tasks look.

@@ -8,7 +8,7 @@ use anyhow::{Context, Result, bail};
 use crate::project::{Project, toml_string_in_table};
 use crate::setup::{self, NIGHTLY, Tools, WASM_OPT_VERSION};
 
-/// `--nightly-size`: the size levers only a nightly has (std rebuilt with `optimize_for_size`,
+/// The default size build (not `--stable`): the levers only a nightly has (std rebuilt with `optimize_for_size`,
 /// `panic=immediate-abort`, which drops the panic machinery and messages from the wasm).
 const NIGHTLY_SIZE_ENV: [(&str, &str); 4] = [
     ("RUSTUP_TOOLCHAIN", NIGHTLY),
@@ -39,7 +39,9 @@ pub fn run(project: &Project) -> Result<Built> {
         .args(["build", "--release"])
         .current_dir(&project.root);
     if project.nightly_size {
-        println!("--nightly-size: {NIGHTLY}, std rebuilt for size, panics abort immediately");
+        println!(
+            "size build: {NIGHTLY}, std rebuilt for size, panics abort immediately (--stable for stable Rust)"
+        );
         for (key, value) in NIGHTLY_SIZE_ENV {
             trunk = trunk.env(key, value);
         }

@@ -29,14 +29,17 @@ Commands:
             offline against Zendesk's app rules and check the size budget
   test      Run every check in order, stopping at the first failure: setup, fmt, clippy (native
             and wasm), package, native tests, browser tests
-  demo      package, then run the sandbox on the package [--config <file>]
+  demo      setup, package, then run the sandbox on the package [--config <file>]
   help      Print this help
 
 Options:
-  --nightly-size  (setup, build, package, test, demo) build the wasm with the pinned nightly,
-                  std rebuilt for size and panics as immediate aborts (no panic messages):
-                  the smallest download; setup then also installs that nightly
-  -h, --help      Print this help
+  --stable    (setup, build, package, test, demo) build the shipped wasm with stable Rust
+              instead of the pinned nightly: panics keep their messages, but the wasm is
+              bigger and may not fit the size budget; setup then skips the nightly
+  -h, --help  Print this help
+
+By default the shipped wasm is built with the pinned nightly (std rebuilt for size, panics abort
+immediately): it is what keeps the sidebar download within budget. Lints and tests use stable.
 ";
 
 fn main() -> ExitCode {
@@ -55,12 +58,12 @@ fn run() -> Result<()> {
         print!("{HELP}");
         bail!("no command given");
     };
-    let mut nightly_size = false;
+    let mut nightly_size = true;
     let mut config = None;
     let mut rest = args;
     while let Some(arg) = rest.next() {
         match arg.as_str() {
-            "--nightly-size" => nightly_size = true,
+            "--stable" => nightly_size = false,
             "--config" if command == "demo" => match rest.next() {
                 Some(file) => config = Some(file),
                 None => bail!("`--config` needs a file"),

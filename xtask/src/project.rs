@@ -10,7 +10,8 @@ pub const APP_PACKAGE: &str = "zendesk-heart";
 
 pub struct Project {
     pub root: PathBuf,
-    /// Build the wasm with the pinned nightly, std rebuilt for size (`--nightly-size`).
+    /// Build the shipped wasm with the pinned nightly, std rebuilt for size (default; `--stable`
+    /// turns it off).
     pub nightly_size: bool,
 }
 

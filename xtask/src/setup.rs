@@ -17,7 +17,7 @@ pub const TRUNK_VERSION: &str = "0.21.14";
 /// The binaryen major whose wasm-opt reads current wasm-bindgen output (Trunk.toml: `version_132`).
 pub const WASM_OPT_VERSION: u32 = 132;
 pub const CHROMIUM: &str = "/usr/bin/chromium";
-/// The nightly of `--nightly-size` (pinned: build-std and its flags are unstable).
+/// The nightly of the size build (pinned: build-std and its flags are unstable).
 pub const NIGHTLY: &str = "nightly-2026-05-20";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
@@ -149,7 +149,7 @@ fn nightly(env: &Env, report: &mut Report) -> Result<()> {
         return Ok(());
     }
     match report.mode {
-        Mode::Check => report.missing(format!("{what} (for --nightly-size)")),
+        Mode::Check => report.missing(format!("{what} (for the size build; --stable skips it)")),
         Mode::Install => {
             env.cmd("rustup")
                 .args(["toolchain", "install", NIGHTLY, "--profile", "minimal"])

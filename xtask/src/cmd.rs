@@ -1,7 +1,7 @@
 //! Running external tools with the project's PATH, and telling the user what to do when one is missing.
 
 use std::ffi::{OsStr, OsString};
-use std::io::ErrorKind;
+use std::io::{BufRead, BufReader, ErrorKind};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -136,6 +136,35 @@ impl Cmd {
         Ok(())
     }
 
+    /// Runs a test command: output shown as it comes, and its `test result:` lines tallied.
+    /// Fails on a non-zero exit.
+    pub fn run_tests(mut self) -> Result<Tally> {
+        let shown = self.display();
+        println!("$ {shown}");
+        let mut child = match self.command.stdout(Stdio::piped()).spawn() {
+            Ok(child) => child,
+            Err(e) if e.kind() == ErrorKind::NotFound => return Err(self.not_found()),
+            Err(e) => return Err(e).with_context(|| format!("starting `{shown}`")),
+        };
+        let mut tally = Tally::default();
+        if let Some(stdout) = child.stdout.take() {
+            for line in BufReader::new(stdout).lines() {
+                let line = line.with_context(|| format!("reading the output of `{shown}`"))?;
+                println!("{line}");
+                if let Some(result) = Tally::parse(&line) {
+                    tally.add(result);
+                }
+            }
+        }
+        let status = child
+            .wait()
+            .with_context(|| format!("waiting for `{shown}`"))?;
+        if !status.success() {
+            bail!("`{shown}` failed ({status})");
+        }
+        Ok(tally)
+    }
+
     /// Captures stdout (stderr shown); fails on a non-zero exit.
     pub fn read(mut self) -> Result<String> {
         let shown = self.display();
@@ -162,5 +191,89 @@ impl Cmd {
             return None;
         }
         String::from_utf8(output.stdout).ok()
+    }
+}
+
+/// Test counts, summed over every `test result:` line of cargo's test harnesses.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub passed: u64,
+    pub failed: u64,
+    pub ignored: u64,
+}
+
+impl Tally {
+    /// Reads `test result: ok. 16 passed; 0 failed; 1 ignored; …`.
+    pub fn parse(line: &str) -> Option<Tally> {
+        let rest = line.trim().strip_prefix("test result: ")?;
+        let (_, counts) = rest.split_once(". ")?;
+        let mut tally = Tally::default();
+        for part in counts.split(';') {
+            let (n, what) = part.trim().split_once(' ')?;
+            let Ok(n) = n.parse::<u64>() else { continue };
+            match what.split_whitespace().next() {
+                Some("passed") => tally.passed = n,
+                Some("failed") => tally.failed = n,
+                Some("ignored") => tally.ignored = n,
+                _ => {}
+            }
+        }
+        Some(tally)
+    }
+
+    pub fn add(&mut self, other: Tally) {
+        self.passed += other.passed;
+        self.failed += other.failed;
+        self.ignored += other.ignored;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tallies_cargo_test_result_lines() {
+        assert_eq!(
+            Tally::parse(
+                "test result: ok. 34 passed; 0 failed; 2 ignored; 0 measured; 0 filtered out; finished in 0.01s"
+            ),
+            Some(Tally {
+                passed: 34,
+                failed: 0,
+                ignored: 2
+            })
+        );
+        assert_eq!(
+            Tally::parse(
+                "test result: FAILED. 15 passed; 1 failed; 0 ignored; 0 filtered out; finished in 1.56s"
+            ),
+            Some(Tally {
+                passed: 15,
+                failed: 1,
+                ignored: 0
+            })
+        );
+        assert_eq!(Tally::parse("test a_test ... ok"), None);
+        assert_eq!(Tally::parse("running 16 tests"), None);
+        let mut sum = Tally::default();
+        sum.add(Tally {
+            passed: 3,
+            failed: 1,
+            ignored: 0,
+        });
+        sum.add(Tally {
+            passed: 4,
+            failed: 0,
+            ignored: 5,
+        });
+        assert_eq!(
+            sum,
+            Tally {
+                passed: 7,
+                failed: 1,
+                ignored: 5
+            }
+        );
     }
 }

@@ -4,7 +4,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Result, bail};
 
-use crate::cmd::{self, Env};
+use crate::cmd::{self, Env, Tally};
 use crate::package;
 use crate::project::Project;
 use crate::setup::{self, CHROMEDRIVER, WASM_TARGET};
@@ -21,6 +21,7 @@ pub fn run(project: &Project) -> Result<()> {
     let mut env = Env::new(None)?;
     let mut package_dir = None;
     let mut zaf_sdk = None;
+    let mut tally = Tally::default();
 
     let steps: [&'static str; 7] = [
         "setup",
@@ -63,14 +64,18 @@ pub fn run(project: &Project) -> Result<()> {
                     .env("ZENDESK_HEART_PACKAGE_DIR", dir)
                     .env("ZENDESK_HEART_ZAF_SDK", sdk)
                     .env("CHROMEDRIVER", CHROMEDRIVER)
-                    .run(),
+                    .run_tests()
+                    .map(|t| tally.add(t)),
                 _ => bail!("the package step did not leave a package"),
             },
+            // The lib's unit tests run natively above; in the browser, the mounted app.
             "tests (browser)" => cargo(&env, project)
                 .args(["test", "-p", "zendesk-heart", "--target", WASM_TARGET])
+                .args(["--test", "browser"])
                 .env("CHROMEDRIVER", CHROMEDRIVER)
                 .env("WASM_BINDGEN_TEST_TIMEOUT", "60")
-                .run(),
+                .run_tests()
+                .map(|t| tally.add(t)),
             other => bail!("unknown step {other}"),
         };
         let ok = result.is_ok();
@@ -87,6 +92,11 @@ pub fn run(project: &Project) -> Result<()> {
     }
     summary(&done, &steps, started.elapsed());
     println!("all steps passed");
+    // Last, the plain count of every test that ran (harness lines summed).
+    println!(
+        "tests: {} passed, {} failed, {} skipped",
+        tally.passed, tally.failed, tally.ignored
+    );
     Ok(())
 }
 

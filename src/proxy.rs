@@ -4,6 +4,7 @@
 //! answer are unit-tested natively. [`send`] hands the call to the ZAF bridge.
 
 use heart_contract::{LikeAnswer, SetLike, Settings, StateQuery, proxy_url};
+use serde::Serialize;
 
 use crate::i18n::Strings;
 use crate::ticket::TicketContext;
@@ -16,7 +17,9 @@ pub enum Op {
     Set(bool),
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// The JSON body: serialized as the inner value.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
 pub enum Body {
     Read(StateQuery),
     Set(SetLike),
@@ -190,10 +193,7 @@ fn http_date_ms(value: &str) -> Option<f64> {
 
 /// Sends one call through Zendesk's proxy and reads the answer.
 pub async fn send(client: &Client, call: &Call) -> Result<LikeAnswer, Failure> {
-    let response = match &call.body {
-        Body::Read(body) => client.proxy_post(&call.url, body).await,
-        Body::Set(body) => client.proxy_post(&call.url, body).await,
-    };
+    let response = client.proxy_post(&call.url, &call.body).await;
     Failure::read_response(response, js_sys::Date::now())
 }
 

@@ -24,17 +24,17 @@ pub enum Scalar {
 /// The largest integer a JS number holds exactly.
 const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 
-impl Scalar {
-    /// A whole number as text (`17895` → "17895"), without float formatting.
-    fn integer(n: f64) -> Option<u64> {
-        (n.fract() == 0.0 && (0.0..=MAX_SAFE_INTEGER).contains(&n)).then_some(n as u64)
-    }
+/// A JS number that is a non-negative whole number, as one (no float formatting needed).
+pub fn whole_number(n: f64) -> Option<u64> {
+    (n.fract() == 0.0 && (0.0..=MAX_SAFE_INTEGER).contains(&n)).then_some(n as u64)
+}
 
+impl Scalar {
     /// Non-blank text, or a whole number written out.
     fn text(self) -> Option<String> {
         match self {
             Scalar::Str(s) if !s.trim().is_empty() => Some(s),
-            Scalar::Num(n) => Scalar::integer(n).map(|n| n.to_string()),
+            Scalar::Num(n) => whole_number(n).map(|n| n.to_string()),
             _ => None,
         }
     }
@@ -63,8 +63,9 @@ impl MetadataAnswer {
     pub fn settings(self) -> Result<Settings, SettingsError> {
         let raw = |v: Scalar| match v {
             Scalar::Str(s) => Some(s),
+            // Not text, so no valid path; the message names it as well as it can.
             Scalar::Num(n) => {
-                Some(Scalar::integer(n).map_or_else(|| "NaN".into(), |n| n.to_string()))
+                Some(whole_number(n).map_or_else(|| "a number".into(), |n| n.to_string()))
             }
             Scalar::Other => None,
         };
@@ -100,7 +101,7 @@ impl TicketContext {
     /// `None` when Zendesk gave no usable ticket id (the app is not on a ticket).
     pub fn from_answer(answer: ContextAnswer) -> Option<Self> {
         let id = match answer.ticket_id {
-            Scalar::Num(n) => Scalar::integer(n)?,
+            Scalar::Num(n) => whole_number(n)?,
             Scalar::Str(s) => s.trim().parse().ok()?,
             Scalar::Other => return None,
         };

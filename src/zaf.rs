@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{JsFuture, spawn_local};
 
 use crate::proxy::TIMEOUT_MS;
-use crate::ticket::{CONTEXT_PATHS, ContextAnswer, MetadataAnswer, Scalar};
+use crate::ticket::{CONTEXT_PATHS, ContextAnswer, MetadataAnswer, Scalar, whole_number};
 
 #[wasm_bindgen]
 extern "C" {
@@ -120,7 +120,6 @@ fn scalar(target: &JsValue, key: &str) -> Scalar {
 
 /// A JSON value as one field of an answer (`text` is the value's string, if it is one).
 fn field<'a>(value: &JsValue, text: Option<&'a str>) -> Field<'a> {
-    const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
     if let Some(text) = text {
         Field::Str(text)
     } else if value.is_undefined() {
@@ -130,11 +129,7 @@ fn field<'a>(value: &JsValue, text: Option<&'a str>) -> Field<'a> {
     } else if let Some(b) = value.as_bool() {
         Field::Bool(b)
     } else if let Some(n) = value.as_f64() {
-        if n.fract() == 0.0 && (0.0..=MAX_SAFE_INTEGER).contains(&n) {
-            Field::Count(n as u64)
-        } else {
-            Field::OtherNumber
-        }
+        whole_number(n).map_or(Field::OtherNumber, Field::Count)
     } else {
         Field::Other
     }
@@ -200,7 +195,7 @@ fn header_of(response: &JsValue, name: &str) -> Option<String> {
         let value = Reflect::get(&headers, &key).ok()?;
         value
             .as_string()
-            .or_else(|| value.as_f64().map(|n| (n.max(0.0) as u64).to_string()))
+            .or_else(|| value.as_f64().and_then(whole_number).map(|n| n.to_string()))
     })
 }
 

@@ -5,8 +5,9 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
 
+use crate::cmd::Cmd;
 use crate::project::{Project, toml_string_in_table};
-use crate::setup::{self, NIGHTLY, Tools, WASM_OPT_VERSION};
+use crate::setup::{self, NIGHTLY, Tools, WASM_OPT_VERSION, WASM_TARGET};
 
 /// The default size build (not `--stable`): the levers only a nightly has (std rebuilt with `optimize_for_size`,
 /// `panic=immediate-abort`, which drops the panic machinery and messages from the wasm).
@@ -33,25 +34,22 @@ pub fn run(project: &Project) -> Result<Built> {
 
     let lock = lock_outputs(project)?;
     let dist = project.trunk_dist();
-    let mut trunk = tools
-        .env
-        .cmd("trunk")
-        .args(["build", "--release"])
-        .current_dir(&project.root);
     if project.nightly_size {
         println!(
             "size build: {NIGHTLY}, std rebuilt for size, panics abort immediately (--stable for stable Rust)"
         );
-        for (key, value) in NIGHTLY_SIZE_ENV {
-            trunk = trunk.env(key, value);
-        }
-        // Its own target dir, so stable and nightly builds do not invalidate each other.
-        trunk = trunk.env(
-            "CARGO_TARGET_DIR",
-            project.target_dir().join("nightly-size"),
-        );
     }
-    trunk.run().context("building the app with Trunk")?;
+    // Trunk.toml keeps Trunk offline, and Trunk then builds with `cargo build --offline`: fetch
+    // what that build needs first (with build-std, std's own dependencies too), or a fresh
+    // machine fails with "no matching package".
+    wasm_build(project, tools.env.cmd("cargo"))
+        .args(["fetch", "--target", WASM_TARGET])
+        .run()
+        .context("fetching the app's dependencies")?;
+    wasm_build(project, tools.env.cmd("trunk"))
+        .args(["build", "--release"])
+        .run()
+        .context("building the app with Trunk")?;
     if !dist.join("index.html").exists() {
         bail!("Trunk finished but {} has no index.html", dist.display());
     }
@@ -65,6 +63,23 @@ pub fn run(project: &Project) -> Result<Built> {
         dist,
         zaf_sdk,
     })
+}
+
+/// `command` in the project's root with the toolchain and flags of the shipped wasm. `cargo`
+/// here is rustup's proxy (first on the tools' PATH), so `RUSTUP_TOOLCHAIN` picks the nightly.
+fn wasm_build(project: &Project, command: Cmd) -> Cmd {
+    let command = command.current_dir(&project.root);
+    if !project.nightly_size {
+        return command;
+    }
+    NIGHTLY_SIZE_ENV
+        .into_iter()
+        .fold(command, |command, (key, value)| command.env(key, value))
+        // Its own target dir, so stable and nightly builds do not invalidate each other.
+        .env(
+            "CARGO_TARGET_DIR",
+            project.target_dir().join("nightly-size"),
+        )
 }
 
 /// One build at a time per checkout: two Trunk runs share `target/trunk-dist/.stage` and

@@ -355,60 +355,82 @@ pub fn parse_tool_version(output: &str, tool: &str) -> Option<String> {
 }
 
 fn wasm_bindgen(project: &Project, env: &Env, report: &mut Report) -> Result<()> {
-    let wanted = project.locked_wasm_bindgen()?;
-    let what = format!("wasm-bindgen-cli {wanted} (= Cargo.lock)");
-    let have = env
-        .cmd("wasm-bindgen")
-        .arg("--version")
-        .probe()
-        .and_then(|out| parse_tool_version(&out, "wasm-bindgen"));
-    let runner = env.which("wasm-bindgen-test-runner").is_some();
-    if have.as_deref() == Some(wanted.as_str()) && runner {
-        report.skip(what);
-        return Ok(());
-    }
-    let found = have.unwrap_or_else(|| "none".into());
-    match report.mode {
-        Mode::Check => report.missing(format!("{what}; found {found}")),
-        Mode::Install => {
-            wait_for_other_install("wasm-bindgen-cli");
+    let version = project.locked_wasm_bindgen()?;
+    cargo_tool(
+        env,
+        report,
+        CargoTool {
+            krate: "wasm-bindgen-cli",
+            binary: "wasm-bindgen",
+            version: &version,
+            also: Some("wasm-bindgen-test-runner"),
+            note: " (= Cargo.lock)",
             // `--locked` fails for wasm-bindgen-cli; the version pin is what matters here.
-            env.cmd(cmd::cargo())
-                .args(["install", "wasm-bindgen-cli", "--version", &wanted])
-                .run()?;
-            report.installed(format!("{what}; was {found}"));
-        }
-    }
-    Ok(())
+            locked: false,
+        },
+    )
 }
 
 fn trunk(env: &Env, report: &mut Report) -> Result<()> {
-    let what = format!("trunk {TRUNK_VERSION}");
-    let probe = |env: &Env| {
-        env.cmd("trunk")
+    cargo_tool(
+        env,
+        report,
+        CargoTool {
+            krate: "trunk",
+            binary: "trunk",
+            version: TRUNK_VERSION,
+            also: None,
+            note: "",
+            locked: true,
+        },
+    )
+}
+
+/// A tool that `cargo install` builds from crates.io at an exact version.
+struct CargoTool<'a> {
+    krate: &'static str,
+    /// Whose `--version` tells the installed version.
+    binary: &'static str,
+    version: &'a str,
+    /// Another binary the crate installs that must be there too.
+    also: Option<&'static str>,
+    note: &'static str,
+    locked: bool,
+}
+
+fn cargo_tool(env: &Env, report: &mut Report, tool: CargoTool) -> Result<()> {
+    let what = format!("{} {}{}", tool.krate, tool.version, tool.note);
+    let present = |env: &Env| {
+        let have = env
+            .cmd(tool.binary)
             .arg("--version")
             .probe()
-            .and_then(|out| parse_tool_version(&out, "trunk"))
+            .and_then(|out| parse_tool_version(&out, tool.binary));
+        let complete = tool.also.is_none_or(|also| env.which(also).is_some());
+        (have, complete)
     };
-    let mut have = probe(env);
-    if have.as_deref() != Some(TRUNK_VERSION) && report.mode == Mode::Install {
-        // Another shell may be installing it right now; two parallel builds only waste the cores.
-        if wait_for_other_install("trunk") {
-            have = probe(env);
-        }
+    let mut have = present(env);
+    let wanted = |(have, complete): &(Option<String>, bool)| {
+        *complete && have.as_deref() == Some(tool.version)
+    };
+    // Another shell may be installing it right now; two parallel builds only waste the cores.
+    if !wanted(&have) && report.mode == Mode::Install && wait_for_other_install(tool.krate) {
+        have = present(env);
     }
-    if have.as_deref() == Some(TRUNK_VERSION) {
+    if wanted(&have) {
         report.skip(what);
         return Ok(());
     }
-    let found = have.unwrap_or_else(|| "none".into());
+    let found = have.0.unwrap_or_else(|| "none".into());
     match report.mode {
         Mode::Check => report.missing(format!("{what}; found {found}")),
         Mode::Install => {
-            let spec = format!("trunk@{TRUNK_VERSION}");
-            env.cmd(cmd::cargo())
-                .args(["install", &spec, "--locked"])
-                .run()?;
+            let spec = format!("{}@{}", tool.krate, tool.version);
+            let mut install = env.cmd(cmd::cargo()).args(["install", &spec]);
+            if tool.locked {
+                install = install.arg("--locked");
+            }
+            install.run()?;
             report.installed(format!("{what}; was {found}"));
         }
     }

@@ -1,5 +1,6 @@
 //! What the app learns from Zendesk at start: the ticket, the agent's locale, the admin's
-//! settings. Parsed from the ZAF client's answers with serde, so the rules are tested natively.
+//! settings. The bridge hands over the ZAF client's answers as scalars; the rules that read them
+//! live here, so they are tested natively.
 
 use heart_contract::{SetLike, Settings, SettingsError, StateQuery, TicketId};
 

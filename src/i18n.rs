@@ -3,6 +3,8 @@
 //! Every language is a value of one struct, so a language that lacks a string does not compile.
 //! Templates carry `{reason}`, `{n}` or `{s}` placeholders; tests check each language keeps them.
 
+use heart_contract::{MAX_POST_TO_PATH, PathError, SettingsError};
+
 /// A language the app speaks.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Lang {
@@ -88,11 +90,39 @@ pub struct Strings {
     pub reason_http: &'static str,
     /// `{reason}`: the settings problem, as the admin needs it.
     pub misconfigured: &'static str,
+    /// `{name}` and `{value}` of a setting, and `{problem}`: one of the `path_*` strings.
+    pub bad_setting: &'static str,
+    pub path_empty: &'static str,
+    pub path_protocol_relative: &'static str,
+    pub path_missing_host: &'static str,
+    pub path_not_path_or_https: &'static str,
+    pub path_invalid_character: &'static str,
+    /// `{n}` characters once URL-encoded, at most `{max}`.
+    pub path_too_long: &'static str,
     pub not_in_zendesk: &'static str,
     pub no_ticket: &'static str,
 }
 
 impl Strings {
+    /// What is wrong with a setting, for the admin who can fix it.
+    pub fn setting_error(&self, error: &SettingsError) -> String {
+        let problem = match error.error {
+            PathError::Empty => self.path_empty.to_owned(),
+            PathError::ProtocolRelative => self.path_protocol_relative.to_owned(),
+            PathError::MissingHost => self.path_missing_host.to_owned(),
+            PathError::NotPathOrHttps => self.path_not_path_or_https.to_owned(),
+            PathError::InvalidCharacter => self.path_invalid_character.to_owned(),
+            PathError::TooLong { encoded_len } => self
+                .path_too_long
+                .replace("{n}", &encoded_len.to_string())
+                .replace("{max}", &MAX_POST_TO_PATH.to_string()),
+        };
+        self.bad_setting
+            .replace("{name}", error.setting.name())
+            .replace("{value}", &error.value)
+            .replace("{problem}", &problem)
+    }
+
     pub fn count(&self, n: u64) -> String {
         let template = if n == 1 {
             self.count_one
@@ -126,6 +156,13 @@ static EN: Strings = Strings {
     reason_malformed: "the integration service's answer could not be read",
     reason_http: "unexpected answer",
     misconfigured: "This app is set up wrongly: {reason} An admin can fix it in the app's settings.",
+    bad_setting: "The setting {name} (\"{value}\") {problem}.",
+    path_empty: "is empty",
+    path_protocol_relative: "starts with // (use a path like /like or an https:// URL)",
+    path_missing_host: "is an https:// URL without a host",
+    path_not_path_or_https: "must be a path starting with / or an https:// URL",
+    path_invalid_character: "contains spaces or control characters",
+    path_too_long: "is {n} characters once URL-encoded; Zendesk accepts at most {max}",
     not_in_zendesk: "Open this app from a ticket in Zendesk.",
     no_ticket: "Zendesk did not say which ticket this is.",
 };
@@ -153,6 +190,13 @@ static DE: Strings = Strings {
     reason_malformed: "die Antwort des Integrationsdienstes ist unlesbar",
     reason_http: "unerwartete Antwort",
     misconfigured: "Diese App ist falsch eingerichtet: {reason} Ein Admin kann das in den App-Einstellungen beheben.",
+    bad_setting: "Die Einstellung {name} („{value}“) {problem}.",
+    path_empty: "ist leer",
+    path_protocol_relative: "beginnt mit // (verwenden Sie einen Pfad wie /like oder eine https://-URL)",
+    path_missing_host: "ist eine https://-URL ohne Host",
+    path_not_path_or_https: "muss ein Pfad sein, der mit / beginnt, oder eine https://-URL",
+    path_invalid_character: "enthält Leerzeichen oder Steuerzeichen",
+    path_too_long: "hat URL-kodiert {n} Zeichen; Zendesk erlaubt höchstens {max}",
     not_in_zendesk: "Öffnen Sie diese App in einem Ticket in Zendesk.",
     no_ticket: "Zendesk hat nicht mitgeteilt, um welches Ticket es geht.",
 };
@@ -180,6 +224,13 @@ static FR: Strings = Strings {
     reason_malformed: "la réponse du service d’intégration est illisible",
     reason_http: "réponse inattendue",
     misconfigured: "Cette app est mal configurée : {reason} Un admin peut corriger les paramètres de l’app.",
+    bad_setting: "Le paramètre {name} (« {value} ») {problem}.",
+    path_empty: "est vide",
+    path_protocol_relative: "commence par // (utilisez un chemin comme /like ou une URL https://)",
+    path_missing_host: "est une URL https:// sans hôte",
+    path_not_path_or_https: "doit être un chemin commençant par / ou une URL https://",
+    path_invalid_character: "contient des espaces ou des caractères de contrôle",
+    path_too_long: "fait {n} caractères une fois encodé en URL ; Zendesk en accepte au plus {max}",
     not_in_zendesk: "Ouvrez cette app depuis un ticket dans Zendesk.",
     no_ticket: "Zendesk n’a pas indiqué de quel ticket il s’agit.",
 };
@@ -207,6 +258,13 @@ static ES: Strings = Strings {
     reason_malformed: "no se pudo leer la respuesta del servicio de integración",
     reason_http: "respuesta inesperada",
     misconfigured: "Esta app está mal configurada: {reason} Un administrador puede corregirlo en la configuración de la app.",
+    bad_setting: "El ajuste {name} («{value}») {problem}.",
+    path_empty: "está vacío",
+    path_protocol_relative: "empieza por // (use una ruta como /like o una URL https://)",
+    path_missing_host: "es una URL https:// sin host",
+    path_not_path_or_https: "debe ser una ruta que empiece por / o una URL https://",
+    path_invalid_character: "contiene espacios o caracteres de control",
+    path_too_long: "tiene {n} caracteres codificado como URL; Zendesk admite como máximo {max}",
     not_in_zendesk: "Abra esta app desde un ticket en Zendesk.",
     no_ticket: "Zendesk no indicó de qué ticket se trata.",
 };
@@ -234,6 +292,13 @@ static JA: Strings = Strings {
     reason_malformed: "インテグレーションサービスの応答を読み取れません",
     reason_http: "予期しない応答",
     misconfigured: "このアプリの設定に誤りがあります: {reason} 管理者がアプリの設定で修正できます。",
+    bad_setting: "設定 {name}（「{value}」）{problem}。",
+    path_empty: "が空です",
+    path_protocol_relative: "が // で始まっています（/like のようなパスか https:// の URL を使ってください）",
+    path_missing_host: "はホストのない https:// URL です",
+    path_not_path_or_https: "は / で始まるパスか https:// の URL である必要があります",
+    path_invalid_character: "に空白または制御文字が含まれています",
+    path_too_long: "は URL エンコード後 {n} 文字です。Zendesk が受け付けるのは最大 {max} 文字です",
     not_in_zendesk: "このアプリは Zendesk のチケットから開いてください。",
     no_ticket: "Zendesk からチケットの情報を取得できませんでした。",
 };
@@ -261,12 +326,21 @@ static PT_BR: Strings = Strings {
     reason_malformed: "não foi possível ler a resposta do serviço de integração",
     reason_http: "resposta inesperada",
     misconfigured: "Este app está configurado incorretamente: {reason} Um administrador pode corrigir isso nas configurações do app.",
+    bad_setting: "A configuração {name} (“{value}”) {problem}.",
+    path_empty: "está vazia",
+    path_protocol_relative: "começa com // (use um caminho como /like ou uma URL https://)",
+    path_missing_host: "é uma URL https:// sem host",
+    path_not_path_or_https: "deve ser um caminho que comece com / ou uma URL https://",
+    path_invalid_character: "contém espaços ou caracteres de controle",
+    path_too_long: "tem {n} caracteres após a codificação de URL; o Zendesk aceita no máximo {max}",
     not_in_zendesk: "Abra este app a partir de um ticket no Zendesk.",
     no_ticket: "O Zendesk não informou qual é o ticket.",
 };
 
 #[cfg(test)]
 mod tests {
+    use heart_contract::Setting;
+
     use super::*;
 
     #[test]
@@ -300,6 +374,11 @@ mod tests {
                 ("misconfigured", s.misconfigured, "{reason}"),
                 ("count_other", s.count_other, "{n}"),
                 ("retrying_in", s.retrying_in, "{s}"),
+                ("bad_setting", s.bad_setting, "{name}"),
+                ("bad_setting", s.bad_setting, "{value}"),
+                ("bad_setting", s.bad_setting, "{problem}"),
+                ("path_too_long", s.path_too_long, "{n}"),
+                ("path_too_long", s.path_too_long, "{max}"),
             ] {
                 assert!(template.contains(hole), "{lang:?}.{name} lacks {hole}");
             }
@@ -314,6 +393,54 @@ mod tests {
             assert_ne!(s.failed_like, EN.failed_like, "{lang:?}");
             assert_ne!(s.try_again, EN.try_again, "{lang:?}");
         }
+    }
+
+    #[test]
+    fn setting_errors_are_told_in_every_language() {
+        let errors = [
+            PathError::Empty,
+            PathError::ProtocolRelative,
+            PathError::MissingHost,
+            PathError::NotPathOrHttps,
+            PathError::InvalidCharacter,
+            PathError::TooLong { encoded_len: 600 },
+        ];
+        for lang in Lang::ALL {
+            let s = lang.strings();
+            let mut seen = Vec::new();
+            for error in errors.clone() {
+                let error = SettingsError {
+                    setting: Setting::LikePath,
+                    value: "http://svc.example/like".into(),
+                    error,
+                };
+                let text = s.setting_error(&error);
+                assert!(text.contains("like_path"), "{lang:?}: {text}");
+                assert!(text.contains("http://svc.example/like"), "{lang:?}: {text}");
+                assert!(
+                    !text.contains('{'),
+                    "{lang:?}: a placeholder is left in {text}"
+                );
+                if lang != Lang::En {
+                    assert_ne!(text, EN.setting_error(&error), "{lang:?}");
+                }
+                assert!(!seen.contains(&text), "{lang:?}: two problems read alike");
+                seen.push(text);
+            }
+            let too_long = seen.last().expect("six problems");
+            assert!(
+                too_long.contains("600") && too_long.contains("511"),
+                "{too_long}"
+            );
+        }
+        assert_eq!(
+            EN.setting_error(&SettingsError {
+                setting: Setting::StatePath,
+                value: "".into(),
+                error: PathError::Empty,
+            }),
+            "The setting state_path (\"\") is empty."
+        );
     }
 
     #[test]

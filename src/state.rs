@@ -392,7 +392,7 @@ impl LikeState {
             Mode::Starting => quiet(s.loading),
             Mode::Hidden => quiet(""),
             Mode::Misconfigured(error) => loud(
-                s.misconfigured.replace("{reason}", &error.to_string()),
+                s.misconfigured.replace("{reason}", &s.setting_error(error)),
                 false,
             ),
             Mode::Unavailable(Unavailable::NotInZendesk) => loud(s.not_in_zendesk.into(), false),

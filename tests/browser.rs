@@ -56,7 +56,7 @@ fn channel_ticket() -> Value {
 
 fn mount(config: Value) -> Mounted {
     install_fake_zaf(&config.to_string());
-    let document = gloo_document();
+    let document = document();
     let root = document.create_element("div").expect("a div");
     document
         .body()
@@ -70,7 +70,7 @@ fn mount(config: Value) -> Mounted {
     }
 }
 
-fn gloo_document() -> web_sys::Document {
+fn document() -> web_sys::Document {
     web_sys::window()
         .and_then(|w| w.document())
         .expect("a document")
@@ -401,9 +401,7 @@ async fn the_heart_is_a_focusable_native_toggle_button() {
     assert_eq!(heart.tag_name(), "BUTTON");
     assert_eq!(heart.get_attribute("type").as_deref(), Some("button"));
     heart.focus().expect("focusable");
-    let active = gloo_document()
-        .active_element()
-        .expect("something has focus");
+    let active = document().active_element().expect("something has focus");
     assert!(active.is_same_node(Some(&heart)));
     heart.click();
     until("pressed", || app.pressed().as_deref() == Some("true")).await;

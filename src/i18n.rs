@@ -1,7 +1,8 @@
 //! The agent-facing strings, in the agent's language (`currentUser.locale`), English otherwise.
 //!
 //! Every language is a value of one struct, so a language that lacks a string does not compile.
-//! Templates carry `{reason}`, `{n}` or `{s}` placeholders; tests check each language keeps them.
+//! Templates carry placeholders (`{reason}`, `{n}`, `{s}`, `{name}`, `{value}`, `{problem}`,
+//! `{max}`); tests check each language keeps them.
 
 use heart_contract::{MAX_POST_TO_PATH, PathError, SettingsError};
 
@@ -117,10 +118,11 @@ impl Strings {
                 .replace("{n}", &encoded_len.to_string())
                 .replace("{max}", &MAX_POST_TO_PATH.to_string()),
         };
+        // The admin's value goes in last, so braces in it are never taken for a placeholder.
         self.bad_setting
+            .replace("{problem}", &problem)
             .replace("{name}", error.setting.name())
             .replace("{value}", &error.value)
-            .replace("{problem}", &problem)
     }
 
     pub fn count(&self, n: u64) -> String {
@@ -440,6 +442,15 @@ mod tests {
                 error: PathError::Empty,
             }),
             "The setting state_path (\"\") is empty."
+        );
+        assert_eq!(
+            EN.setting_error(&SettingsError {
+                setting: Setting::StatePath,
+                value: "like {problem} {name}".into(),
+                error: PathError::NotPathOrHttps,
+            }),
+            "The setting state_path (\"like {problem} {name}\") must be a path starting with / or an https:// URL.",
+            "the value is shown as typed"
         );
     }
 

@@ -1,13 +1,18 @@
-//! `cargo xtask build`: the app with Trunk (release) and the ZAF SDK bundle for local browsers.
+//! `cargo xtask build`: the app's wasm and its page, and the ZAF SDK bundle for local browsers.
+//!
+//! cargo (release, wasm32) → wasm-bindgen (`--target web`) → wasm-opt `-Oz` → esbuild minifies the
+//! glue and the stylesheet → [`page`] writes `index.html` with hashed names, preloads and SRI.
+//! Each step is a tool `cargo xtask setup` installs from a registry in seconds (no Trunk to compile).
 
 use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 
 use crate::cmd::Cmd;
-use crate::project::{Project, toml_string_in_table};
-use crate::setup::{self, NIGHTLY, Tools, WASM_OPT_VERSION, WASM_TARGET};
+use crate::page::{self, Hashed};
+use crate::project::{APP_PACKAGE, Project};
+use crate::setup::{self, NIGHTLY, Tools, WASM_TARGET};
 
 /// The default size build (not `--stable`): the levers only a nightly has (std rebuilt with `optimize_for_size`,
 /// `panic=immediate-abort`, which drops the panic machinery and messages from the wasm).
@@ -27,31 +32,85 @@ pub struct Built {
 
 pub fn run(project: &Project) -> Result<Built> {
     let tools = setup::run(project, setup::Mode::Check)?;
-    check_trunk_toml(project)?;
-    if !project.root.join("index.html").exists() {
-        bail!("index.html (the app's Trunk entry point) is missing from the repository root");
-    }
+    let index = project
+        .read("index.html")
+        .context("index.html (the app's page) must be at the repository root")?;
 
     let lock = lock_outputs(project)?;
-    let dist = project.trunk_dist();
     if project.nightly_size {
         println!(
             "size build: {NIGHTLY}, std rebuilt for size, panics abort immediately (--stable for stable Rust)"
         );
     }
-    // Trunk.toml keeps Trunk offline, and Trunk then builds with `cargo build --offline`: fetch
-    // what that build needs first (with build-std, std's own dependencies too), or a fresh
-    // machine fails with "no matching package".
+    // With build-std, std's own dependencies must be fetched for the wasm target too.
     wasm_build(project, tools.env.cmd("cargo"))
         .args(["fetch", "--target", WASM_TARGET])
         .run()
         .context("fetching the app's dependencies")?;
-    wasm_build(project, tools.env.cmd("trunk"))
-        .args(["build", "--release"])
+    wasm_build(project, tools.env.cmd("cargo"))
+        .args(["build", "--release", "--target", WASM_TARGET])
+        .args(["--package", APP_PACKAGE, "--bin", APP_PACKAGE])
         .run()
-        .context("building the app with Trunk")?;
-    if !dist.join("index.html").exists() {
-        bail!("Trunk finished but {} has no index.html", dist.display());
+        .context("building the app's wasm")?;
+    let wasm = wasm_target_dir(project)
+        .join(WASM_TARGET)
+        .join("release")
+        .join(format!("{APP_PACKAGE}.wasm"));
+
+    let stage = fresh_dir(&project.target_dir().join("build-stage"))?;
+    tools
+        .env
+        .cmd("wasm-bindgen")
+        .args([
+            "--target",
+            "web",
+            "--no-typescript",
+            "--out-name",
+            APP_PACKAGE,
+        ])
+        .arg("--out-dir")
+        .arg(&stage)
+        .arg(&wasm)
+        .run()
+        .context("generating the JS glue with wasm-bindgen")?;
+    let bound = stage.join(format!("{APP_PACKAGE}_bg.wasm"));
+    let optimised = stage.join("opt.wasm");
+    tools
+        .env
+        .cmd("wasm-opt")
+        .arg("-Oz")
+        .arg(&bound)
+        .arg("-o")
+        .arg(&optimised)
+        .run()
+        .context("optimising the wasm with wasm-opt")?;
+    let glue = stage.join("glue.min.js");
+    esbuild(
+        &tools,
+        &stage.join(format!("{APP_PACKAGE}.js")),
+        &glue,
+        &["--format=esm"],
+    )?;
+    let css = stage.join("style.min.css");
+    esbuild(&tools, &project.root.join("assets/style.css"), &css, &[])?;
+
+    let (glue, wasm, css) = (read(&glue)?, read(&optimised)?, read(&css)?);
+    let glue_name = Hashed::new(APP_PACKAGE, ".js", &glue);
+    let wasm_name = Hashed::new(APP_PACKAGE, "_bg.wasm", &wasm);
+    let html = page::render(&page::Inputs {
+        index: &index,
+        css: std::str::from_utf8(&css).context("the minified stylesheet is not UTF-8")?,
+        glue: &glue_name,
+        wasm: &wasm_name,
+    })?;
+    let dist = fresh_dir(&project.dist())?;
+    for (name, bytes) in [
+        ("index.html", html.as_bytes()),
+        (glue_name.name.as_str(), &glue),
+        (wasm_name.name.as_str(), &wasm),
+    ] {
+        let path = dist.join(name);
+        fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
     }
 
     let zaf_sdk = project.zaf_sdk_bundle();
@@ -65,6 +124,43 @@ pub fn run(project: &Project) -> Result<Built> {
     })
 }
 
+fn read(path: &Path) -> Result<Vec<u8>> {
+    fs::read(path).with_context(|| format!("reading {}", path.display()))
+}
+
+/// `dir`, emptied (or made).
+fn fresh_dir(dir: &Path) -> Result<PathBuf> {
+    if dir.exists() {
+        fs::remove_dir_all(dir).with_context(|| format!("removing {}", dir.display()))?;
+    }
+    fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    Ok(dir.to_path_buf())
+}
+
+/// Minifies one file with esbuild (JS or CSS, by its extension).
+fn esbuild(tools: &Tools, input: &Path, output: &Path, extra: &[&str]) -> Result<()> {
+    tools
+        .env
+        .cmd("esbuild")
+        .arg(input)
+        .args(["--minify", "--log-level=warning"])
+        .args(extra)
+        .arg(format!("--outfile={}", output.display()))
+        .run()
+        .with_context(|| format!("minifying {}", input.display()))
+}
+
+/// Where cargo puts the wasm build (the size build has its own, see [`wasm_build`]).
+fn wasm_target_dir(project: &Project) -> PathBuf {
+    if project.nightly_size {
+        project.target_dir().join("nightly-size")
+    } else {
+        std::env::var_os("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| project.target_dir())
+    }
+}
+
 /// `command` in the project's root with the toolchain and flags of the shipped wasm. `cargo`
 /// here is rustup's proxy (first on the tools' PATH), so `RUSTUP_TOOLCHAIN` picks the nightly.
 fn wasm_build(project: &Project, command: Cmd) -> Cmd {
@@ -76,14 +172,11 @@ fn wasm_build(project: &Project, command: Cmd) -> Cmd {
         .into_iter()
         .fold(command, |command, (key, value)| command.env(key, value))
         // Its own target dir, so stable and nightly builds do not invalidate each other.
-        .env(
-            "CARGO_TARGET_DIR",
-            project.target_dir().join("nightly-size"),
-        )
+        .env("CARGO_TARGET_DIR", wasm_target_dir(project))
 }
 
-/// One build at a time per checkout: two Trunk runs share `target/trunk-dist/.stage` and
-/// break each other, and `package` rewrites `target/package/`.
+/// One build at a time per checkout: two builds share `target/build-stage` and `target/dist`,
+/// and `package` rewrites `target/package/`.
 fn lock_outputs(project: &Project) -> Result<fs::File> {
     let target = project.target_dir();
     fs::create_dir_all(&target).with_context(|| format!("creating {}", target.display()))?;
@@ -109,30 +202,6 @@ fn lock_outputs(project: &Project) -> Result<fs::File> {
         }
     }
     Ok(file)
-}
-
-/// Trunk.toml must name the tools setup installs, and put the output where the tasks look.
-fn check_trunk_toml(project: &Project) -> Result<()> {
-    let text = project.read("Trunk.toml")?;
-    match trunk_toml_mismatch(&text, &project.locked_wasm_bindgen()?) {
-        Some(problem) => {
-            bail!("Trunk.toml: {problem} (it must agree with Cargo.lock and `cargo xtask setup`)")
-        }
-        None => Ok(()),
-    }
-}
-
-fn trunk_toml_mismatch(text: &str, locked_wasm_bindgen: &str) -> Option<String> {
-    let expect = [
-        ("tools", "wasm_bindgen", locked_wasm_bindgen.to_string()),
-        ("tools", "wasm_opt", format!("version_{WASM_OPT_VERSION}")),
-        ("build", "dist", "target/trunk-dist".to_string()),
-    ];
-    expect.into_iter().find_map(|(table, key, wanted)| {
-        let found = toml_string_in_table(text, table, key);
-        (found.as_deref() != Some(wanted.as_str()))
-            .then(|| format!("[{table}] {key} is {found:?}, expected \"{wanted}\""))
-    })
 }
 
 /// Checks that the bundle defines a global `ZAFClient` with `init`, the way a browser loads it.
@@ -189,28 +258,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn trunk_toml_must_match_the_lock() {
-        let good = "[build]\ndist = \"target/trunk-dist\"\n[tools]\nwasm_bindgen = \"0.2.130\"\nwasm_opt = \"version_132\"\n";
-        assert_eq!(trunk_toml_mismatch(good, "0.2.130"), None);
-        assert_eq!(
-            trunk_toml_mismatch(good, "0.2.131").as_deref(),
-            Some("[tools] wasm_bindgen is Some(\"0.2.130\"), expected \"0.2.131\"")
-        );
-        let old_opt = good.replace("version_132", "version_123");
-        assert_eq!(
-            trunk_toml_mismatch(&old_opt, "0.2.130").as_deref(),
-            Some("[tools] wasm_opt is Some(\"version_123\"), expected \"version_132\"")
-        );
-    }
-
-    #[test]
-    fn the_committed_trunk_toml_matches() -> Result<()> {
+    fn the_committed_index_html_renders() -> Result<()> {
         let project = Project::locate(false)?;
-        let text = project.read("Trunk.toml")?;
-        assert_eq!(
-            trunk_toml_mismatch(&text, &project.locked_wasm_bindgen()?),
-            None
-        );
+        let index = project.read("index.html")?;
+        let glue = Hashed::new(APP_PACKAGE, ".js", b"glue");
+        let wasm = Hashed::new(APP_PACKAGE, "_bg.wasm", b"wasm");
+        let html = page::render(&page::Inputs {
+            index: &index,
+            css: "",
+            glue: &glue,
+            wasm: &wasm,
+        })?;
+        // The SDK URL is Zendesk's (the sandbox rewrites exactly this one).
+        assert!(html.contains(
+            "<script src=\"https://static.zdassets.com/zendesk_app_framework_sdk/2.0/zaf_sdk.min.js\"></script>"
+        ));
+        let preload = html.find("rel=\"preload\"").expect("wasm preload");
+        let sdk = html.find("zaf_sdk.min.js").expect("sdk");
+        assert!(preload < sdk, "the wasm is fetched while the SDK loads");
         Ok(())
     }
 }

@@ -7,8 +7,8 @@ use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
 
-/// PATH for every tool the tasks run: the npm tools first (Trunk must find wasm-opt 132 before any
-/// system one), then cargo's bin dir (trunk, wasm-bindgen, wasm-bindgen-test-runner), then the
+/// PATH for every tool the tasks run: the npm tools first (wasm-opt 132 must come before any
+/// system one), then cargo's bin dir (wasm-bindgen, wasm-bindgen-test-runner), then the
 /// inherited PATH.
 #[derive(Clone)]
 pub struct Env {

@@ -6,6 +6,7 @@ mod budget;
 mod build;
 mod cmd;
 mod package;
+mod page;
 mod png;
 mod project;
 mod setup;
@@ -21,10 +22,10 @@ cargo xtask <COMMAND>
 
 Commands:
   setup     Install the toolchain pieces the build needs (idempotent; skips what is present):
-            wasm32 target, wasm-bindgen-cli (= Cargo.lock), Trunk, npm tools (wasm-opt, esbuild,
-            ZAF SDK) into a per-machine cache, Chromium + chromedriver (apt, as root)
-  build     Build the app with Trunk (release) into target/trunk-dist and bundle the ZAF SDK
-            into target/zaf-sdk/zaf_sdk.min.js
+            wasm32 target, wasm-bindgen-cli (= Cargo.lock), npm tools (wasm-opt, esbuild, ZAF
+            SDK) into a per-machine cache, Chromium + chromedriver (apt, as root)
+  build     Build the app (release wasm, wasm-bindgen, wasm-opt, the page from index.html) into
+            target/dist and bundle the ZAF SDK into target/zaf-sdk/zaf_sdk.min.js
   package   build, then assemble target/package/zendesk-heart-<version>/ and its .zip, validate it
             offline against Zendesk's app rules and check the size budget
   test      Run every check in order, stopping at the first failure: setup, fmt, clippy (native

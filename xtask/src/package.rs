@@ -103,7 +103,7 @@ pub fn run(project: &Project) -> Result<Packaged> {
     })
 }
 
-/// Lays out the package from a clean directory; returns the file names Trunk produced (what the
+/// Lays out the package from a clean directory; returns the file names the build produced (what the
 /// iframe loads), relative to `assets/`.
 fn assemble(project: &Project, dist: &Path, dir: &Path) -> Result<Vec<String>> {
     if dir.exists() {
@@ -142,7 +142,7 @@ fn assemble(project: &Project, dist: &Path, dir: &Path) -> Result<Vec<String>> {
             continue;
         }
         if loaded.iter().any(|l| l == name) {
-            bail!("Trunk's output and the repository's assets/ both have `{name}`");
+            bail!("the build's output and the repository's assets/ both have `{name}`");
         }
         copy(&path, &assets.join(name))?;
     }
@@ -158,7 +158,7 @@ fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(entries)
 }
 
-/// Copies Trunk's dist into assets/, renaming the top-level index.html to iframe.html.
+/// Copies the build's dist into assets/, renaming the top-level index.html to iframe.html.
 fn copy_tree(from: &Path, to: &Path, prefix: &str, loaded: &mut Vec<String>) -> Result<()> {
     for path in sorted_entries(from)? {
         let name = path
@@ -171,7 +171,9 @@ fn copy_tree(from: &Path, to: &Path, prefix: &str, loaded: &mut Vec<String>) -> 
             name
         };
         if prefix.is_empty() && name == "iframe.html" {
-            bail!("Trunk's output already has an iframe.html; index.html could not take its name");
+            bail!(
+                "the build's output already has an iframe.html; index.html could not take its name"
+            );
         }
         let relative = format!("{prefix}{target_name}");
         if path.is_dir() {

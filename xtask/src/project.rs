@@ -29,9 +29,9 @@ impl Project {
         self.root.join("target")
     }
 
-    /// Trunk's output; must match `dist` in Trunk.toml (checked by `build`).
-    pub fn trunk_dist(&self) -> PathBuf {
-        self.target_dir().join("trunk-dist")
+    /// The built page, glue and wasm (what goes into the package's `assets/`).
+    pub fn dist(&self) -> PathBuf {
+        self.target_dir().join("dist")
     }
 
     pub fn zaf_sdk_bundle(&self) -> PathBuf {

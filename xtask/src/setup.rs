@@ -12,9 +12,7 @@ use crate::cmd::{self, Env};
 use crate::project::Project;
 
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
-/// Trunk 0.22 needs a newer rustc than the project's stable toolchain.
-pub const TRUNK_VERSION: &str = "0.21.14";
-/// The binaryen major whose wasm-opt reads current wasm-bindgen output (Trunk.toml: `version_132`).
+/// The binaryen major whose wasm-opt reads current wasm-bindgen output.
 pub const WASM_OPT_VERSION: u32 = 132;
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 /// The nightly of the size build (pinned: build-std and its flags are unstable).
@@ -71,7 +69,6 @@ pub fn run(project: &Project, mode: Mode) -> Result<Tools> {
     let node_modules = npm_tools(project, &base_env, &mut report)?;
     let env = Env::new(Some(&node_modules.join(".bin")))?;
     wasm_bindgen(project, &env, &mut report)?;
-    trunk(&env, &mut report)?;
 
     if !report.missing.is_empty() {
         let list: Vec<String> = report.missing.iter().map(|m| format!("  - {m}")).collect();
@@ -347,7 +344,7 @@ pub fn parse_wasm_opt_version(output: &str) -> Option<u32> {
     digits.parse().ok()
 }
 
-/// `wasm-bindgen 0.2.130` / `trunk 0.21.14` → the version word.
+/// `wasm-bindgen 0.2.130` → the version word.
 pub fn parse_tool_version(output: &str, tool: &str) -> Option<String> {
     let line = output.lines().next()?.trim();
     let rest = line.strip_prefix(tool)?.strip_prefix(' ')?;
@@ -367,21 +364,6 @@ fn wasm_bindgen(project: &Project, env: &Env, report: &mut Report) -> Result<()>
             note: " (= Cargo.lock)",
             // `--locked` fails for wasm-bindgen-cli; the version pin is what matters here.
             locked: false,
-        },
-    )
-}
-
-fn trunk(env: &Env, report: &mut Report) -> Result<()> {
-    cargo_tool(
-        env,
-        report,
-        CargoTool {
-            krate: "trunk",
-            binary: "trunk",
-            version: TRUNK_VERSION,
-            also: None,
-            note: "",
-            locked: true,
         },
     )
 }
@@ -497,10 +479,9 @@ mod tests {
             Some("0.2.130")
         );
         assert_eq!(
-            parse_tool_version("trunk 0.21.14\n", "trunk").as_deref(),
-            Some("0.21.14")
+            parse_tool_version("wasm-bindgen 0.2.130\n", "wasm-opt"),
+            None
         );
-        assert_eq!(parse_tool_version("trunk 0.21.14\n", "wasm-bindgen"), None);
         assert_eq!(
             browser_major("Chromium 156.0.8078.79 built on Debian", "Chromium"),
             Some(156)
@@ -524,14 +505,13 @@ mod tests {
         let args: Vec<&[u8]> = vec![
             b"/root/.cargo/bin/cargo",
             b"install",
-            b"trunk@0.21.14",
-            b"--locked",
+            b"wasm-bindgen-cli@0.2.130",
         ];
-        assert!(is_cargo_install_of(&args, "trunk"));
-        assert!(!is_cargo_install_of(&args, "wasm-bindgen-cli"));
-        let build: Vec<&[u8]> = vec![b"cargo", b"build", b"trunk"];
-        assert!(!is_cargo_install_of(&build, "trunk"));
-        let other: Vec<&[u8]> = vec![b"cargo", b"install", b"trunkated"];
-        assert!(!is_cargo_install_of(&other, "trunk"));
+        assert!(is_cargo_install_of(&args, "wasm-bindgen-cli"));
+        assert!(!is_cargo_install_of(&args, "wasm-bindgen"));
+        let build: Vec<&[u8]> = vec![b"cargo", b"build", b"wasm-bindgen-cli"];
+        assert!(!is_cargo_install_of(&build, "wasm-bindgen-cli"));
+        let other: Vec<&[u8]> = vec![b"cargo", b"install", b"wasm-bindgen-cli-extra"];
+        assert!(!is_cargo_install_of(&other, "wasm-bindgen-cli"));
     }
 }

@@ -1,0 +1,238 @@
+//! `iframe.html` from the top-level `index.html`: the page Zendesk loads into the sidebar.
+//!
+//! `index.html` is a plain HTML page with two build markers, each a `<link>` on a line of its own:
+//! - `<link data-build="css" href="assets/style.css" />`: replaced by the stylesheet, minified and
+//!   inlined (one request fewer before first paint);
+//! - `<link data-build="app" />`: replaced by the app's module script, which imports the hashed
+//!   wasm-bindgen glue and starts it on the hashed wasm.
+//!
+//! Preloads for the glue and the wasm go at the top of `<head>`, before the ZAF SDK's script, so
+//! the browser fetches them while the SDK loads. Names carry a content hash, so a new version is
+//! never served from a stale cache; the glue carries a Subresource Integrity hash.
+//! Everything here is pure text work, tested natively.
+
+use anyhow::{Result, bail};
+use sha2::{Digest, Sha384};
+
+/// One file the page loads, named by its content.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hashed {
+    /// e.g. `zendesk-heart-1a2b3c4d5e6f7a8b.js`
+    pub name: String,
+    /// `sha384-…`
+    pub integrity: String,
+}
+
+impl Hashed {
+    pub fn new(stem: &str, suffix: &str, bytes: &[u8]) -> Self {
+        Self {
+            name: format!("{stem}-{:016x}{suffix}", crate::setup::fnv1a64(bytes)),
+            integrity: integrity(bytes),
+        }
+    }
+}
+
+/// The Subresource Integrity value of `bytes`.
+pub fn integrity(bytes: &[u8]) -> String {
+    format!("sha384-{}", base64(&Sha384::digest(bytes)))
+}
+
+/// Standard base64 with padding (RFC 4648 §4), as SRI wants it.
+pub fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[(n >> (18 - 6 * i)) as usize & 63]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// What goes into the page.
+pub struct Inputs<'a> {
+    /// The text of `index.html`.
+    pub index: &'a str,
+    /// The minified stylesheet.
+    pub css: &'a str,
+    pub glue: &'a Hashed,
+    pub wasm: &'a Hashed,
+}
+
+const CSS_MARKER: &str = "data-build=\"css\"";
+const APP_MARKER: &str = "data-build=\"app\"";
+
+/// Renders `iframe.html`: comments and indentation dropped, markers replaced, preloads right
+/// after `<meta charset>` (which must stay first).
+pub fn render(inputs: &Inputs) -> Result<String> {
+    let index = strip_comments(inputs.index)?;
+    let (mut css_seen, mut app_seen, mut head_seen) = (0, 0, 0);
+    let mut out = String::new();
+    for line in index.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if line.contains(CSS_MARKER) {
+            css_seen += 1;
+            out.push_str("<style>");
+            out.push_str(inputs.css.trim());
+            out.push_str("</style>");
+        } else if line.contains(APP_MARKER) {
+            app_seen += 1;
+            out.push_str(&format!(
+                "<script type=\"module\">import init from\"./{}\";init({{module_or_path:\"./{}\"}})</script>",
+                inputs.glue.name, inputs.wasm.name
+            ));
+        } else if line.contains("data-build") {
+            bail!(
+                "index.html: unknown build marker in `{line}` (known: {CSS_MARKER}, {APP_MARKER})"
+            );
+        } else {
+            out.push_str(line);
+            if line.starts_with("<meta charset") {
+                head_seen += 1;
+                out.push_str(&format!(
+                    "<link rel=\"modulepreload\" href=\"./{}\" integrity=\"{}\">\
+                     <link rel=\"preload\" href=\"./{}\" as=\"fetch\" type=\"application/wasm\" crossorigin>",
+                    inputs.glue.name, inputs.glue.integrity, inputs.wasm.name
+                ));
+            }
+        }
+        out.push('\n');
+    }
+    for (what, seen) in [
+        ("a `<meta charset>` line", head_seen),
+        ("the css marker", css_seen),
+        ("the app marker", app_seen),
+    ] {
+        if seen != 1 {
+            bail!("index.html must have {what} exactly once, found {seen}");
+        }
+    }
+    Ok(out)
+}
+
+/// Drops `<!-- … -->` comments.
+fn strip_comments(html: &str) -> Result<String> {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find("<!--") {
+        out.push_str(&rest[..start]);
+        let Some(end) = rest[start..].find("-->") else {
+            bail!("index.html: a comment is never closed");
+        };
+        rest = &rest[start + end + 3..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_rfc_4648_vectors() {
+        for (input, expected) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(base64(input.as_bytes()), expected, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn integrity_is_sha384_of_the_bytes() {
+        // `printf 'alert(1)' | openssl dgst -sha384 -binary | base64`
+        assert_eq!(
+            integrity(b"alert(1)"),
+            "sha384-HT2E9NfWiuQ/w1PRai+hTyqW16NIoCGA/m8VQDUopfAtcz6YQjtsMmQd5uRbVDpW"
+        );
+    }
+
+    #[test]
+    fn names_follow_the_content() {
+        let a = Hashed::new("zendesk-heart", ".js", b"one");
+        let b = Hashed::new("zendesk-heart", ".js", b"two");
+        assert_ne!(a.name, b.name);
+        assert!(a.name.starts_with("zendesk-heart-") && a.name.ends_with(".js"));
+        assert_eq!(a.name.len(), "zendesk-heart-".len() + 16 + ".js".len());
+    }
+
+    fn inputs<'a>(index: &'a str, glue: &'a Hashed, wasm: &'a Hashed) -> Inputs<'a> {
+        Inputs {
+            index,
+            css: "a{b:c}",
+            glue,
+            wasm,
+        }
+    }
+
+    #[test]
+    fn renders_the_page_with_preloads_first() -> Result<()> {
+        let glue = Hashed::new("app", ".js", b"glue");
+        let wasm = Hashed::new("app", "_bg.wasm", b"wasm");
+        let index = "<!DOCTYPE html>\n<html>\n  <head>\n    <meta charset=\"utf-8\" />\n    <!-- the SDK -->\n    <link data-build=\"css\" href=\"assets/style.css\" />\n    <script src=\"sdk.js\"></script>\n    <link data-build=\"app\" />\n  </head>\n  <body></body>\n</html>\n";
+        let page = render(&inputs(index, &glue, &wasm))?;
+        let lines: Vec<&str> = page.lines().collect();
+        assert_eq!(lines[0], "<!DOCTYPE html>");
+        assert_eq!(lines[2], "<head>");
+        assert!(lines[3].starts_with("<meta charset=\"utf-8\" /><link rel=\"modulepreload\""));
+        assert!(lines[3].contains(&format!(
+            "href=\"./{}\" integrity=\"{}\"",
+            glue.name, glue.integrity
+        )));
+        assert!(lines[3].contains(&format!("href=\"./{}\" as=\"fetch\"", wasm.name)));
+        assert_eq!(lines[4], "<style>a{b:c}</style>");
+        assert_eq!(lines[5], "<script src=\"sdk.js\"></script>");
+        assert!(lines[6].contains(&format!("import init from\"./{}\"", glue.name)));
+        assert!(lines[6].contains(&format!("module_or_path:\"./{}\"", wasm.name)));
+        assert!(!page.contains("the SDK"), "comments are dropped");
+        assert!(!page.contains("data-build"));
+        Ok(())
+    }
+
+    #[test]
+    fn refuses_pages_without_exactly_one_of_each_marker() {
+        let glue = Hashed::new("app", ".js", b"glue");
+        let wasm = Hashed::new("app", "_bg.wasm", b"wasm");
+        for (index, needle) in [
+            (
+                "<meta charset=x>\n<link data-build=\"app\" />\n",
+                "css marker",
+            ),
+            (
+                "<meta charset=x>\n<link data-build=\"css\" />\n",
+                "app marker",
+            ),
+            (
+                "<meta charset=x>\n<link data-build=\"css\" />\n<link data-build=\"app\" />\n<link data-build=\"app\" />\n",
+                "found 2",
+            ),
+            (
+                "<link data-build=\"css\" />\n<link data-build=\"app\" />\n",
+                "`<meta charset>` line",
+            ),
+            (
+                "<meta charset=x>\n<link data-build=\"js\" />\n",
+                "unknown build marker",
+            ),
+            ("<head><!-- open\n", "never closed"),
+        ] {
+            let error = render(&inputs(index, &glue, &wasm)).expect_err(index);
+            assert!(error.to_string().contains(needle), "{index:?}: {error}");
+        }
+    }
+}

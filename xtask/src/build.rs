@@ -57,7 +57,7 @@ pub fn run(project: &Project) -> Result<Built> {
         .join("release")
         .join(format!("{APP_PACKAGE}.wasm"));
 
-    let stage = fresh_dir(&project.target_dir().join("build-stage"))?;
+    let stage = fresh_dir(&project.build_stage())?;
     tools
         .env
         .cmd("wasm-bindgen")
@@ -91,7 +91,7 @@ pub fn run(project: &Project) -> Result<Built> {
         &glue,
         &["--format=esm"],
     )?;
-    let css = stage.join("style.min.css");
+    let css = project.minified_css();
     esbuild(&tools, &project.root.join("assets/style.css"), &css, &[])?;
 
     let (glue, wasm, css) = (read(&glue)?, read(&optimised)?, read(&css)?);
@@ -100,8 +100,10 @@ pub fn run(project: &Project) -> Result<Built> {
     let html = page::render(&page::Inputs {
         index: &index,
         css: std::str::from_utf8(&css).context("the minified stylesheet is not UTF-8")?,
-        glue: &glue_name,
-        wasm: &wasm_name,
+        app: Some(page::App {
+            glue: &glue_name,
+            wasm: &wasm_name,
+        }),
     })?;
     let dist = fresh_dir(&project.dist())?;
     for (name, bytes) in [
@@ -266,8 +268,10 @@ mod tests {
         let html = page::render(&page::Inputs {
             index: &index,
             css: "",
-            glue: &glue,
-            wasm: &wasm,
+            app: Some(page::App {
+                glue: &glue,
+                wasm: &wasm,
+            }),
         })?;
         // The SDK URL is Zendesk's (the sandbox rewrites exactly this one).
         assert!(html.contains(

@@ -2,6 +2,7 @@
 //!
 //! Plain std::process for external tools; every tool that is missing points at `cargo xtask setup`.
 
+mod bench;
 mod budget;
 mod build;
 mod cmd;
@@ -31,6 +32,9 @@ Commands:
   test      Run every check in order, stopping at the first failure: setup, fmt, clippy (native
             and wasm), package, native tests, browser tests
   demo      setup, package, then run the sandbox on the package [--config <file>]
+  bench     package, then time the app against a hand-written JS heart (bench/baseline) in
+            headless Chromium, alternating loads [--runs <n>, default 20]; prints medians,
+            p90s and the payloads, writes target/bench/*.json
   help      Print this help
 
 Options:
@@ -61,6 +65,7 @@ fn run() -> Result<()> {
     };
     let mut nightly_size = true;
     let mut config = None;
+    let mut runs = None;
     let mut rest = args;
     while let Some(arg) = rest.next() {
         match arg.as_str() {
@@ -68,6 +73,10 @@ fn run() -> Result<()> {
             "--config" if command == "demo" => match rest.next() {
                 Some(file) => config = Some(file),
                 None => bail!("`--config` needs a file"),
+            },
+            "--runs" if command == "bench" => match rest.next().and_then(|n| n.parse().ok()) {
+                Some(n) if n > 0 => runs = Some(n),
+                _ => bail!("`--runs` needs a whole number above 0"),
             },
             other => {
                 bail!("unexpected argument `{other}` for `{command}` (see `cargo xtask --help`)")
@@ -85,6 +94,7 @@ fn run() -> Result<()> {
         "package" => package::run(&project).map(drop),
         "test" => test::run(&project),
         "demo" => package::demo(&project, config.as_deref()),
+        "bench" => bench::run(&project, runs),
         other => {
             print!("{HELP}");
             bail!("unknown command `{other}`")

@@ -65,6 +65,12 @@ pub struct Inputs<'a> {
     pub index: &'a str,
     /// The minified stylesheet.
     pub css: &'a str,
+    /// The app's glue and wasm; `None` for a page without the app (the benchmark's baseline).
+    pub app: Option<App<'a>>,
+}
+
+#[derive(Clone, Copy)]
+pub struct App<'a> {
     pub glue: &'a Hashed,
     pub wasm: &'a Hashed,
 }
@@ -86,10 +92,12 @@ pub fn render(inputs: &Inputs) -> Result<String> {
             out.push_str("</style>");
         } else if line.contains(APP_MARKER) {
             app_seen += 1;
-            out.push_str(&format!(
-                "<script type=\"module\">import init from\"./{}\";init({{module_or_path:\"./{}\"}})</script>",
-                inputs.glue.name, inputs.wasm.name
-            ));
+            if let Some(app) = inputs.app {
+                out.push_str(&format!(
+                    "<script type=\"module\">import init from\"./{}\";init({{module_or_path:\"./{}\"}})</script>",
+                    app.glue.name, app.wasm.name
+                ));
+            }
         } else if line.contains("data-build") {
             bail!(
                 "index.html: unknown build marker in `{line}` (known: {CSS_MARKER}, {APP_MARKER})"
@@ -98,22 +106,25 @@ pub fn render(inputs: &Inputs) -> Result<String> {
             out.push_str(line);
             if line.starts_with("<meta charset") {
                 head_seen += 1;
-                out.push_str(&format!(
-                    "<link rel=\"modulepreload\" href=\"./{}\" integrity=\"{}\">\
-                     <link rel=\"preload\" href=\"./{}\" as=\"fetch\" type=\"application/wasm\" crossorigin>",
-                    inputs.glue.name, inputs.glue.integrity, inputs.wasm.name
-                ));
+                if let Some(app) = inputs.app {
+                    out.push_str(&format!(
+                        "<link rel=\"modulepreload\" href=\"./{}\" integrity=\"{}\">\
+                         <link rel=\"preload\" href=\"./{}\" as=\"fetch\" type=\"application/wasm\" crossorigin>",
+                        app.glue.name, app.glue.integrity, app.wasm.name
+                    ));
+                }
             }
         }
         out.push('\n');
     }
-    for (what, seen) in [
-        ("a `<meta charset>` line", head_seen),
-        ("the css marker", css_seen),
-        ("the app marker", app_seen),
+    let app_wanted = usize::from(inputs.app.is_some());
+    for (what, seen, wanted) in [
+        ("a `<meta charset>` line", head_seen, 1),
+        ("the css marker", css_seen, 1),
+        ("the app marker", app_seen, app_wanted),
     ] {
-        if seen != 1 {
-            bail!("index.html must have {what} exactly once, found {seen}");
+        if seen != wanted {
+            bail!("the page must have {what} {wanted} time(s), found {seen}");
         }
     }
     Ok(out)
@@ -175,9 +186,35 @@ mod tests {
         Inputs {
             index,
             css: "a{b:c}",
-            glue,
-            wasm,
+            app: Some(App { glue, wasm }),
         }
+    }
+
+    #[test]
+    fn a_page_without_the_app_gets_only_its_stylesheet() -> Result<()> {
+        let index = "<head>\n<meta charset=x>\n<link data-build=\"css\" />\n</head>\n";
+        let page = render(&Inputs {
+            index,
+            css: "a{b:c}",
+            app: None,
+        })?;
+        assert_eq!(
+            page,
+            "<head>\n<meta charset=x>\n<style>a{b:c}</style>\n</head>\n"
+        );
+        let with_app =
+            "<meta charset=x>\n<link data-build=\"css\" />\n<link data-build=\"app\" />\n";
+        let error = render(&Inputs {
+            index: with_app,
+            css: "",
+            app: None,
+        })
+        .expect_err("no app to put there");
+        assert!(
+            error.to_string().contains("app marker 0 time(s), found 1"),
+            "{error}"
+        );
+        Ok(())
     }
 
     #[test]
@@ -219,7 +256,7 @@ mod tests {
             ),
             (
                 "<meta charset=x>\n<link data-build=\"css\" />\n<link data-build=\"app\" />\n<link data-build=\"app\" />\n",
-                "found 2",
+                "1 time(s), found 2",
             ),
             (
                 "<link data-build=\"css\" />\n<link data-build=\"app\" />\n",

@@ -34,6 +34,16 @@ impl Project {
         self.target_dir().join("dist")
     }
 
+    /// Where the build stages wasm-bindgen's output and the minified glue and stylesheet.
+    pub fn build_stage(&self) -> PathBuf {
+        self.target_dir().join("build-stage")
+    }
+
+    /// The stylesheet as the build minified it (inlined into the page).
+    pub fn minified_css(&self) -> PathBuf {
+        self.build_stage().join("style.min.css")
+    }
+
     pub fn zaf_sdk_bundle(&self) -> PathBuf {
         self.target_dir().join("zaf-sdk").join("zaf_sdk.min.js")
     }

@@ -21,6 +21,8 @@ pub struct AppFiles {
     pub package_dir: Option<PathBuf>,
     /// The SDK bundle (an IIFE defining `window.ZAFClient`).
     pub zaf_sdk: Option<PathBuf>,
+    /// Put first in `iframe.html`'s `<head>` (see [`crate::Options::head_script`]).
+    pub head_script: Option<String>,
 }
 
 pub fn router(files: Arc<AppFiles>) -> Router {
@@ -51,6 +53,18 @@ fn not_found(what: &str) -> Response {
     (StatusCode::NOT_FOUND, format!("not found: {what}\n")).into_response()
 }
 
+/// `page` with `<script>{script}</script>` right after its `<head>` tag (or first, if it has none).
+fn with_head_script(page: &str, script: &str) -> String {
+    let tag = format!("<script>{script}</script>");
+    match page.find("<head>") {
+        Some(at) => {
+            let at = at + "<head>".len();
+            format!("{}{tag}{}", &page[..at], &page[at..])
+        }
+        None => format!("{tag}{page}"),
+    }
+}
+
 /// Only plain, relative components: nothing can climb out of `assets/`.
 fn safe_relative(path: &str) -> Option<PathBuf> {
     let p = Path::new(path);
@@ -75,10 +89,14 @@ async fn asset(State(files): State<Arc<AppFiles>>, UrlPath(path): UrlPath<String
     };
     let body: Vec<u8> = if rel.as_os_str() == "iframe.html" {
         // Point the SDK's CDN URL at our copy: nothing is fetched from the internet.
-        String::from_utf8_lossy(&bytes)
+        let page = String::from_utf8_lossy(&bytes)
             .replace(ZAF_SDK_CDN, ZAF_SDK_LOCAL)
-            .replace(&ZAF_SDK_CDN["https:".len()..], ZAF_SDK_LOCAL)
-            .into_bytes()
+            .replace(&ZAF_SDK_CDN["https:".len()..], ZAF_SDK_LOCAL);
+        match &files.head_script {
+            Some(script) => with_head_script(&page, script),
+            None => page,
+        }
+        .into_bytes()
     } else {
         bytes
     };
@@ -112,6 +130,15 @@ async fn sdk(State(files): State<Arc<AppFiles>>) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_head_script_goes_first_in_the_head() {
+        assert_eq!(
+            with_head_script("<html><head><meta charset=utf-8></head>", "a()"),
+            "<html><head><script>a()</script><meta charset=utf-8></head>"
+        );
+        assert_eq!(with_head_script("<p>x", "a()"), "<script>a()</script><p>x");
+    }
 
     #[test]
     fn only_plain_paths_are_served() {

@@ -41,6 +41,9 @@ pub struct Options {
     pub package_dir: Option<PathBuf>,
     /// The ZAF SDK bundle.
     pub zaf_sdk: Option<PathBuf>,
+    /// A script put first in the `<head>` of the app's `iframe.html` as it is served (the
+    /// benchmark's timing probe); `None` serves the page as packaged.
+    pub head_script: Option<String>,
 }
 
 /// A running sandbox. Dropping it stops the servers.
@@ -116,6 +119,7 @@ impl Sandbox {
         let files = Arc::new(app_origin::AppFiles {
             package_dir: options.package_dir,
             zaf_sdk: options.zaf_sdk,
+            head_script: options.head_script,
         });
         serve(app_listener, app_origin::router(files), stop_rx.clone());
 

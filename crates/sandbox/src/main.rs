@@ -101,6 +101,7 @@ async fn main() -> ExitCode {
         config,
         package_dir: Some(args.package_dir),
         zaf_sdk: Some(args.zaf_sdk),
+        head_script: None,
     })
     .await
     {

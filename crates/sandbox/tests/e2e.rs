@@ -1049,6 +1049,7 @@ async fn e2e() {
                 package.clone()
             }),
             zaf_sdk: Some(sdk.clone()),
+            head_script: None,
         })
         .await;
         let sandbox = match sandbox {

@@ -134,6 +134,7 @@ async fn the_app_origin_serves_only_the_packages_assets() {
         config: Config::default().on_free_ports(),
         package_dir: Some(dir.clone()),
         zaf_sdk: None,
+        head_script: None,
     })
     .await
     .expect("sandbox");

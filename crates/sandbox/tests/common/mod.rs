@@ -9,6 +9,7 @@ pub async fn start(config: Config) -> Sandbox {
         config: config.on_free_ports(),
         package_dir: None,
         zaf_sdk: None,
+        head_script: None,
     })
     .await
     .expect("sandbox starts on free ports")

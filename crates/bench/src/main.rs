@@ -1,0 +1,362 @@
+//! `bench --app <package dir> --baseline <package dir> --zaf-sdk <file> [--runs N] [--out <file>]`
+//!
+//! Loads the sandbox's ticket page in headless Chromium `runs` times for each of two packages,
+//! alternating (app, baseline, app, …) so both see the same machine at the same moment, and reads
+//! what a probe injected first into each `iframe.html` recorded (see [`PROBE`]): time from the
+//! iframe's navigation to the ready heart, first paint, wasm instantiation, and click → the new
+//! state painted. Run through `cargo xtask bench`, which builds both packages.
+//!
+//! A benchmark, not a test: it reports, it does not judge.
+
+mod stats;
+
+use std::error::Error;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder};
+use sandbox::{Config, Options, Sandbox};
+use serde_json::{Map, Value, json};
+
+use crate::stats::Summary;
+
+type R<T> = Result<T, Box<dyn Error + Send + Sync>>;
+
+/// Injected first into the `<head>` of each `iframe.html`: it times the page from inside, so the
+/// two apps are measured the same way without either carrying any instrumentation.
+const PROBE: &str = r#"(function(){
+var b=window.__bench={ready:null,readyPaint:null,instStart:null,instEnd:null,clickAt:null,clickDom:null,clickPaint:null};
+var W=WebAssembly;
+function wrap(name){var f=W[name];if(!f)return;W[name]=function(){if(b.instStart===null)b.instStart=performance.now();return f.apply(W,arguments).then(function(r){b.instEnd=performance.now();return r;});};}
+wrap('instantiateStreaming');wrap('instantiate');
+function afterPaint(key){requestAnimationFrame(function(){b[key]=performance.now();});}
+function check(){
+ var heart=document.querySelector('[data-state="ready"] button.heart[aria-pressed]');
+ if(heart&&b.ready===null){b.ready=performance.now();afterPaint('readyPaint');}
+ if(b.clickAt!==null&&b.clickDom===null){var h=document.querySelector('button.heart');
+  if(h&&h.getAttribute('aria-pressed')!==b.pressedBefore){b.clickDom=performance.now();afterPaint('clickPaint');}}
+}
+new MutationObserver(check).observe(document,{subtree:true,childList:true,attributes:true});
+b.click=function(){var h=document.querySelector('button.heart');b.pressedBefore=h.getAttribute('aria-pressed');b.clickAt=performance.now();h.click();};
+b.report=function(){var p={};performance.getEntriesByType('paint').forEach(function(e){p[e.name]=e.startTime;});
+ var wasm=performance.getEntriesByType('resource').filter(function(e){return /\.wasm$/.test(e.name);})[0];
+ return {ready:b.ready,readyPaint:b.readyPaint,firstPaint:p['first-paint']||null,firstContentfulPaint:p['first-contentful-paint']||null,
+  wasmFetched:wasm?wasm.responseEnd:null,instStart:b.instStart,instEnd:b.instEnd,
+  clickToDom:b.clickDom===null?null:b.clickDom-b.clickAt,clickToPaint:b.clickPaint===null?null:b.clickPaint-b.clickAt};};
+})();"#;
+
+const TICKET: u64 = 62;
+const WAIT: Duration = Duration::from_secs(15);
+const POLL: Duration = Duration::from_millis(10);
+
+/// The measures read from each load, in the order they are reported.
+const MEASURES: [(&str, &str); 7] = [
+    ("ready", "navigation → ready heart in the DOM"),
+    ("readyPaint", "navigation → ready heart painted"),
+    (
+        "firstContentfulPaint",
+        "navigation → first contentful paint",
+    ),
+    ("wasmFetched", "navigation → wasm downloaded"),
+    ("instantiate", "wasm compile + instantiate"),
+    ("clickToDom", "click → new state in the DOM"),
+    ("clickToPaint", "click → new state painted"),
+];
+
+struct Args {
+    app: PathBuf,
+    baseline: PathBuf,
+    zaf_sdk: PathBuf,
+    runs: usize,
+    out: Option<PathBuf>,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let (mut app, mut baseline, mut zaf_sdk, mut runs, mut out) = (None, None, None, 20, None);
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value"));
+        match arg.as_str() {
+            "--app" => app = Some(PathBuf::from(value()?)),
+            "--baseline" => baseline = Some(PathBuf::from(value()?)),
+            "--zaf-sdk" => zaf_sdk = Some(PathBuf::from(value()?)),
+            "--out" => out = Some(PathBuf::from(value()?)),
+            "--runs" => {
+                runs = value()?
+                    .parse()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or("--runs takes a whole number above 0")?;
+            }
+            other => return Err(format!("unknown argument {other:?}")),
+        }
+    }
+    Ok(Args {
+        app: app.ok_or("--app <package dir> is required")?,
+        baseline: baseline.ok_or("--baseline <package dir> is required")?,
+        zaf_sdk: zaf_sdk.ok_or("--zaf-sdk <file> is required")?,
+        runs,
+        out,
+    })
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() -> std::process::ExitCode {
+    let args = match parse_args() {
+        Ok(args) => args,
+        Err(e) => {
+            eprintln!("bench: {e}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    match run(&args).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("bench: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+/// One of the two pages under test.
+struct Contender {
+    name: &'static str,
+    sandbox: Sandbox,
+    samples: Vec<Map<String, Value>>,
+}
+
+async fn run(args: &Args) -> R<()> {
+    let mut contenders = Vec::new();
+    for (name, package) in [("app", &args.app), ("baseline", &args.baseline)] {
+        if !package.join("assets/iframe.html").is_file() {
+            return Err(format!("{} has no assets/iframe.html", package.display()).into());
+        }
+        let sandbox = Sandbox::start(Options {
+            config: Config::default().on_free_ports(),
+            package_dir: Some(package.clone()),
+            zaf_sdk: Some(args.zaf_sdk.clone()),
+            head_script: Some(PROBE.to_string()),
+        })
+        .await?;
+        contenders.push(Contender {
+            name,
+            sandbox,
+            samples: Vec::new(),
+        });
+    }
+
+    let driver = Driver::start()?;
+    driver.wait_ready().await?;
+    let profile = std::env::temp_dir().join(format!("heart-bench-{}", std::process::id()));
+    let browser = browser(&driver, &profile).await?;
+    let result = measure(&browser, &mut contenders, args.runs).await;
+    let _ = browser.close().await;
+    drop(driver);
+    let _ = std::fs::remove_dir_all(&profile);
+    result?;
+
+    let report = report(&contenders, args.runs);
+    println!("{}", table(&report));
+    if let Some(out) = &args.out {
+        if let Some(dir) = out.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::write(out, serde_json::to_string_pretty(&report)?)?;
+        println!("written: {}", out.display());
+    }
+    Ok(())
+}
+
+async fn measure(browser: &Client, contenders: &mut [Contender], runs: usize) -> R<()> {
+    // One warm-up load each: the first start of Chromium's renderer and compiler is not a ticket.
+    for contender in contenders.iter() {
+        load(browser, &contender.sandbox).await?;
+    }
+    for run in 0..runs {
+        for contender in contenders.iter_mut() {
+            let sample = load(browser, &contender.sandbox)
+                .await
+                .map_err(|e| format!("run {} of {}: {e}", run + 1, contender.name))?;
+            contender.samples.push(sample);
+        }
+    }
+    Ok(())
+}
+
+/// Opens ticket 62, waits for the ready heart, clicks it, waits for the answer; the probe's record.
+async fn load(browser: &Client, sandbox: &Sandbox) -> R<Map<String, Value>> {
+    browser.goto(&sandbox.ticket_url(TICKET)).await?;
+    poll(browser, "the ready heart", "return window.__bench && window.__bench.ready !== null && window.__bench.readyPaint !== null;").await?;
+    in_frame(browser, "window.__bench.click(); return true;").await?;
+    poll(
+        browser,
+        "the click to be painted and answered",
+        "return window.__bench.clickPaint !== null && !!document.querySelector('[data-state=\"ready\"]');",
+    )
+    .await?;
+    let mut record = match in_frame(browser, "return window.__bench.report();").await? {
+        Value::Object(record) => record,
+        other => return Err(format!("the probe reported {other}").into()),
+    };
+    let instantiate = match (record.get("instStart"), record.get("instEnd")) {
+        (Some(Value::Number(a)), Some(Value::Number(b))) => {
+            json!(b.as_f64().unwrap_or(0.0) - a.as_f64().unwrap_or(0.0))
+        }
+        _ => Value::Null,
+    };
+    record.insert("instantiate".into(), instantiate);
+    Ok(record)
+}
+
+async fn in_frame(browser: &Client, script: &str) -> R<Value> {
+    browser.enter_frame(0).await?;
+    let out = browser.execute(script, vec![]).await;
+    browser.enter_parent_frame().await?;
+    Ok(out?)
+}
+
+async fn poll(browser: &Client, what: &str, script: &str) -> R<()> {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        // Before the iframe exists, or while it navigates, the probe is not there yet.
+        if let Ok(Value::Bool(true)) = in_frame(browser, script).await {
+            return Ok(());
+        }
+        if Instant::now() >= deadline {
+            return Err(format!("waited {} s for {what}", WAIT.as_secs()).into());
+        }
+        tokio::time::sleep(POLL).await;
+    }
+}
+
+fn report(contenders: &[Contender], runs: usize) -> Value {
+    let mut apps = Map::new();
+    for contender in contenders {
+        let mut measures = Map::new();
+        for (key, what) in MEASURES {
+            let values: Vec<f64> = contender
+                .samples
+                .iter()
+                .filter_map(|s| s.get(key).and_then(Value::as_f64))
+                .collect();
+            let summary = Summary::of(&values);
+            measures.insert(
+                key.into(),
+                json!({"what": what, "n": values.len(), "median_ms": summary.map(|s| s.median), "p90_ms": summary.map(|s| s.p90)}),
+            );
+        }
+        apps.insert(contender.name.into(), Value::Object(measures));
+    }
+    let median = |app: &str| apps[app]["ready"]["median_ms"].as_f64();
+    let ratio = match (median("app"), median("baseline")) {
+        (Some(a), Some(b)) if b > 0.0 => json!(a / b),
+        _ => Value::Null,
+    };
+    json!({"runs": runs, "ticket": TICKET, "ready_ratio_app_to_baseline": ratio, "apps": apps})
+}
+
+fn table(report: &Value) -> String {
+    let cell = |v: &Value| v.as_f64().map_or("-".to_string(), |ms| format!("{ms:.1}"));
+    let mut out = format!(
+        "{:<40} {:>12} {:>10} {:>12} {:>10}\n",
+        "ms (median / p90)", "app", "", "baseline", ""
+    );
+    for (key, what) in MEASURES {
+        let app = &report["apps"]["app"][key];
+        let base = &report["apps"]["baseline"][key];
+        out.push_str(&format!(
+            "{what:<40} {:>12} {:>10} {:>12} {:>10}\n",
+            cell(&app["median_ms"]),
+            cell(&app["p90_ms"]),
+            cell(&base["median_ms"]),
+            cell(&base["p90_ms"]),
+        ));
+    }
+    out.push_str(&format!(
+        "time to ready, app / baseline (medians): {}\n",
+        report["ready_ratio_app_to_baseline"]
+            .as_f64()
+            .map_or("-".to_string(), |r| format!("{r:.2}"))
+    ));
+    out
+}
+
+/// The chromedriver this process spawned; killed on drop.
+struct Driver {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Driver {
+    fn start() -> R<Self> {
+        let binary =
+            std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
+        let child = Command::new(&binary)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("cannot start {binary}: {e}"))?;
+        Ok(Self {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        })
+    }
+
+    async fn wait_ready(&self) -> R<()> {
+        let http = reqwest::Client::new();
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Ok(r) = http.get(format!("{}/status", self.url)).send().await
+                && r.status().is_success()
+            {
+                return Ok(());
+            }
+            if Instant::now() >= deadline {
+                return Err("chromedriver did not answer /status".into());
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+async fn browser(driver: &Driver, profile: &Path) -> R<Client> {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    std::fs::create_dir_all(profile)?;
+    let args = [
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--lang=en-US",
+        &format!("--user-data-dir={}", profile.display()),
+    ];
+    let caps = json!({
+        "browserName": "chrome",
+        "goog:chromeOptions": {"binary": chromium, "args": args},
+    });
+    let Value::Object(caps) = caps else {
+        return Err("capabilities".into());
+    };
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    Ok(ClientBuilder::new(connector)
+        .capabilities(caps)
+        .connect(&driver.url)
+        .await
+        .map_err(|e| format!("cannot open a Chromium session: {e}"))?)
+}

@@ -1,7 +1,9 @@
-//! `bench --app <package dir> --baseline <package dir> --zaf-sdk <file> [--runs N] [--out <file>]`
+//! `bench --app <package dir> --baseline <package dir> --zaf-sdk <file> [--runs N] [--out <file>]
+//! [--also <name>=<package dir>]…`
 //!
 //! Loads the sandbox's ticket page in headless Chromium `runs` times for each of two packages,
-//! alternating (app, baseline, app, …) so both see the same machine at the same moment, and reads
+//! alternating (app, baseline, app, …) so both see the same machine at the same moment (`--also`
+//! adds more pages to the rotation, e.g. an earlier build of the app), and reads
 //! what a probe injected first into each `iframe.html` recorded (see [`PROBE`]): time from the
 //! iframe's navigation to the ready heart, first paint, wasm instantiation, and click → the new
 //! state painted. Run through `cargo xtask bench`, which builds both packages.
@@ -70,10 +72,12 @@ struct Args {
     zaf_sdk: PathBuf,
     runs: usize,
     out: Option<PathBuf>,
+    also: Vec<(String, PathBuf)>,
 }
 
 fn parse_args() -> Result<Args, String> {
     let (mut app, mut baseline, mut zaf_sdk, mut runs, mut out) = (None, None, None, 20, None);
+    let mut also = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value"));
@@ -82,6 +86,14 @@ fn parse_args() -> Result<Args, String> {
             "--baseline" => baseline = Some(PathBuf::from(value()?)),
             "--zaf-sdk" => zaf_sdk = Some(PathBuf::from(value()?)),
             "--out" => out = Some(PathBuf::from(value()?)),
+            "--also" => {
+                let value = value()?;
+                let (name, dir) = value
+                    .split_once('=')
+                    .filter(|(name, _)| !name.is_empty() && *name != "app" && *name != "baseline")
+                    .ok_or("--also takes <name>=<package dir>, with a name other than app and baseline")?;
+                also.push((name.to_string(), PathBuf::from(dir)));
+            }
             "--runs" => {
                 runs = value()?
                     .parse()
@@ -98,6 +110,7 @@ fn parse_args() -> Result<Args, String> {
         zaf_sdk: zaf_sdk.ok_or("--zaf-sdk <file> is required")?,
         runs,
         out,
+        also,
     })
 }
 
@@ -119,22 +132,26 @@ async fn main() -> std::process::ExitCode {
     }
 }
 
-/// One of the two pages under test.
+/// One of the pages under test.
 struct Contender {
-    name: &'static str,
+    name: String,
     sandbox: Sandbox,
     samples: Vec<Map<String, Value>>,
 }
 
 async fn run(args: &Args) -> R<()> {
     let mut contenders = Vec::new();
-    for (name, package) in [("app", &args.app), ("baseline", &args.baseline)] {
+    let pages = [
+        ("app".to_string(), args.app.clone()),
+        ("baseline".to_string(), args.baseline.clone()),
+    ];
+    for (name, package) in pages.into_iter().chain(args.also.iter().cloned()) {
         if !package.join("assets/iframe.html").is_file() {
             return Err(format!("{} has no assets/iframe.html", package.display()).into());
         }
         let sandbox = Sandbox::start(Options {
             config: Config::default().on_free_ports(),
-            package_dir: Some(package.clone()),
+            package_dir: Some(package),
             zaf_sdk: Some(args.zaf_sdk.clone()),
             head_script: Some(PROBE.to_string()),
         })
@@ -246,39 +263,54 @@ fn report(contenders: &[Contender], runs: usize) -> Value {
                 json!({"what": what, "n": values.len(), "median_ms": summary.map(|s| s.median), "p90_ms": summary.map(|s| s.p90)}),
             );
         }
-        apps.insert(contender.name.into(), Value::Object(measures));
+        apps.insert(contender.name.clone(), Value::Object(measures));
     }
     let median = |app: &str| apps[app]["ready"]["median_ms"].as_f64();
-    let ratio = match (median("app"), median("baseline")) {
-        (Some(a), Some(b)) if b > 0.0 => json!(a / b),
-        _ => Value::Null,
-    };
-    json!({"runs": runs, "ticket": TICKET, "ready_ratio_app_to_baseline": ratio, "apps": apps})
+    let mut ratios = Map::new();
+    for contender in contenders.iter().filter(|c| c.name != "baseline") {
+        let ratio = match (median(&contender.name), median("baseline")) {
+            (Some(a), Some(b)) if b > 0.0 => json!(a / b),
+            _ => Value::Null,
+        };
+        ratios.insert(contender.name.clone(), ratio);
+    }
+    let names: Vec<&str> = contenders.iter().map(|c| c.name.as_str()).collect();
+    json!({"runs": runs, "ticket": TICKET, "order": names, "ready_ratio_to_baseline": ratios, "apps": apps})
 }
 
 fn table(report: &Value) -> String {
     let cell = |v: &Value| v.as_f64().map_or("-".to_string(), |ms| format!("{ms:.1}"));
-    let mut out = format!(
-        "{:<40} {:>12} {:>10} {:>12} {:>10}\n",
-        "ms (median / p90)", "app", "", "baseline", ""
-    );
-    for (key, what) in MEASURES {
-        let app = &report["apps"]["app"][key];
-        let base = &report["apps"]["baseline"][key];
-        out.push_str(&format!(
-            "{what:<40} {:>12} {:>10} {:>12} {:>10}\n",
-            cell(&app["median_ms"]),
-            cell(&app["p90_ms"]),
-            cell(&base["median_ms"]),
-            cell(&base["p90_ms"]),
-        ));
+    let names: Vec<&str> = report["order"]
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let mut out = format!("{:<40}", "ms: median / p90");
+    for name in &names {
+        out.push_str(&format!(" {name:>21}"));
     }
-    out.push_str(&format!(
-        "time to ready, app / baseline (medians): {}\n",
-        report["ready_ratio_app_to_baseline"]
-            .as_f64()
-            .map_or("-".to_string(), |r| format!("{r:.2}"))
-    ));
+    out.push('\n');
+    for (key, what) in MEASURES {
+        out.push_str(&format!("{what:<40}"));
+        for name in &names {
+            let m = &report["apps"][*name][key];
+            out.push_str(&format!(
+                " {:>10} {:>10}",
+                cell(&m["median_ms"]),
+                cell(&m["p90_ms"])
+            ));
+        }
+        out.push('\n');
+    }
+    if let Some(ratios) = report["ready_ratio_to_baseline"].as_object() {
+        for (name, ratio) in ratios {
+            out.push_str(&format!(
+                "time to ready, {name} / baseline (medians): {}\n",
+                ratio
+                    .as_f64()
+                    .map_or("-".to_string(), |r| format!("{r:.2}"))
+            ));
+        }
+    }
     out
 }
 

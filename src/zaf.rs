@@ -355,6 +355,12 @@ impl Drop for Subscription {
     }
 }
 
+/// Whether an `app.activated` payload is the first activation of a freshly loaded app
+/// (`{"firstLoad": true}`).
+pub fn is_first_load(payload: &JsValue) -> bool {
+    prop(payload, "firstLoad").and_then(|v| v.as_bool()) == Some(true)
+}
+
 /// The scheme a `colorScheme.changed` event names: a string, or an object that holds one.
 pub fn scheme_in_event(payload: &JsValue) -> Option<String> {
     payload.as_string().or_else(|| {

@@ -351,6 +351,24 @@ async fn a_rate_limit_waits_for_retry_after_then_retries() {
 }
 
 #[wasm_bindgen_test]
+async fn the_first_activation_does_not_read_twice() {
+    let app = mount(channel_ticket());
+    until("the start-up read", || request_count() == 1).await;
+    // Zendesk's activation of the freshly loaded app arrives while the start-up read is out.
+    fire("app.activated", Some(r#"{"firstLoad": true}"#.into()));
+    settle().await;
+    respond(0, 200, r#"{"liked": true, "like_count": 5}"#, None);
+    until("the start-up read's answer", || {
+        app.pressed().as_deref() == Some("true")
+    })
+    .await;
+    settle().await;
+    assert_eq!(request_count(), 1, "one read per opening");
+    fire("app.activated", Some(r#"{"firstLoad": false}"#.into()));
+    until("a read on a later activation", || request_count() == 2).await;
+}
+
+#[wasm_bindgen_test]
 async fn activation_and_ticket_updates_read_again() {
     let app = loaded(channel_ticket(), false, 0).await;
     fire("app.activated", Some("{}".into()));

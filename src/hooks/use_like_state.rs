@@ -8,7 +8,7 @@ use crate::i18n::Lang;
 use crate::proxy;
 use crate::state::{Action, Boot, LikeState, Session, Unavailable, ViewState};
 use crate::ticket::{Channel, TicketContext};
-use crate::zaf::Client;
+use crate::zaf::{self, Client};
 
 /// Asks Zendesk about the ticket, the agent and the settings: what the app does here.
 async fn boot(client: Option<Client>) -> (Lang, Boot) {
@@ -65,7 +65,13 @@ pub fn use_like_state(client: Option<Client>) -> UseReducerHandle<LikeState> {
             let subscriptions = client.as_ref().map(|client| {
                 ["app.activated", "ticket.updated"].map(|event| {
                     let dispatcher = dispatcher.clone();
-                    client.on(event, move |_| dispatcher.dispatch(Action::Reload))
+                    client.on(event, move |payload| {
+                        // The activation of a freshly loaded app is the opening the start-up
+                        // read already serves: one read per opening, not two.
+                        if !zaf::is_first_load(&payload) {
+                            dispatcher.dispatch(Action::Reload);
+                        }
+                    })
                 })
             });
             move || drop(subscriptions)

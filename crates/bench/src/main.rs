@@ -40,12 +40,15 @@ function check(){
   if(h&&h.getAttribute('aria-pressed')!==b.pressedBefore){b.clickDom=performance.now();afterPaint('clickPaint');}}
 }
 new MutationObserver(check).observe(document,{subtree:true,childList:true,attributes:true});
+b.messages=[];window.addEventListener('message',function(e){var k;try{k=JSON.parse(e.data).key;}catch(x){k=e.data&&e.data.key;}
+ if(k&&b.messages.length<50)b.messages.push([String(k).replace(/:\d+/,':N'),performance.now()]);},true);
 b.click=function(){var h=document.querySelector('button.heart');b.pressedBefore=h.getAttribute('aria-pressed');b.clickAt=performance.now();h.click();};
 b.report=function(){var p={};performance.getEntriesByType('paint').forEach(function(e){p[e.name]=e.startTime;});
  var wasm=performance.getEntriesByType('resource').filter(function(e){return /\.wasm$/.test(e.name);})[0];
  return {ready:b.ready,readyPaint:b.readyPaint,firstPaint:p['first-paint']||null,firstContentfulPaint:p['first-contentful-paint']||null,
   wasmFetched:wasm?wasm.responseEnd:null,instStart:b.instStart,instEnd:b.instEnd,
-  clickToDom:b.clickDom===null?null:b.clickDom-b.clickAt,clickToPaint:b.clickPaint===null?null:b.clickPaint-b.clickAt};};
+  clickToDom:b.clickDom===null?null:b.clickDom-b.clickAt,clickToPaint:b.clickPaint===null?null:b.clickPaint-b.clickAt,
+  messages:b.messages};};
 })();"#;
 
 const TICKET: u64 = 62;
@@ -263,6 +266,7 @@ fn report(contenders: &[Contender], runs: usize) -> Value {
                 json!({"what": what, "n": values.len(), "median_ms": summary.map(|s| s.median), "p90_ms": summary.map(|s| s.p90)}),
             );
         }
+        measures.insert("samples".into(), json!(contender.samples));
         apps.insert(contender.name.clone(), Value::Object(measures));
     }
     let median = |app: &str| apps[app]["ready"]["median_ms"].as_f64();

@@ -366,7 +366,8 @@ async fn protocol_with_the_real_sdk(ui: &Ui<'_>) -> R<()> {
     let complete = &out["complete"];
     check(complete["status"] == 200, "complete response status")?;
     check(
-        complete["responseJSON"] == json!({"liked": false, "like_count": 41}),
+        complete["responseJSON"]
+            == json!({"liked": false, "like_count": 41, "account": "@omniwear"}),
         "complete responseJSON",
     )?;
     check(

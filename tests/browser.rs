@@ -601,7 +601,7 @@ async fn a_hostile_handle_is_inert_text_within_the_panel() {
         "no element came from the handle"
     );
     assert!(app.find("img").is_none() && app.find("b").is_none());
-    // Within the panel: the caption is clipped, not wider than the row.
+    // Within the panel: the caption is cut at two lines, not wider than the row.
     let row = app.get(".heart-row").get_bounding_client_rect();
     let cap = app.get(".heart-caption");
     let rect = cap.get_bounding_client_rect();
@@ -612,8 +612,13 @@ async fn a_hostile_handle_is_inert_text_within_the_panel() {
         row.right()
     );
     assert!(
-        cap.scroll_width() > cap.client_width(),
-        "long enough to need the ellipsis"
+        cap.client_height() <= 40,
+        "two lines at most: {}",
+        cap.client_height()
+    );
+    assert!(
+        cap.scroll_height() > cap.client_height(),
+        "long enough to be cut with the ellipsis"
     );
     let main = app.get("#heart-app");
     assert!(

@@ -52,10 +52,8 @@ fn text(value: &Value) -> Option<String> {
 }
 
 fn same_locale(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.chars().zip(b.chars()).all(|(x, y)| {
-            x.to_ascii_lowercase() == y.to_ascii_lowercase() || "-_".contains(x) && "-_".contains(y)
-        })
+    a.replace('_', "-")
+        .eq_ignore_ascii_case(&b.replace('_', "-"))
 }
 
 fn translated_name(dir: &Path, locale: &str) -> Option<String> {

@@ -152,7 +152,8 @@ pub fn read_form(headers: &HeaderMap, body: &[u8]) -> Result<ProxyForm, ServiceE
 struct Meta {
     account: String,
     token: String,
-    /// The account's display handle, as the admin's setup stored it; `@<account>` without one.
+    /// The account's display handle, as the admin's setup stored it: `@<account>` without one,
+    /// and no `account` in the answers when it is empty (a service that cannot tell).
     #[serde(default)]
     handle: Option<String>,
 }
@@ -176,20 +177,20 @@ pub fn credentials(instance_metadata: &str) -> Result<Credentials, ServiceError>
     })
 }
 
-/// Who likes, as the answer names it: the instance's account handle (`handle` in
-/// `instance_metadata`, else `@<account>`). Sent as stored; the app reads it as plain text.
-pub fn account_handle(instance_metadata: &str) -> Result<String, ServiceError> {
+/// Who likes, as the answers name it: the instance's account handle (`handle` in
+/// `instance_metadata`, else `@<account>`; none for an empty `handle`). Sent as stored: the app
+/// reads it as plain text.
+pub fn account_handle(instance_metadata: &str) -> Result<Option<String>, ServiceError> {
     let meta = meta(instance_metadata)?;
-    Ok(meta.handle.unwrap_or_else(|| format!("@{}", meta.account)))
+    Ok(match meta.handle {
+        Some(handle) if handle.is_empty() => None,
+        Some(handle) => Some(handle),
+        None => Some(format!("@{}", meta.account)),
+    })
 }
 
-fn naming(handle: String) -> impl FnOnce(LikeAnswer) -> Json<LikeAnswer> {
-    move |answer| {
-        Json(LikeAnswer {
-            account: Some(handle),
-            ..answer
-        })
-    }
+fn naming(account: Option<String>) -> impl FnOnce(LikeAnswer) -> Json<LikeAnswer> {
+    move |answer| Json(LikeAnswer { account, ..answer })
 }
 
 fn client_body<T: serde::de::DeserializeOwned>(form: &ProxyForm) -> Result<T, ServiceError> {

@@ -101,6 +101,13 @@ async fn answers_name_the_instances_account_as_stored() {
             json!({"liked": true, "like_count": 42, "account": odd})
         )
     );
+    // An empty handle: the answers name no account.
+    let meta = json!({"account": "omniwear", "token": OMNIWEAR_TOKEN, "handle": ""}).to_string();
+    let a = post_form(&sandbox, "/like_state", &meta, &state).await;
+    assert_eq!(
+        (a.status, a.json),
+        (200, json!({"liked": true, "like_count": 42}))
+    );
 }
 
 #[tokio::test]

@@ -1,8 +1,8 @@
 //! The agent-facing strings, in the agent's language (`currentUser.locale`), English otherwise.
 //!
 //! Every language is a value of one struct, so a language that lacks a string does not compile.
-//! Templates carry placeholders (`{reason}`, `{n}`, `{s}`, `{name}`, `{value}`, `{problem}`,
-//! `{max}`); tests check each language keeps them.
+//! Templates carry placeholders (`{account}`, `{reason}`, `{n}`, `{s}`, `{name}`, `{value}`,
+//! `{problem}`, `{max}`); tests check each language keeps them.
 
 use heart_contract::{MAX_POST_TO_PATH, PathError, SettingsError};
 
@@ -64,13 +64,22 @@ impl Lang {
 }
 
 pub struct Strings {
-    /// The heart button's accessible name; its state is `aria-pressed`.
-    pub like: &'static str,
+    /// `{account}` (a handle, or [`Strings::business_account`]): the heart button's accessible
+    /// name, whatever its state (that is `aria-pressed`), and the caption while not liked.
+    pub like_as: &'static str,
+    /// `{account}`: the caption while liked.
+    pub liked_as: &'static str,
+    /// Stands for `{account}` when the service names none; fits every `{account}` template.
+    pub business_account: &'static str,
+    /// Under the heart: whose like it is.
+    pub hint: &'static str,
     pub loading: &'static str,
     pub liking: &'static str,
     pub unliking: &'static str,
-    pub liked: &'static str,
-    pub unliked: &'static str,
+    /// `{account}`: announced once a like is saved.
+    pub now_liked: &'static str,
+    /// `{account}`: announced once an unlike is saved.
+    pub now_unliked: &'static str,
     pub count_one: &'static str,
     /// `{n}` likes.
     pub count_other: &'static str,
@@ -125,6 +134,12 @@ impl Strings {
             .replace("{value}", &error.value)
     }
 
+    /// A `{account}` template with the account's handle, or the business account when the
+    /// service named none. The handle goes in last: braces in it are text.
+    pub fn with_account(&self, template: &str, account: Option<&str>) -> String {
+        template.replace("{account}", account.unwrap_or(self.business_account))
+    }
+
     pub fn count(&self, n: u64) -> String {
         let template = if n == 1 {
             self.count_one
@@ -136,12 +151,15 @@ impl Strings {
 }
 
 static EN: Strings = Strings {
-    like: "Like",
+    like_as: "Like as {account}",
+    liked_as: "Liked as {account}",
+    business_account: "the business account",
+    hint: "On Instagram, the like is the business account's, not yours.",
     loading: "Loading the like…",
     liking: "Liking the photo…",
     unliking: "Removing the like…",
-    liked: "The photo is liked.",
-    unliked: "The photo is no longer liked.",
+    now_liked: "The photo is liked as {account}.",
+    now_unliked: "The photo is no longer liked as {account}.",
     count_one: "1 like",
     count_other: "{n} likes",
     failed_like: "Couldn't like the photo: {reason}.",
@@ -170,12 +188,15 @@ static EN: Strings = Strings {
 };
 
 static DE: Strings = Strings {
-    like: "Gefällt mir",
+    like_as: "„Gefällt mir“ als {account}",
+    liked_as: "Als {account} mit „Gefällt mir“ markiert",
+    business_account: "Unternehmenskonto",
+    hint: "Auf Instagram kommt das „Gefällt mir“ vom Unternehmenskonto, nicht von Ihnen.",
     loading: "„Gefällt mir“ wird geladen…",
     liking: "Foto wird mit „Gefällt mir“ markiert…",
     unliking: "„Gefällt mir“ wird entfernt…",
-    liked: "Das Foto ist mit „Gefällt mir“ markiert.",
-    unliked: "„Gefällt mir“ wurde entfernt.",
+    now_liked: "Das Foto ist jetzt als {account} mit „Gefällt mir“ markiert.",
+    now_unliked: "„Gefällt mir“ als {account} wurde entfernt.",
     count_one: "1 „Gefällt mir“",
     count_other: "{n} „Gefällt mir“",
     failed_like: "„Gefällt mir“ konnte nicht gesetzt werden: {reason}.",
@@ -204,12 +225,15 @@ static DE: Strings = Strings {
 };
 
 static FR: Strings = Strings {
-    like: "J’aime",
+    like_as: "Aimer en tant que {account}",
+    liked_as: "Aimée en tant que {account}",
+    business_account: "compte professionnel",
+    hint: "Sur Instagram, le « J’aime » est celui du compte professionnel, pas le vôtre.",
     loading: "Chargement du « J’aime »…",
     liking: "Ajout du « J’aime »…",
     unliking: "Retrait du « J’aime »…",
-    liked: "La photo est aimée.",
-    unliked: "La photo n’est plus aimée.",
+    now_liked: "La photo est aimée en tant que {account}.",
+    now_unliked: "La photo n’est plus aimée en tant que {account}.",
     count_one: "1 « J’aime »",
     count_other: "{n} « J’aime »",
     failed_like: "Impossible d’aimer la photo : {reason}.",
@@ -238,12 +262,15 @@ static FR: Strings = Strings {
 };
 
 static ES: Strings = Strings {
-    like: "Me gusta",
+    like_as: "Dar «Me gusta» como {account}",
+    liked_as: "«Me gusta» dado como {account}",
+    business_account: "cuenta de empresa",
+    hint: "En Instagram, el «Me gusta» es de la cuenta de empresa, no suyo.",
     loading: "Cargando el «Me gusta»…",
     liking: "Marcando «Me gusta»…",
     unliking: "Quitando el «Me gusta»…",
-    liked: "La foto tiene «Me gusta».",
-    unliked: "Se quitó el «Me gusta».",
+    now_liked: "Se dio «Me gusta» a la foto como {account}.",
+    now_unliked: "Se quitó el «Me gusta» dado como {account}.",
     count_one: "1 «Me gusta»",
     count_other: "{n} «Me gusta»",
     failed_like: "No se pudo marcar «Me gusta»: {reason}.",
@@ -272,12 +299,15 @@ static ES: Strings = Strings {
 };
 
 static JA: Strings = Strings {
-    like: "いいね",
+    like_as: "{account}としていいね",
+    liked_as: "{account}としていいね済み",
+    business_account: "ビジネスアカウント",
+    hint: "Instagram でのいいねはビジネスアカウントによるもので、あなたのものではありません。",
     loading: "いいねを読み込んでいます…",
     liking: "いいねしています…",
     unliking: "いいねを取り消しています…",
-    liked: "この写真にいいねしました。",
-    unliked: "いいねを取り消しました。",
+    now_liked: "{account}としてこの写真にいいねしました。",
+    now_unliked: "{account}としてのいいねを取り消しました。",
     count_one: "いいね 1 件",
     count_other: "いいね {n} 件",
     failed_like: "いいねできませんでした: {reason}。",
@@ -306,12 +336,15 @@ static JA: Strings = Strings {
 };
 
 static PT_BR: Strings = Strings {
-    like: "Curtir",
+    like_as: "Curtir como {account}",
+    liked_as: "Curtida como {account}",
+    business_account: "conta comercial",
+    hint: "No Instagram, a curtida é da conta comercial, não sua.",
     loading: "Carregando a curtida…",
     liking: "Curtindo a foto…",
     unliking: "Removendo a curtida…",
-    liked: "A foto está curtida.",
-    unliked: "A curtida foi removida.",
+    now_liked: "A foto foi curtida como {account}.",
+    now_unliked: "A curtida como {account} foi removida.",
     count_one: "1 curtida",
     count_other: "{n} curtidas",
     failed_like: "Não foi possível curtir a foto: {reason}.",
@@ -370,6 +403,10 @@ mod tests {
         for lang in Lang::ALL {
             let s = lang.strings();
             for (name, template, hole) in [
+                ("like_as", s.like_as, "{account}"),
+                ("liked_as", s.liked_as, "{account}"),
+                ("now_liked", s.now_liked, "{account}"),
+                ("now_unliked", s.now_unliked, "{account}"),
                 ("failed_like", s.failed_like, "{reason}"),
                 ("failed_unlike", s.failed_unlike, "{reason}"),
                 ("failed_load", s.failed_load, "{reason}"),
@@ -391,7 +428,12 @@ mod tests {
     fn every_language_is_translated_not_copied() {
         for lang in Lang::ALL.into_iter().filter(|l| *l != Lang::En) {
             let s = lang.strings();
-            assert_ne!(s.like, EN.like, "{lang:?}");
+            assert_ne!(s.like_as, EN.like_as, "{lang:?}");
+            assert_ne!(s.liked_as, EN.liked_as, "{lang:?}");
+            assert_ne!(s.business_account, EN.business_account, "{lang:?}");
+            assert_ne!(s.hint, EN.hint, "{lang:?}");
+            assert_ne!(s.now_liked, EN.now_liked, "{lang:?}");
+            assert_ne!(s.now_unliked, EN.now_unliked, "{lang:?}");
             assert_ne!(s.failed_like, EN.failed_like, "{lang:?}");
             assert_ne!(s.try_again, EN.try_again, "{lang:?}");
         }
@@ -455,6 +497,65 @@ mod tests {
             "The setting state_path (\"like {problem} {name}\") must be a path starting with / or an https:// URL.",
             "the value is shown as typed"
         );
+    }
+
+    #[test]
+    fn the_account_is_named_or_is_the_business_account() {
+        let en = Lang::En.strings();
+        assert_eq!(
+            en.with_account(en.like_as, Some("@omniwear")),
+            "Like as @omniwear"
+        );
+        assert_eq!(
+            en.with_account(en.liked_as, Some("@omniwear")),
+            "Liked as @omniwear"
+        );
+        assert_eq!(
+            en.with_account(en.like_as, None),
+            "Like as the business account"
+        );
+        assert_eq!(
+            en.with_account(en.liked_as, None),
+            "Liked as the business account"
+        );
+        assert_eq!(
+            en.with_account(en.now_unliked, Some("@omniwear")),
+            "The photo is no longer liked as @omniwear."
+        );
+        let de = Lang::De.strings();
+        assert_eq!(
+            de.with_account(de.like_as, None),
+            "„Gefällt mir“ als Unternehmenskonto"
+        );
+        assert_eq!(
+            de.with_account(de.liked_as, Some("@omniwear")),
+            "Als @omniwear mit „Gefällt mir“ markiert"
+        );
+        assert_eq!(
+            Lang::PtBr
+                .strings()
+                .with_account(Lang::PtBr.strings().like_as, None),
+            "Curtir como conta comercial"
+        );
+        // A handle is text: a placeholder-looking one is not filled in again.
+        assert_eq!(
+            en.with_account(en.like_as, Some("{account} <b>")),
+            "Like as {account} <b>"
+        );
+        for lang in Lang::ALL {
+            let s = lang.strings();
+            for template in [s.like_as, s.liked_as, s.now_liked, s.now_unliked] {
+                assert_eq!(
+                    template.matches("{account}").count(),
+                    1,
+                    "{lang:?}: {template}"
+                );
+                let text = s.with_account(template, None);
+                assert!(text.contains(s.business_account), "{lang:?}: {text}");
+                assert!(!text.contains('{'), "{lang:?}: {text}");
+            }
+            assert!(!s.hint.contains('{'), "{lang:?}");
+        }
     }
 
     #[test]

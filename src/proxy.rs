@@ -302,16 +302,17 @@ mod tests {
         let answer = LikeAnswer {
             liked: true,
             like_count: Some(3),
+            account: Some("@omniwear".into()),
         };
         assert_eq!(
             Failure::read_response(
                 RawResponse::Ok {
                     status: 200,
-                    answer: Some(answer)
+                    answer: Some(answer.clone())
                 },
                 0.0
             ),
-            Ok(answer)
+            Ok(answer.clone())
         );
         assert_eq!(
             Failure::read_response(

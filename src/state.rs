@@ -12,6 +12,8 @@
 //! - A failed set rolls back to `confirmed` and offers a retry; a failed read never pretends
 //!   the photo is "not liked". A 429 waits out `Retry-After`, then retries by itself.
 //! - A 404/422 on the read means the ticket has no integration instance: the app hides.
+//! - Who likes is the account the service last named (`account`), kept with the confirmed
+//!   answer; an answer that names none keeps the one already known.
 
 use std::rc::Rc;
 
@@ -299,7 +301,7 @@ impl LikeState {
         self.in_flight = None;
         match (request.op, result) {
             (Op::Read, Ok(answer)) => {
-                self.confirmed = Some(answer);
+                self.confirm(answer);
                 self.problem = None;
             }
             (Op::Read, Err(Failure::NotFound(_))) => self.mode = Mode::Hidden,
@@ -312,16 +314,17 @@ impl LikeState {
                 });
             }
             (Op::Set(sent), Ok(answer)) => {
-                self.confirmed = Some(answer);
+                let liked = answer.liked;
+                self.confirm(answer);
                 self.problem = None;
                 let wanted = self.desired.unwrap_or(sent);
                 // Send again only for clicks made while this set was in flight. If the
                 // service answered something other than what was sent, its word stands.
-                if wanted != sent && wanted != answer.liked {
+                if wanted != sent && wanted != liked {
                     self.send(Op::Set(wanted));
                 } else {
                     self.desired = None;
-                    self.notice = Some(if answer.liked {
+                    self.notice = Some(if liked {
                         Notice::Liked
                     } else {
                         Notice::Unliked
@@ -330,7 +333,7 @@ impl LikeState {
             }
             (Op::Set(sent), Err(failure)) => {
                 let wanted = self.desired.take().unwrap_or(sent);
-                let retry = match self.confirmed {
+                let retry = match &self.confirmed {
                     Some(c) if c.liked != wanted => Op::Set(wanted),
                     // The agent's last click matches the last confirmed state, but the failed
                     // set may still have reached the origin: "Try again" re-reads.
@@ -346,14 +349,43 @@ impl LikeState {
         }
     }
 
+    /// Takes a service's answer as the confirmed state. The account stays known when an answer
+    /// leaves it out: it is the integration instance's, which one call does not change.
+    fn confirm(&mut self, mut answer: LikeAnswer) {
+        if answer.account.is_none() {
+            answer.account = self.confirmed.take().and_then(|c| c.account);
+        }
+        self.confirmed = Some(answer);
+    }
+
     /// The heart as drawn: the pending wish, else the confirmed state; `None` while unknown.
     pub fn shown_liked(&self) -> Option<bool> {
-        self.desired.or(self.confirmed.map(|c| c.liked))
+        self.desired.or(self.confirmed.as_ref().map(|c| c.liked))
+    }
+
+    /// The handle of the account that likes, as the service last named it (already cleaned by
+    /// the contract); `None` when it named none: the view says "the business account".
+    pub fn account(&self) -> Option<&str> {
+        self.confirmed.as_ref()?.account.as_deref()
+    }
+
+    /// Who likes, as the heart row says it; `None` while there is no heart to show.
+    pub fn byline(&self) -> Option<Byline> {
+        let liked = self.shown_liked()?;
+        let s = self.lang.strings();
+        let caption = if liked { s.liked_as } else { s.like_as };
+        let (before, after) = caption.split_once("{account}").unwrap_or((caption, ""));
+        Some(Byline {
+            label: s.with_account(s.like_as, self.account()),
+            before,
+            account: self.account().unwrap_or(s.business_account).to_owned(),
+            after,
+        })
     }
 
     /// The like count as drawn, moved by one while a change is pending.
     pub fn shown_count(&self) -> Option<u64> {
-        let confirmed = self.confirmed?;
+        let confirmed = self.confirmed.as_ref()?;
         let count = confirmed.like_count?;
         Some(match self.shown_liked() {
             Some(true) if !confirmed.liked => count.saturating_add(1),
@@ -413,16 +445,42 @@ impl LikeState {
                         None => loud(text, true),
                     };
                 }
-                match (self.confirmed, self.desired, self.notice) {
+                let account = self.account();
+                match (&self.confirmed, self.desired, self.notice) {
                     (None, _, _) => quiet(s.loading),
                     (Some(_), Some(true), _) => quiet(s.liking),
                     (Some(_), Some(false), _) => quiet(s.unliking),
-                    (Some(_), None, Some(Notice::Liked)) => quiet(s.liked),
-                    (Some(_), None, Some(Notice::Unliked)) => quiet(s.unliked),
+                    (Some(_), None, Some(Notice::Liked)) => {
+                        quiet(&s.with_account(s.now_liked, account))
+                    }
+                    (Some(_), None, Some(Notice::Unliked)) => {
+                        quiet(&s.with_account(s.now_unliked, account))
+                    }
                     (Some(_), None, None) => quiet(""),
                 }
             }
         }
+    }
+}
+
+/// Who likes, for the heart row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Byline {
+    /// The heart button's accessible name ("Like as @omniwear"), the same in either state:
+    /// the state is the button's `aria-pressed`.
+    pub label: String,
+    /// The visible caption ("Like as @omniwear" / "Liked as @omniwear"), as the text before
+    /// the account, the account (a handle, or the business account), and the text after it;
+    /// the view shows the account as a text node of its own, isolated for bidi.
+    pub before: &'static str,
+    pub account: String,
+    pub after: &'static str,
+}
+
+impl Byline {
+    /// The caption as one string.
+    pub fn caption(&self) -> String {
+        format!("{}{}{}", self.before, self.account, self.after)
     }
 }
 
@@ -460,6 +518,14 @@ mod tests {
         LikeAnswer {
             liked,
             like_count: Some(count),
+            account: None,
+        }
+    }
+
+    fn answer_as(liked: bool, count: u64, account: &str) -> LikeAnswer {
+        LikeAnswer {
+            account: Some(account.into()),
+            ..answer(liked, count)
         }
     }
 
@@ -550,7 +616,10 @@ mod tests {
         run.answer(Ok(answer(true, 42)));
         assert_eq!(run.state.view_state(), ViewState::Ready);
         assert_eq!(run.state.shown_liked(), Some(true));
-        assert_eq!(run.state.status().text, "The photo is liked.");
+        assert_eq!(
+            run.state.status().text,
+            "The photo is liked as the business account."
+        );
         assert_eq!(run.sent.len(), 2);
     }
 
@@ -562,7 +631,94 @@ mod tests {
         assert_eq!(run.state.shown_liked(), Some(false));
         assert_eq!(run.state.shown_count(), Some(5));
         assert_eq!(run.state.in_flight, None, "no loop asking again");
-        assert_eq!(run.state.status().text, "The photo is no longer liked.");
+        assert_eq!(
+            run.state.status().text,
+            "The photo is no longer liked as the business account."
+        );
+    }
+
+    #[test]
+    fn the_byline_names_the_account_the_service_named() {
+        let mut run = Run::booted(Boot::Active(session()));
+        assert_eq!(run.state.byline(), None, "no heart, no byline");
+        run.answer(Ok(answer_as(false, 41, "@omniwear")));
+        let byline = run.state.byline().expect("a byline");
+        assert_eq!(byline.label, "Like as @omniwear");
+        assert_eq!(byline.caption(), "Like as @omniwear");
+        assert_eq!(
+            (byline.before, byline.account.as_str(), byline.after),
+            ("Like as ", "@omniwear", "")
+        );
+        // The optimistic heart says "Liked" at once; the button's name stays the same.
+        run.act(Action::Toggle);
+        let byline = run.state.byline().expect("a byline");
+        assert_eq!(byline.caption(), "Liked as @omniwear");
+        assert_eq!(byline.label, "Like as @omniwear");
+        run.answer(Ok(answer_as(true, 42, "@omniwear")));
+        assert_eq!(
+            run.state.status().text,
+            "The photo is liked as @omniwear.",
+            "the announcement names the account"
+        );
+        run.act(Action::Toggle);
+        run.answer(Ok(answer_as(false, 41, "@omniwear")));
+        assert_eq!(
+            run.state.status().text,
+            "The photo is no longer liked as @omniwear."
+        );
+        assert_eq!(
+            run.state.byline().expect("a byline").caption(),
+            "Like as @omniwear"
+        );
+    }
+
+    #[test]
+    fn without_an_account_the_business_account_likes() {
+        let mut run = Run::ready(true, 3);
+        let byline = run.state.byline().expect("a byline");
+        assert_eq!(byline.caption(), "Liked as the business account");
+        assert_eq!(byline.label, "Like as the business account");
+        assert_eq!(byline.account, "the business account");
+        run.act(Action::Toggle);
+        run.answer(Err(Failure::Network));
+        assert_eq!(
+            run.state.byline().expect("rolled back").caption(),
+            "Liked as the business account"
+        );
+    }
+
+    #[test]
+    fn an_answer_without_the_account_keeps_the_known_one() {
+        let mut run = Run::booted(Boot::Active(session()));
+        run.answer(Ok(answer_as(false, 1, "@omniwear")));
+        run.act(Action::Toggle);
+        run.answer(Ok(answer(true, 2)));
+        assert_eq!(run.state.account(), Some("@omniwear"));
+        assert_eq!(run.state.status().text, "The photo is liked as @omniwear.");
+        // A newly named account replaces it.
+        run.act(Action::Reload);
+        run.answer(Ok(answer_as(true, 2, "@omniwear.eu")));
+        assert_eq!(run.state.account(), Some("@omniwear.eu"));
+    }
+
+    #[test]
+    fn the_byline_follows_the_agents_language() {
+        let mut run = Run {
+            state: Rc::new(LikeState::default()),
+            sent: vec![],
+        };
+        run.act(Action::Booted {
+            lang: Lang::De,
+            boot: Boot::Active(session()),
+        });
+        run.answer(Ok(answer_as(true, 5, "@omniwear")));
+        let byline = run.state.byline().expect("a byline");
+        assert_eq!(byline.caption(), "Als @omniwear mit „Gefällt mir“ markiert");
+        assert_eq!(
+            (byline.before, byline.after),
+            ("Als ", " mit „Gefällt mir“ markiert")
+        );
+        assert_eq!(byline.label, "„Gefällt mir“ als @omniwear");
     }
 
     #[test]

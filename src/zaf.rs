@@ -135,17 +135,20 @@ fn field<'a>(value: &JsValue, text: Option<&'a str>) -> Field<'a> {
     }
 }
 
-/// The like-state in a JSON body, by the contract's rules; `None` if the body is not one.
+/// The like-state in a JSON body (`liked`, `like_count`, `account`), by the contract's rules;
+/// `None` if the body is not one.
 fn answer_of(body: &JsValue) -> Option<LikeAnswer> {
     if !body.is_object() || Array::is_array(body) {
         return None;
     }
     let get = |key: &str| Reflect::get(body, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
-    let (liked, count) = (get("liked"), get("like_count"));
+    let (liked, count, account) = (get("liked"), get("like_count"), get("account"));
     let (liked_text, count_text) = (liked.as_string(), count.as_string());
+    let account_text = account.as_string();
     LikeAnswer::from_fields(
         field(&liked, liked_text.as_deref()),
         field(&count, count_text.as_deref()),
+        field(&account, account_text.as_deref()),
     )
 }
 

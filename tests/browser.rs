@@ -185,7 +185,15 @@ async fn reads_the_like_state_through_the_proxy() {
     respond(0, 200, r#"{"liked": "true", "like_count": 12}"#, None);
     until("ready", || app.state() == "ready").await;
     assert_eq!(app.pressed().as_deref(), Some("true"));
-    assert_eq!(app.attr(".heart", "aria-label").as_deref(), Some("Like"));
+    assert_eq!(
+        app.attr(".heart", "aria-label").as_deref(),
+        Some("Like as the business account"),
+        "an answer without an account"
+    );
+    assert_eq!(
+        app.get(".heart-caption").text_content().as_deref(),
+        Some("Liked as the business account")
+    );
     assert_eq!(app.get(".like-count").text_content().as_deref(), Some("12"));
     assert_eq!(
         app.get("#heart-count-text").text_content().as_deref(),
@@ -393,7 +401,7 @@ async fn the_agents_locale_picks_the_language() {
     let app = loaded(config, false, 2).await;
     assert_eq!(
         app.attr(".heart", "aria-label").as_deref(),
-        Some("Gefällt mir")
+        Some("„Gefällt mir“ als Unternehmenskonto")
     );
     assert_eq!(app.attr("#heart-app", "lang").as_deref(), Some("de"));
     app.click(".heart");
@@ -497,4 +505,144 @@ async fn outside_zendesk_the_app_says_so() {
     until("error", || app.state() == "error").await;
     assert_eq!(app.status(), "Open this app from a ticket in Zendesk.");
     assert_eq!(request_count(), 0);
+}
+
+fn caption(app: &Mounted) -> String {
+    app.get(".heart-caption").text_content().unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn the_caption_and_the_buttons_name_say_who_likes() {
+    let app = mount(channel_ticket());
+    until("the read request", || request_count() == 1).await;
+    respond(
+        0,
+        200,
+        r#"{"liked": false, "like_count": 41, "account": "@omniwear"}"#,
+        None,
+    );
+    until("ready", || app.state() == "ready").await;
+    assert_eq!(
+        app.attr(".heart", "aria-label").as_deref(),
+        Some("Like as @omniwear")
+    );
+    assert_eq!(caption(&app), "Like as @omniwear");
+    assert_eq!(
+        app.get(".heart-caption bdi").text_content().as_deref(),
+        Some("@omniwear"),
+        "the handle is isolated for bidi"
+    );
+    let hint = app.get("#heart-hint");
+    assert_eq!(
+        hint.text_content().as_deref(),
+        Some("On Instagram, the like is the business account's, not yours.")
+    );
+    let described = app.attr(".heart", "aria-describedby").unwrap_or_default();
+    assert!(
+        described.split(' ').any(|id| id == "heart-hint")
+            && described.split(' ').any(|id| id == "heart-count-text"),
+        "{described}"
+    );
+    app.click(".heart");
+    until("the set request", || request_count() == 2).await;
+    assert_eq!(caption(&app), "Liked as @omniwear", "optimistic");
+    assert_eq!(
+        app.attr(".heart", "aria-label").as_deref(),
+        Some("Like as @omniwear"),
+        "the name stays; aria-pressed tells the state"
+    );
+    respond(
+        1,
+        200,
+        r#"{"liked": true, "like_count": 42, "account": "@omniwear"}"#,
+        None,
+    );
+    until("ready", || app.state() == "ready").await;
+    assert_eq!(app.status(), "The photo is liked as @omniwear.");
+    assert!(
+        app.get(".status").class_list().contains("visually-hidden"),
+        "announced, not shown"
+    );
+    app.click(".heart");
+    until("the unlike", || request_count() == 3).await;
+    // This answer names no account: the one already known stays.
+    respond(2, 200, r#"{"liked": false, "like_count": 41}"#, None);
+    until("ready", || app.state() == "ready").await;
+    assert_eq!(app.status(), "The photo is no longer liked as @omniwear.");
+    assert_eq!(caption(&app), "Like as @omniwear");
+}
+
+/// The app's own stylesheet on the test page, once.
+fn load_stylesheet() {
+    let document = document();
+    if document.get_element_by_id("app-stylesheet").is_some() {
+        return;
+    }
+    let style = document.create_element("style").expect("a style element");
+    style.set_id("app-stylesheet");
+    style.set_text_content(Some(include_str!("../assets/style.css")));
+    document
+        .head()
+        .expect("a head")
+        .append_child(&style)
+        .expect("appended");
+}
+
+#[wasm_bindgen_test]
+async fn a_hostile_handle_is_inert_text_within_the_panel() {
+    load_stylesheet();
+    let app = mount(channel_ticket());
+    // A narrow sidebar.
+    app.root
+        .set_attribute("style", "width: 240px")
+        .expect("style");
+    until("the read request", || request_count() == 1).await;
+    let hostile = format!(
+        "\u{202E}<img src=x onerror=\"window.__pwned=1\"><b>{}</b>",
+        "W".repeat(1000)
+    );
+    let body = json!({"liked": true, "like_count": 1, "account": hostile}).to_string();
+    respond(0, 200, &body, None);
+    until("ready", || app.state() == "ready").await;
+    let bdi = app.get(".heart-caption bdi");
+    let shown = bdi.text_content().unwrap_or_default();
+    assert!(
+        shown.starts_with("<img src=x onerror=\"window.__pwned=1\"><b>WWW"),
+        "{shown}"
+    );
+    assert!(!shown.contains('\u{202E}'), "the override is gone");
+    assert_eq!(shown.chars().count(), 64, "cut to 64 characters: {shown}");
+    assert!(shown.ends_with('…'));
+    assert_eq!(
+        bdi.child_element_count(),
+        0,
+        "no element came from the handle"
+    );
+    assert!(app.find("img").is_none() && app.find("b").is_none());
+    // Within the panel: the caption is cut at two lines, not wider than the row.
+    let row = app.get(".heart-row").get_bounding_client_rect();
+    let cap = app.get(".heart-caption");
+    let rect = cap.get_bounding_client_rect();
+    assert!(
+        rect.right() <= row.right() + 0.5,
+        "{} > {}",
+        rect.right(),
+        row.right()
+    );
+    assert!(
+        cap.client_height() <= 40,
+        "two lines at most: {}",
+        cap.client_height()
+    );
+    assert!(
+        cap.scroll_height() > cap.client_height(),
+        "long enough to be cut with the ellipsis"
+    );
+    let main = app.get("#heart-app");
+    assert!(
+        main.scroll_width() <= main.client_width(),
+        "no horizontal overflow"
+    );
+    let label = app.attr(".heart", "aria-label").unwrap_or_default();
+    assert!(label.starts_with("Like as <img"), "{label}");
 }

@@ -7,8 +7,10 @@ use crate::state::{Action, Mode, ViewState};
 use crate::zaf::Client;
 
 const COUNT_ID: &str = "heart-count-text";
+const HINT_ID: &str = "heart-hint";
+const COUNT_AND_HINT: &str = "heart-count-text heart-hint";
 
-/// The panel: heart and count, then the status line.
+/// The panel: heart, count and who likes; whose like it is; then the status line.
 #[function_component]
 pub fn App() -> Html {
     let client = use_memo((), |_| Client::init());
@@ -30,30 +32,42 @@ pub fn App() -> Html {
         Callback::from(move |()| dispatcher.dispatch(Action::Retry))
     };
 
-    let heart_row = match (&state.mode, state.shown_liked()) {
-        (Mode::Starting | Mode::Active(_), Some(liked)) => {
+    let heart_row = match (&state.mode, state.shown_liked(), state.byline()) {
+        (Mode::Starting | Mode::Active(_), Some(liked), Some(byline)) => {
             let count = state.shown_count();
+            let described_by = match count {
+                Some(_) => COUNT_AND_HINT,
+                None => HINT_ID,
+            };
+            // The account is the service's text: only ever a text node, isolated for bidi, and
+            // cut with an ellipsis by the stylesheet when the sidebar is narrow.
             html! {
-                <div class="heart-row">
-                    <Heart
-                        {liked}
-                        enabled={state.can_toggle()}
-                        label={strings.like}
-                        described_by={count.map(|_| AttrValue::from(COUNT_ID))}
-                        {on_toggle}
-                    />
-                    <span class="like-count" aria-hidden="true">
-                        { count.map(|n| n.to_string()).unwrap_or_default() }
-                    </span>
-                    if let Some(n) = count {
-                        <span id={COUNT_ID} class="visually-hidden">{ strings.count(n) }</span>
-                    }
-                </div>
+                <>
+                    <div class="heart-row">
+                        <Heart
+                            {liked}
+                            enabled={state.can_toggle()}
+                            label={byline.label}
+                            described_by={AttrValue::from(described_by)}
+                            {on_toggle}
+                        />
+                        <span class="like-count" aria-hidden="true">
+                            { count.map(|n| n.to_string()).unwrap_or_default() }
+                        </span>
+                        <span class="heart-caption" aria-hidden="true">
+                            { byline.before }<bdi>{ byline.account }</bdi>{ byline.after }
+                        </span>
+                        if let Some(n) = count {
+                            <span id={COUNT_ID} class="visually-hidden">{ strings.count(n) }</span>
+                        }
+                    </div>
+                    <p id={HINT_ID} class="heart-hint">{ strings.hint }</p>
+                </>
             }
         }
         // Loading: keep the row's footprint. A failed first read shows no heart at all
         // rather than one that would look "not liked".
-        (Mode::Starting | Mode::Active(_), None) if view == ViewState::Loading => html! {
+        (Mode::Starting | Mode::Active(_), None, _) if view == ViewState::Loading => html! {
             <div class="heart-row"><HeartPlaceholder /><span class="like-count"></span></div>
         },
         _ => html! {},

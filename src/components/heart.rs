@@ -5,9 +5,10 @@ pub struct HeartProps {
     pub liked: bool,
     /// Pressing does something now; otherwise the button stays focusable but inert.
     pub enabled: bool,
-    /// The accessible name ("Like" in the agent's language); the state is `aria-pressed`.
+    /// The accessible name ("Like as @omniwear" in the agent's language); the state is
+    /// `aria-pressed`.
     pub label: AttrValue,
-    /// The id of the element that describes the count, if shown.
+    /// The ids of the elements that describe the button (the count, whose like it is).
     #[prop_or_default]
     pub described_by: Option<AttrValue>,
     pub on_toggle: Callback<()>,

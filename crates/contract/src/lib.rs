@@ -21,4 +21,6 @@ pub use proxy::{PROXY_PATH, TicketId, proxy_url};
 pub use settings::{DEFAULT_LIKE_PATH, DEFAULT_STATE_PATH, Setting, Settings, SettingsError};
 #[cfg(feature = "service")]
 pub use wire::ClientDataError;
-pub use wire::{ErrorBody, Field, LikeAnswer, ProxyForm, SetLike, StateQuery};
+pub use wire::{
+    ErrorBody, Field, LikeAnswer, MAX_ACCOUNT_CHARS, ProxyForm, SetLike, StateQuery, clean_account,
+};

@@ -29,12 +29,103 @@ pub struct SetLike {
 ///
 /// `liked` is a JSON boolean; the strings `"true"` and `"false"` are accepted too. `like_count`
 /// is optional and, when present, a non-negative integer. Anything else is a malformed answer.
+/// `account` is optional: the display handle of the account that likes (e.g. `@omniwear`), read
+/// by [`clean_account`]; a value that is not a usable handle is ignored, never an error.
 /// The rules live in [`LikeAnswer::from_fields`], which serde and the app's JS bridge share.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct LikeAnswer {
     pub liked: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub like_count: Option<u64>,
+    /// Who likes: the business account's display handle. Read from the wire it is plain text
+    /// of at most [`MAX_ACCOUNT_CHARS`] characters ([`clean_account`]); a service may send any
+    /// string, and the reader cleans it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+}
+
+/// The most characters an `account` handle keeps once cleaned (a longer one is cut, ending in `…`).
+pub const MAX_ACCOUNT_CHARS: usize = 64;
+
+/// Characters a handle never keeps: controls (C0, DEL, C1), line and paragraph separators,
+/// bidi controls (U+061C, U+200E/F, U+202A–E, U+2066–9) and invisible characters (zero-width
+/// space, word joiner, BOM, soft hyphen, fillers, tags, …). Zero-width (non-)joiners and
+/// variation selectors stay: emoji and some scripts need them.
+fn dropped(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{034F}'
+                | '\u{061C}'
+                | '\u{115F}'
+                | '\u{1160}'
+                | '\u{17B4}'
+                | '\u{17B5}'
+                | '\u{180E}'
+                | '\u{200B}'
+                | '\u{200E}'
+                | '\u{200F}'
+                | '\u{2028}'..='\u{202E}'
+                | '\u{2060}'..='\u{206F}'
+                | '\u{3164}'
+                | '\u{FEFF}'
+                | '\u{FFA0}'
+                | '\u{FFF9}'..='\u{FFFB}'
+                | '\u{1BCA0}'..='\u{1BCA3}'
+                | '\u{1D173}'..='\u{1D17A}'
+                | '\u{E0000}'..='\u{E007F}'
+        )
+}
+
+/// Joiners and variation selectors: kept inside a handle, but not something to show on their own.
+fn joiner(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200C}' | '\u{200D}' | '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}'
+    )
+}
+
+/// An `account` handle as plain text to show: without control, bidi and invisible characters,
+/// with each run of white space made one space and none at either end, and at most
+/// [`MAX_ACCOUNT_CHARS`] characters (a longer one keeps its start and ends in `…`). `None` when
+/// nothing visible is left. Markup means nothing here: `<b>` stays the three characters it is.
+pub fn clean_account(raw: &str) -> Option<String> {
+    let mut text = String::new();
+    let mut len = 0;
+    let mut space = false;
+    for c in raw.chars().filter(|&c| !dropped(c)) {
+        if c.is_whitespace() {
+            space = len > 0;
+            continue;
+        }
+        if len + usize::from(space) >= MAX_ACCOUNT_CHARS {
+            // One character too many: make room for the ellipsis.
+            let keep = text
+                .char_indices()
+                .nth(MAX_ACCOUNT_CHARS - 1)
+                .map_or(text.len(), |(i, _)| i);
+            text.truncate(keep);
+            text.truncate(text.trim_end_matches(|c: char| c == ' ' || joiner(c)).len());
+            if !visible(&text) {
+                return None;
+            }
+            text.push('…');
+            return Some(text);
+        }
+        if space {
+            text.push(' ');
+            len += 1;
+            space = false;
+        }
+        text.push(c);
+        len += 1;
+    }
+    visible(&text).then_some(text)
+}
+
+fn visible(text: &str) -> bool {
+    text.chars().any(|c| c != ' ' && !joiner(c))
 }
 
 /// One field of an answer, as JSON gave it.
@@ -53,8 +144,13 @@ pub enum Field<'a> {
 }
 
 impl LikeAnswer {
-    /// Reads the two fields of an answer; `None` when the answer is malformed.
-    pub fn from_fields(liked: Field<'_>, like_count: Field<'_>) -> Option<LikeAnswer> {
+    /// Reads the fields of an answer; `None` when the answer is malformed. `account` is never
+    /// what makes it malformed: anything but a usable handle reads as no account.
+    pub fn from_fields(
+        liked: Field<'_>,
+        like_count: Field<'_>,
+        account: Field<'_>,
+    ) -> Option<LikeAnswer> {
         let liked = match liked {
             Field::Bool(b) => b,
             Field::Str("true") => true,
@@ -66,7 +162,15 @@ impl LikeAnswer {
             Field::Count(n) => Some(n),
             _ => return None,
         };
-        Some(LikeAnswer { liked, like_count })
+        let account = match account {
+            Field::Str(handle) => clean_account(handle),
+            _ => None,
+        };
+        Some(LikeAnswer {
+            liked,
+            like_count,
+            account,
+        })
     }
 }
 
@@ -151,17 +255,20 @@ impl<'de> Deserialize<'de> for LikeAnswer {
                 f.write_str("an object with \"liked\"")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<LikeAnswer, A::Error> {
-                let (mut liked, mut count) = (OwnedField::Absent, OwnedField::Absent);
+                let (mut liked, mut count, mut account) =
+                    (OwnedField::Absent, OwnedField::Absent, OwnedField::Absent);
                 while let Some(key) = map.next_key::<String>()? {
                     match key.as_str() {
                         "liked" => liked = map.next_value()?,
                         "like_count" => count = map.next_value()?,
+                        "account" => account = map.next_value()?,
                         _ => {
                             map.next_value::<IgnoredAny>()?;
                         }
                     }
                 }
-                LikeAnswer::from_fields(liked.as_field(), count.as_field()).ok_or_else(|| {
+                let (liked, count) = (liked.as_field(), count.as_field());
+                LikeAnswer::from_fields(liked, count, account.as_field()).ok_or_else(|| {
                     de::Error::custom(
                         "\"liked\" must be true, false, \"true\" or \"false\", and \"like_count\" absent, null or a non-negative integer",
                     )
@@ -259,21 +366,24 @@ mod tests {
             answer(json!({"liked": true})).expect("bool"),
             LikeAnswer {
                 liked: true,
-                like_count: None
+                like_count: None,
+                account: None,
             }
         );
         assert_eq!(
             answer(json!({"liked": "false", "like_count": 12})).expect("string"),
             LikeAnswer {
                 liked: false,
-                like_count: Some(12)
+                like_count: Some(12),
+                account: None,
             }
         );
         assert_eq!(
             answer(json!({"liked": "true", "like_count": null, "extra": [1]})).expect("null count"),
             LikeAnswer {
                 liked: true,
-                like_count: None
+                like_count: None,
+                account: None,
             }
         );
     }
@@ -300,17 +410,19 @@ mod tests {
     fn the_rules_hold_without_serde_too() {
         use Field::*;
         assert_eq!(
-            LikeAnswer::from_fields(Str("true"), Count(7)),
+            LikeAnswer::from_fields(Str("true"), Count(7), Str(" @omniwear ")),
             Some(LikeAnswer {
                 liked: true,
-                like_count: Some(7)
+                like_count: Some(7),
+                account: Some("@omniwear".into()),
             })
         );
         assert_eq!(
-            LikeAnswer::from_fields(Bool(false), Null),
+            LikeAnswer::from_fields(Bool(false), Null, Absent),
             Some(LikeAnswer {
                 liked: false,
-                like_count: None
+                like_count: None,
+                account: None,
             })
         );
         for (liked, count) in [
@@ -324,9 +436,29 @@ mod tests {
             (Bool(true), Bool(true)),
         ] {
             assert_eq!(
-                LikeAnswer::from_fields(liked, count),
+                LikeAnswer::from_fields(liked, count, Str("@omniwear")),
                 None,
                 "{liked:?} {count:?}"
+            );
+        }
+        // Whatever `account` is, it never makes an answer malformed.
+        for account in [
+            Null,
+            Bool(true),
+            Count(3),
+            OtherNumber,
+            Other,
+            Str(""),
+            Str("\u{200B}"),
+        ] {
+            assert_eq!(
+                LikeAnswer::from_fields(Bool(true), Count(1), account),
+                Some(LikeAnswer {
+                    liked: true,
+                    like_count: Some(1),
+                    account: None,
+                }),
+                "{account:?}"
             );
         }
     }
@@ -336,11 +468,160 @@ mod tests {
         let a = LikeAnswer {
             liked: true,
             like_count: None,
+            account: None,
         };
         assert_eq!(
             serde_json::to_value(a).expect("serialize"),
             json!({"liked": true})
         );
+        let a = LikeAnswer {
+            liked: false,
+            like_count: Some(41),
+            account: Some("@omniwear".into()),
+        };
+        assert_eq!(
+            serde_json::to_value(a).expect("serialize"),
+            json!({"liked": false, "like_count": 41, "account": "@omniwear"})
+        );
+    }
+
+    #[test]
+    fn answers_carry_the_account_cleaned_and_ignore_a_bad_one() {
+        let read = |account: serde_json::Value| {
+            answer(json!({"liked": true, "like_count": 2, "account": account}))
+                .expect("an account never makes an answer malformed")
+                .account
+        };
+        assert_eq!(read(json!("@omniwear")).as_deref(), Some("@omniwear"));
+        assert_eq!(
+            read(json!("\u{202E}@omni\u{200B}wear\u{FEFF}")).as_deref(),
+            Some("@omniwear")
+        );
+        for ignored in [
+            json!(null),
+            json!(7),
+            json!(-1.5),
+            json!(true),
+            json!(["@omniwear"]),
+            json!({"handle": "@omniwear"}),
+            json!(""),
+            json!(" \u{200B}\u{2066}\u{2069}\t"),
+        ] {
+            assert_eq!(read(ignored.clone()), None, "{ignored}");
+        }
+        assert_eq!(
+            answer(json!({"liked": false})).expect("no account").account,
+            None
+        );
+    }
+
+    #[test]
+    fn invisible_and_zero_width_characters_are_removed() {
+        assert_eq!(
+            clean_account("@omni\u{200B}wear").as_deref(),
+            Some("@omniwear")
+        );
+        assert_eq!(
+            clean_account("\u{FEFF}@omniwear\u{FEFF}").as_deref(),
+            Some("@omniwear")
+        );
+        assert_eq!(
+            clean_account("@o\u{00AD}m\u{2060}n\u{034F}i\u{3164}\u{115F}\u{E0041}\u{E007F}")
+                .as_deref(),
+            Some("@omni")
+        );
+    }
+
+    #[test]
+    fn bidi_controls_are_removed() {
+        // An override that would show "@omniwear" reversed, an embedding, isolates and marks.
+        assert_eq!(
+            clean_account("\u{202E}raewinmo@\u{202C}").as_deref(),
+            Some("raewinmo@")
+        );
+        for c in [
+            '\u{061C}', '\u{200E}', '\u{200F}', '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}',
+            '\u{202E}', '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}',
+        ] {
+            assert_eq!(
+                clean_account(&format!("@omni{c}wear")).as_deref(),
+                Some("@omniwear"),
+                "U+{:04X}",
+                u32::from(c)
+            );
+        }
+        // Right-to-left letters themselves are text, and stay.
+        assert_eq!(clean_account("@שלום").as_deref(), Some("@שלום"));
+    }
+
+    #[test]
+    fn control_characters_are_removed_and_white_space_collapsed() {
+        assert_eq!(
+            clean_account("\u{0000}@omni\u{0007}wear\u{001B}[31m").as_deref(),
+            Some("@omniwear[31m")
+        );
+        assert_eq!(
+            clean_account("@omni\u{0085}wear\u{009F}\u{007F}").as_deref(),
+            Some("@omniwear"),
+            "C1 controls and DEL"
+        );
+        assert_eq!(
+            clean_account("  Omniwear \t\n\r  Official\u{2028}\u{00A0}\u{3000}Store  ").as_deref(),
+            Some("Omniwear Official Store"),
+            "tabs and newlines go; spaces collapse to one"
+        );
+    }
+
+    #[test]
+    fn a_long_handle_is_cut_to_64_characters_with_an_ellipsis() {
+        let exactly = "a".repeat(MAX_ACCOUNT_CHARS);
+        assert_eq!(clean_account(&exactly).as_deref(), Some(exactly.as_str()));
+        let long = format!("@{}", "é".repeat(999));
+        let cut = clean_account(&long).expect("a handle");
+        assert_eq!(cut.chars().count(), MAX_ACCOUNT_CHARS);
+        assert!(cut.starts_with("@éé") && cut.ends_with("é…"), "{cut}");
+        // Dropped characters do not count; a space before the cut is not kept.
+        let padded = format!(
+            "{}{}",
+            "\u{200B}".repeat(500),
+            "b".repeat(MAX_ACCOUNT_CHARS)
+        );
+        assert_eq!(
+            clean_account(&padded).as_deref(),
+            Some("b".repeat(64).as_str())
+        );
+        let spaced = format!("{} {}", "c".repeat(MAX_ACCOUNT_CHARS - 2), "d".repeat(10));
+        assert_eq!(
+            clean_account(&spaced),
+            Some(format!("{}…", "c".repeat(MAX_ACCOUNT_CHARS - 2)))
+        );
+    }
+
+    #[test]
+    fn emoji_and_markup_stay_as_text() {
+        // A ZWJ sequence with a variation selector, and a skin tone: kept whole.
+        let runner = "@omni🏃\u{200D}♀\u{FE0F}wear 👋🏽";
+        assert_eq!(clean_account(runner).as_deref(), Some(runner));
+        let html = r#"<img src=x onerror="alert(1)"><b>@omniwear</b>&amp;"#;
+        assert_eq!(clean_account(html).as_deref(), Some(html));
+        let emoji = "😀".repeat(100);
+        let cut = clean_account(&emoji).expect("a handle");
+        assert_eq!(cut.chars().count(), MAX_ACCOUNT_CHARS);
+        assert!(cut.ends_with("😀…"));
+    }
+
+    #[test]
+    fn nothing_visible_left_is_no_handle() {
+        for raw in [
+            "",
+            "   ",
+            "\u{200B}\u{FEFF}\u{202E}",
+            "\u{0000}\u{001F}\u{0080}",
+            "\u{200D}\u{FE0F}",
+            "\u{200C}".repeat(200).as_str(),
+        ] {
+            assert_eq!(clean_account(raw), None, "{raw:?}");
+        }
     }
 
     #[cfg(feature = "service")]

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hasher, RandomState};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -21,6 +22,7 @@ use crate::config::{Config, Ticket};
 use crate::faults::{Fault, Faults};
 use crate::log::RequestLog;
 use crate::origin::MockOrigin;
+use crate::package::AppInfo;
 
 pub const SESSION_COOKIE: &str = "_zendesk_session";
 
@@ -39,6 +41,8 @@ pub struct HostState {
     sessions: Mutex<HashMap<String, String>>,
     /// The app's guid, one per sandbox run (as one installation has one).
     pub app_guid: String,
+    /// The unzipped app package: its name and version come from it.
+    pub package_dir: Option<PathBuf>,
 }
 
 /// 128 random bits as hex, from std's randomly keyed hasher.
@@ -89,7 +93,14 @@ impl HostState {
             origin,
             sessions: Mutex::new(HashMap::new()),
             app_guid: uuid(),
+            package_dir: None,
         })
+    }
+
+    /// The package whose name and version the pages show.
+    pub fn with_package(mut self, package_dir: Option<PathBuf>) -> Self {
+        self.package_dir = package_dir;
+        self
     }
 
     fn session_id(headers: &HeaderMap) -> Option<String> {
@@ -212,11 +223,13 @@ fn instance_account(host: &HostState, ticket: &Ticket) -> Option<String> {
     v.get("account")?.as_str().map(str::to_owned)
 }
 
-/// Per-page overrides: `?color_scheme=dark`, `?locale=de`.
+/// Per-page overrides: `?color_scheme=dark`, `?locale=de`, and `?controls=off`, which hides the
+/// sandbox's own panel so the page shows what an agent sees (the listing screenshots).
 #[derive(Deserialize)]
 struct PageQuery {
     color_scheme: Option<String>,
     locale: Option<String>,
+    controls: Option<String>,
 }
 
 async fn ticket_page(
@@ -257,6 +270,8 @@ async fn ticket_page(
                 && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         })
         .unwrap_or_else(|| host.config.locale.clone());
+    let app = AppInfo::read(host.package_dir.as_deref(), &locale);
+    let controls_hidden = q.controls.as_deref() == Some("off");
     let settings: serde_json::Map<String, Value> = host
         .config
         .settings
@@ -272,8 +287,8 @@ async fn ticket_page(
         "metadata": {
             "appId": 1001,
             "installationId": 2002,
-            "name": "Heart",
-            "version": "sandbox",
+            "name": app.name,
+            "version": app.version,
             "settings": settings,
         },
         "context": {
@@ -310,6 +325,8 @@ async fn ticket_page(
         description = escape_html(&ticket.description),
         channel = escape_html(&ticket.channel),
         external_id = escape_html(ticket.external_id.as_deref().unwrap_or("—")),
+        app_name = escape_html(&app.name),
+        controls = if controls_hidden { " hidden" } else { "" },
         scheme = scheme,
         config = config_json,
     );

@@ -15,6 +15,7 @@ pub mod host;
 pub mod log;
 pub mod observe;
 pub mod origin;
+pub mod package;
 pub mod proxy;
 pub mod service;
 
@@ -116,6 +117,7 @@ impl Sandbox {
         serve(integration_listener, integration, stop_rx.clone());
 
         let app_origin = format!("http://{}", reachable(app_addr));
+        let package_dir = options.package_dir.clone();
         let files = Arc::new(app_origin::AppFiles {
             package_dir: options.package_dir,
             zaf_sdk: options.zaf_sdk,
@@ -137,7 +139,8 @@ impl Sandbox {
             faults.clone(),
             origin.clone(),
         )
-        .map_err(|e| io::Error::other(format!("HTTP client: {e}")))?;
+        .map_err(|e| io::Error::other(format!("HTTP client: {e}")))?
+        .with_package(package_dir);
         serve(host_listener, host::router(Arc::new(host_state)), stop_rx);
 
         Ok(Self {

@@ -73,6 +73,7 @@ impl MockPhoto {
         LikeAnswer {
             liked: self.liked,
             like_count: Some(self.others + u64::from(self.liked)),
+            account: None,
         }
     }
 }
@@ -227,7 +228,8 @@ mod tests {
             before,
             Ok(LikeAnswer {
                 liked: false,
-                like_count: Some(41)
+                like_count: Some(41),
+                account: None,
             })
         );
         for _ in 0..2 {
@@ -236,7 +238,8 @@ mod tests {
                 after,
                 Ok(LikeAnswer {
                     liked: true,
-                    like_count: Some(42)
+                    like_count: Some(42),
+                    account: None,
                 })
             );
         }

@@ -3,7 +3,8 @@
 //! [`router`] is the part to lift into a real integration: it is generic over [`Origin`], reads
 //! what Zendesk's proxy POSTs (`instance_metadata` and `client_data`, form-encoded; JSON is
 //! accepted too), authenticates to the origin with the token in `instance_metadata`, and answers
-//! a [`LikeAnswer`] or an [`ErrorBody`] with a fitting status.
+//! a [`LikeAnswer`] (naming the instance's account, which is who likes) or an [`ErrorBody`] with
+//! a fitting status.
 //!
 //! A real integration implements [`Origin`] with its API client and serves the same router:
 //!
@@ -147,24 +148,49 @@ pub fn read_form(headers: &HeaderMap, body: &[u8]) -> Result<ProxyForm, ServiceE
     })
 }
 
-/// The credentials the admin's setup stored in `instance_metadata`.
-pub fn credentials(instance_metadata: &str) -> Result<Credentials, ServiceError> {
-    #[derive(Deserialize)]
-    struct Meta {
-        account: String,
-        token: String,
-    }
-    let meta: Meta = serde_json::from_str(instance_metadata).map_err(|_| {
+#[derive(Deserialize)]
+struct Meta {
+    account: String,
+    token: String,
+    /// The account's display handle, as the admin's setup stored it: `@<account>` without one,
+    /// and no `account` in the answers when it is empty (a service that cannot tell).
+    #[serde(default)]
+    handle: Option<String>,
+}
+
+fn meta(instance_metadata: &str) -> Result<Meta, ServiceError> {
+    serde_json::from_str(instance_metadata).map_err(|_| {
         ServiceError::new(
             StatusCode::UNAUTHORIZED,
             "unauthorized",
             "instance_metadata carries no account and token; set the integration up again",
         )
-    })?;
+    })
+}
+
+/// The credentials the admin's setup stored in `instance_metadata`.
+pub fn credentials(instance_metadata: &str) -> Result<Credentials, ServiceError> {
+    let meta = meta(instance_metadata)?;
     Ok(Credentials {
         account: meta.account,
         token: meta.token,
     })
+}
+
+/// Who likes, as the answers name it: the instance's account handle (`handle` in
+/// `instance_metadata`, else `@<account>`; none for an empty `handle`). Sent as stored: the app
+/// reads it as plain text.
+pub fn account_handle(instance_metadata: &str) -> Result<Option<String>, ServiceError> {
+    let meta = meta(instance_metadata)?;
+    Ok(match meta.handle {
+        Some(handle) if handle.is_empty() => None,
+        Some(handle) => Some(handle),
+        None => Some(format!("@{}", meta.account)),
+    })
+}
+
+fn naming(account: Option<String>) -> impl FnOnce(LikeAnswer) -> Json<LikeAnswer> {
+    move |answer| Json(LikeAnswer { account, ..answer })
 }
 
 fn client_body<T: serde::de::DeserializeOwned>(form: &ProxyForm) -> Result<T, ServiceError> {
@@ -214,12 +240,13 @@ async fn like_state<O: Origin>(
 ) -> Result<Json<LikeAnswer>, ServiceError> {
     let form = read_form(&headers, &body)?;
     let auth = credentials(&form.instance_metadata)?;
+    let handle = account_handle(&form.instance_metadata)?;
     let query: StateQuery = client_body(&form)?;
     let photo = photo_id(query.external_id)?;
     origin
         .like_state(&auth, &photo)
         .await
-        .map(Json)
+        .map(naming(handle))
         .map_err(|e| origin_error(&auth.account, e))
 }
 
@@ -230,11 +257,12 @@ async fn like<O: Origin>(
 ) -> Result<Json<LikeAnswer>, ServiceError> {
     let form = read_form(&headers, &body)?;
     let auth = credentials(&form.instance_metadata)?;
+    let handle = account_handle(&form.instance_metadata)?;
     let set: SetLike = client_body(&form)?;
     let photo = photo_id(set.external_id)?;
     origin
         .set_like(&auth, &photo, set.liked)
         .await
-        .map(Json)
+        .map(naming(handle))
         .map_err(|e| origin_error(&auth.account, e))
 }

@@ -292,6 +292,10 @@ fn ready(v: &Value) -> bool {
 
 // ---------------------------------------------------------------- cases
 
+#[path = "e2e/account.rs"]
+mod e2e_account;
+use e2e_account::*;
+
 type Case = for<'a> fn(&'a Ui<'a>) -> Pin<Box<dyn Future<Output = R<()>> + Send + 'a>>;
 
 macro_rules! case {
@@ -366,7 +370,8 @@ async fn protocol_with_the_real_sdk(ui: &Ui<'_>) -> R<()> {
     let complete = &out["complete"];
     check(complete["status"] == 200, "complete response status")?;
     check(
-        complete["responseJSON"] == json!({"liked": false, "like_count": 41}),
+        complete["responseJSON"]
+            == json!({"liked": false, "like_count": 41, "account": "@omniwear"}),
         "complete responseJSON",
     )?;
     check(
@@ -897,7 +902,7 @@ async fn dark_mode(ui: &Ui<'_>) -> R<()> {
 async fn a_non_english_locale(ui: &Ui<'_>) -> R<()> {
     ui.open(62, "?locale=de").await?;
     let app = ui.wait_app("ready", ready).await?;
-    if app["label"] != "Gefällt mir" || app["lang"] != "de" {
+    if app["label"] != "„Gefällt mir“ als @omniwear" || app["lang"] != "de" {
         return fail(format!("German UI: {app}"));
     }
     ui.screenshot("ready-de").await
@@ -1015,6 +1020,11 @@ async fn e2e() {
         case!(dark_mode),
         case!(a_non_english_locale),
         case!(keyboard_only),
+        case!(the_caption_and_name_say_who_likes),
+        case!(without_an_account_the_business_account_likes),
+        case!(a_hostile_handle_is_plain_text_within_the_panel),
+        case!(listing_screenshots_without_sandbox_controls),
+        case!(another_package_shows_its_own_name),
     ];
 
     let driver = start_driver().await.expect("chromedriver");

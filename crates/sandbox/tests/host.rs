@@ -163,3 +163,68 @@ async fn the_app_origin_serves_only_the_packages_assets() {
     drop(sandbox);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn the_panel_is_titled_by_the_package_and_controls_can_be_hidden() {
+    let dir = std::env::temp_dir().join(format!("sandbox-host-name-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("translations")).expect("dir");
+    std::fs::write(
+        dir.join("manifest.json"),
+        r#"{"name": "Manifest <Name>", "version": "1.2.3"}"#,
+    )
+    .expect("manifest");
+    std::fs::write(
+        dir.join("translations/de.json"),
+        r#"{"app": {"name": "Schlichte & App"}}"#,
+    )
+    .expect("de");
+    let sandbox = Sandbox::start(Options {
+        config: Config::default().on_free_ports(),
+        package_dir: Some(dir.clone()),
+        zaf_sdk: None,
+    })
+    .await
+    .expect("sandbox");
+    let page = |query: &'static str| {
+        let url = format!("http://{}/agent/tickets/62{query}", sandbox.host_addr);
+        async move {
+            http()
+                .get(url)
+                .send()
+                .await
+                .expect("page")
+                .text()
+                .await
+                .expect("html")
+        }
+    };
+    let config_of = |html: &str| -> serde_json::Value {
+        let marker = "id=\"sandbox-config\">";
+        let start = html.find(marker).expect("config") + marker.len();
+        let end = start + html[start..].find("</script>").expect("end");
+        serde_json::from_str(&html[start..end]).expect("config is JSON")
+    };
+
+    let english = page("").await;
+    assert!(
+        english.contains("<h3 id=\"app-title\">Manifest &lt;Name&gt;</h3>"),
+        "no en translation: the manifest's name, escaped"
+    );
+    assert_eq!(config_of(&english)["metadata"]["name"], "Manifest <Name>");
+    assert_eq!(config_of(&english)["metadata"]["version"], "1.2.3");
+    assert!(
+        english.contains("aria-label=\"Sandbox controls\">"),
+        "shown"
+    );
+
+    let german = page("?locale=de&controls=off").await;
+    assert!(german.contains("<h3 id=\"app-title\">Schlichte &amp; App</h3>"));
+    assert!(german.contains("title=\"Schlichte &amp; App\""));
+    assert_eq!(config_of(&german)["metadata"]["name"], "Schlichte & App");
+    assert!(
+        german.contains("aria-label=\"Sandbox controls\" hidden>"),
+        "hidden"
+    );
+    drop(sandbox);
+    let _ = std::fs::remove_dir_all(&dir);
+}

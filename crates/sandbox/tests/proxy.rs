@@ -22,7 +22,10 @@ async fn forwards_the_body_as_client_data_with_the_instance_metadata() {
     let body = json!({"ticket_id": "62", "external_id": PHOTO_62});
     let a = agent.proxy(62, "/like_state", body.clone()).await;
     assert_eq!(a.status, 200, "{}", a.json);
-    assert_eq!(a.json, json!({"liked": false, "like_count": 41}));
+    assert_eq!(
+        a.json,
+        json!({"liked": false, "like_count": 41, "account": "@omniwear"})
+    );
     assert!(
         a.content_type
             .unwrap_or_default()
@@ -65,7 +68,10 @@ async fn forwards_the_body_as_client_data_with_the_instance_metadata() {
     let a = agent.proxy(62, "/like", like).await;
     assert_eq!(
         (a.status, a.json),
-        (200, json!({"liked": true, "like_count": 42}))
+        (
+            200,
+            json!({"liked": true, "like_count": 42, "account": "@omniwear"})
+        )
     );
     assert!(
         sandbox

@@ -51,14 +51,20 @@ async fn reads_and_sets_the_like_as_the_business_account() {
     let a = post_form(&sandbox, "/like_state", &meta, &state).await;
     assert_eq!(
         (a.status, a.json.clone()),
-        (200, json!({"liked": false, "like_count": 41}))
+        (
+            200,
+            json!({"liked": false, "like_count": 41, "account": "@omniwear"})
+        )
     );
 
     let like = json!({"ticket_id": "62", "external_id": PHOTO_62, "liked": true}).to_string();
     let a = post_form(&sandbox, "/like", &meta, &like).await;
     assert_eq!(
         (a.status, a.json.clone()),
-        (200, json!({"liked": true, "like_count": 42}))
+        (
+            200,
+            json!({"liked": true, "like_count": 42, "account": "@omniwear"})
+        )
     );
     let photo = sandbox.origin.photo("omniwear", PHOTO_62).expect("photo");
     assert!(photo.liked);
@@ -68,7 +74,39 @@ async fn reads_and_sets_the_like_as_the_business_account() {
     let a = post_form(&sandbox, "/like", &meta, &unlike).await;
     assert_eq!(
         (a.status, a.json.clone()),
-        (200, json!({"liked": false, "like_count": 127}))
+        (
+            200,
+            json!({"liked": false, "like_count": 127, "account": "@omniwear"})
+        )
+    );
+}
+
+#[tokio::test]
+async fn answers_name_the_instances_account_as_stored() {
+    let sandbox = start(Config::default()).await;
+    let state = json!({"ticket_id": "62", "external_id": PHOTO_62}).to_string();
+    // The admin's setup may store a display handle; the service sends it as it is (the app
+    // reads it as plain text), however odd.
+    let odd = "\u{202E}<b>Omniwear</b> \u{200B}";
+    let meta = json!({"account": "omniwear", "token": OMNIWEAR_TOKEN, "handle": odd}).to_string();
+    let a = post_form(&sandbox, "/like_state", &meta, &state).await;
+    assert_eq!(a.status, 200);
+    assert_eq!(a.json["account"], odd);
+    let like = json!({"ticket_id": "62", "external_id": PHOTO_62, "liked": true}).to_string();
+    let a = post_form(&sandbox, "/like", &meta, &like).await;
+    assert_eq!(
+        (a.status, a.json),
+        (
+            200,
+            json!({"liked": true, "like_count": 42, "account": odd})
+        )
+    );
+    // An empty handle: the answers name no account.
+    let meta = json!({"account": "omniwear", "token": OMNIWEAR_TOKEN, "handle": ""}).to_string();
+    let a = post_form(&sandbox, "/like_state", &meta, &state).await;
+    assert_eq!(
+        (a.status, a.json),
+        (200, json!({"liked": true, "like_count": 42}))
     );
 }
 
@@ -91,7 +129,10 @@ async fn accepts_the_same_fields_as_json() {
     let a = answer(r).await;
     assert_eq!(
         (a.status, a.json),
-        (200, json!({"liked": true, "like_count": 128}))
+        (
+            200,
+            json!({"liked": true, "like_count": 128, "account": "@omniwear"})
+        )
     );
 }
 

@@ -182,6 +182,7 @@ async fn the_panel_is_titled_by_the_package_and_controls_can_be_hidden() {
         config: Config::default().on_free_ports(),
         package_dir: Some(dir.clone()),
         zaf_sdk: None,
+        head_script: None,
     })
     .await
     .expect("sandbox");

@@ -108,6 +108,7 @@ async fn sandbox_with(config: Config, package: Option<PathBuf>) -> R<Sandbox> {
         .on_free_ports(),
         package_dir: Some(package),
         zaf_sdk: Some(env_path("ZENDESK_HEART_ZAF_SDK")?),
+        head_script: None,
     })
     .await?;
     Ok(sandbox)

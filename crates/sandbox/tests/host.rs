@@ -129,11 +129,21 @@ async fn the_app_origin_serves_only_the_packages_assets() {
     let dir = std::env::temp_dir().join(format!("sandbox-host-test-{}", std::process::id()));
     std::fs::create_dir_all(dir.join("assets")).expect("dir");
     std::fs::write(dir.join("manifest.json"), "{\"secret\": true}").expect("manifest");
+    std::fs::write(
+        dir.join("requirements.json"),
+        sandbox::channel::requirements::json_for("x", "https://localhost:1/manifest.json"),
+    )
+    .expect("requirements");
     std::fs::write(dir.join("assets/app.wasm"), b"\0asm").expect("wasm");
     let sandbox = Sandbox::start(Options {
-        config: Config::default().on_free_ports(),
+        config: Config {
+            startup: sandbox::config::Startup::empty(),
+            ..Config::default()
+        }
+        .on_free_ports(),
         package_dir: Some(dir.clone()),
         zaf_sdk: None,
+        tls: None,
     })
     .await
     .expect("sandbox");
@@ -148,6 +158,7 @@ async fn the_app_origin_serves_only_the_packages_assets() {
     );
     for path in [
         "/assets/../manifest.json",
+        "/requirements.json",
         "/assets/%2e%2e/manifest.json",
         "/assets/..%2fmanifest.json",
         "/manifest.json",

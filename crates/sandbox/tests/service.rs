@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{PHOTO_62, PHOTO_64, answer, http, start};
+use common::{PHOTO_62, PHOTO_64, answer, https, start};
 use sandbox::Config;
 use sandbox::config::OMNIWEAR_TOKEN;
 use serde_json::json;
@@ -17,8 +17,8 @@ async fn post_form(
     instance_metadata: &str,
     client_data: &str,
 ) -> common::Answer {
-    let r = http()
-        .post(format!("http://{}{path}", sandbox.integration_addr))
+    let r = https(sandbox)
+        .post(format!("{}{path}", sandbox.integration_url()))
         .form(&[
             ("instance_metadata", instance_metadata),
             ("client_data", client_data),
@@ -32,7 +32,7 @@ async fn post_form(
 #[tokio::test]
 async fn manifest_uses_relative_urls() {
     let sandbox = start(Config::default()).await;
-    let r = http()
+    let r = https(&sandbox)
         .get(sandbox.manifest_url())
         .send()
         .await
@@ -75,8 +75,8 @@ async fn reads_and_sets_the_like_as_the_business_account() {
 #[tokio::test]
 async fn accepts_the_same_fields_as_json() {
     let sandbox = start(Config::default()).await;
-    let r = http()
-        .post(format!("http://{}/like_state", sandbox.integration_addr))
+    let r = https(&sandbox)
+        .post(format!("{}/like_state", sandbox.integration_url()))
         .header("Content-Type", "application/json")
         .body(
             json!({
@@ -180,8 +180,8 @@ async fn refuses_with_a_status_and_a_json_error() {
             .liked
     );
 
-    let r = http()
-        .post(format!("http://{}/like_state", sandbox.integration_addr))
+    let r = https(&sandbox)
+        .post(format!("{}/like_state", sandbox.integration_url()))
         .body("instance_metadata=x")
         .header("Content-Type", "application/x-www-form-urlencoded")
         .send()
@@ -193,8 +193,8 @@ async fn refuses_with_a_status_and_a_json_error() {
         (400, json!("invalid_request"))
     );
 
-    let r = http()
-        .post(format!("http://{}/like_state", sandbox.integration_addr))
+    let r = https(&sandbox)
+        .post(format!("{}/like_state", sandbox.integration_url()))
         .body("hello")
         .header("Content-Type", "text/plain")
         .send()
@@ -207,8 +207,8 @@ async fn refuses_with_a_status_and_a_json_error() {
 async fn the_request_log_shows_what_arrived_cookies_included() {
     // What makes "the proxy forwards no cookie" a real check: the log would show one.
     let sandbox = start(Config::default()).await;
-    let r = http()
-        .post(format!("http://{}/like_state", sandbox.integration_addr))
+    let r = https(&sandbox)
+        .post(format!("{}/like_state", sandbox.integration_url()))
         .header("Cookie", "_zendesk_session=abc")
         .form(&[("instance_metadata", "{}"), ("client_data", "{}")])
         .send()

@@ -256,7 +256,7 @@ impl MockOrigin {
             .map_err(|_| OriginError::Unavailable("origin state poisoned".into()))
     }
 
-    fn authorized<'a>(inner: &'a Inner, auth: &Credentials) -> Result<(), OriginError> {
+    fn authorized(inner: &Inner, auth: &Credentials) -> Result<(), OriginError> {
         match inner.tokens.get(&auth.account) {
             Some(valid) if token_matches(valid, &auth.token) => Ok(()),
             _ => Err(OriginError::Unauthorized),

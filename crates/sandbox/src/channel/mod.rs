@@ -36,7 +36,7 @@ pub type InstanceId = u64;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Install {
     NotInstalled,
-    Installed { manifest: IntegrationManifest },
+    Installed { manifest: Box<IntegrationManifest> },
     Failed { error: String },
 }
 
@@ -151,7 +151,7 @@ impl Desk {
 
     pub fn manifest(&self) -> Option<IntegrationManifest> {
         match self.install() {
-            Install::Installed { manifest } => Some(manifest),
+            Install::Installed { manifest } => Some(*manifest),
             _ => None,
         }
     }
@@ -423,7 +423,9 @@ impl Framework {
                     manifest_url = %self.requirement.manifest_url,
                     "installed the channel integration"
                 );
-                Install::Installed { manifest }
+                Install::Installed {
+                    manifest: Box::new(manifest),
+                }
             }
             Err(error) => {
                 tracing::error!(%error, "cannot install the channel integration");

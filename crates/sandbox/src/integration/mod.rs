@@ -31,7 +31,7 @@ pub const PAGE: usize = 200;
 pub fn routes<O: Origin>() -> Router<Arc<O>> {
     Router::new()
         .route("/", get(home))
-        .route("/admin_ui", post(admin_ui::<O>))
+        .route("/admin_ui", post(admin_ui))
         .route("/admin_ui/save", post(save::<O>))
         .route("/pull", post(pull::<O>))
         .route("/clickthrough", get(clickthrough::<O>))
@@ -185,7 +185,7 @@ fn read_form<T: serde::de::DeserializeOwned + Default>(body: &[u8]) -> T {
 }
 
 /// Zendesk's POST: the form, in the admin's locale, pre-filled when editing (never the token).
-async fn admin_ui<O: Origin>(body: axum::body::Bytes) -> Response {
+async fn admin_ui(body: axum::body::Bytes) -> Response {
     let z: ZendeskFields = read_form(&body);
     let words = i18n::for_locale(&z.locale);
     if !return_url_allowed(&z.return_url, &z.subdomain) {

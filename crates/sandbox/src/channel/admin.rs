@@ -116,6 +116,12 @@ fn ticket_links(ids: &[u64]) -> String {
 async fn page(State(framework): State<Arc<Framework>>, Query(q): Query<PageQuery>) -> Html<String> {
     let desk = &framework.desk;
     let locale = locale_of(&framework, q.locale);
+    // The admin's locale stays on through the page's own forms.
+    let keep = if locale == framework.config.locale {
+        String::new()
+    } else {
+        format!("?locale={locale}")
+    };
     let now = framework.log.now_ms();
     let requirement = &framework.requirement;
     let mut body = String::from("<h1>Channel integrations</h1>");
@@ -182,9 +188,9 @@ async fn page(State(framework): State<Arc<Framework>>, Query(q): Query<PageQuery
         }
         Install::NotInstalled => {
             body.push_str(
-                "<p id=\"install-status\" data-status=\"not_installed\">Not installed yet.</p>\
-                 <form method=\"post\" action=\"/admin/channels/install\"><button class=\"primary\" \
-                 type=\"submit\" id=\"install\">Install the app</button></form>",
+                &format!("<p id=\"install-status\" data-status=\"not_installed\">Not installed yet.</p>\
+                 <form method=\"post\" action=\"/admin/channels/install{keep}\"><button class=\"primary\" \
+                 type=\"submit\" id=\"install\">Install the app</button></form>"),
             );
         }
         Install::Failed { error } => {
@@ -192,7 +198,7 @@ async fn page(State(framework): State<Arc<Framework>>, Query(q): Query<PageQuery
                 body,
                 "<p id=\"install-status\" data-status=\"failed\" class=\"error\" role=\"alert\">\
                  The integration could not be installed: {}</p>\
-                 <form method=\"post\" action=\"/admin/channels/install\"><button type=\"submit\" \
+                 <form method=\"post\" action=\"/admin/channels/install{keep}\"><button type=\"submit\" \
                  id=\"install\">Try again</button></form>",
                 esc(&error)
             );
@@ -252,7 +258,7 @@ async fn page(State(framework): State<Arc<Framework>>, Query(q): Query<PageQuery
                 body,
                 "<tr data-instance-id=\"{id}\" data-needs-update=\"{nu}\"><td><strong>{name}</strong> \
                  <span class=\"note\">#{id}, added by {by}</span></td><td>{status}</td><td>{last}</td>\
-                 <td>{links}</td><td>{edit} <form method=\"post\" action=\"/admin/channels/{id}/pull\">\
+                 <td>{links}</td><td>{edit} <form method=\"post\" action=\"/admin/channels/{id}/pull{keep}\">\
                  <button type=\"submit\" id=\"pull-{id}\">Pull now</button></form></td></tr>",
                 id = i.id,
                 nu = i.needs_update,
@@ -352,14 +358,36 @@ async fn page(State(framework): State<Arc<Framework>>, Query(q): Query<PageQuery
     ))
 }
 
-async fn install(State(framework): State<Arc<Framework>>) -> Redirect {
-    framework.install().await;
-    Redirect::to("/admin/channels")
+fn locale_param(framework: &Framework, q: Option<String>) -> String {
+    let locale = locale_of(framework, q);
+    if locale == framework.config.locale {
+        String::new()
+    } else {
+        format!("locale={locale}")
+    }
 }
 
-async fn pull_now(State(framework): State<Arc<Framework>>, Path(id): Path<InstanceId>) -> Response {
+async fn install(State(framework): State<Arc<Framework>>, Query(q): Query<PageQuery>) -> Redirect {
+    framework.install().await;
+    let keep = locale_param(&framework, q.locale);
+    Redirect::to(&format!(
+        "/admin/channels{}{keep}",
+        if keep.is_empty() { "" } else { "?" }
+    ))
+}
+
+async fn pull_now(
+    State(framework): State<Arc<Framework>>,
+    Path(id): Path<InstanceId>,
+    Query(q): Query<PageQuery>,
+) -> Response {
+    let keep = locale_param(&framework, q.locale);
     match framework.pull(id).await {
-        Some(_) => Redirect::to(&format!("/admin/channels?pulled={id}")).into_response(),
+        Some(_) => Redirect::to(&format!(
+            "/admin/channels?pulled={id}{}{keep}",
+            if keep.is_empty() { "" } else { "&" }
+        ))
+        .into_response(),
         None => (
             StatusCode::NOT_FOUND,
             Html("<!doctype html><p>No such account.</p>".to_owned()),

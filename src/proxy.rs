@@ -3,7 +3,7 @@
 //! Everything here but [`send`] is pure, so the URL, the body and the reading of every kind of
 //! answer are unit-tested natively. [`send`] hands the call to the ZAF bridge.
 
-use heart_contract::{LikeAnswer, SetLike, Settings, StateQuery, proxy_url};
+use heart_contract::{LikeAnswer, NO_INSTANCE_ERROR, SetLike, Settings, StateQuery, proxy_url};
 use serde::Serialize;
 
 use crate::i18n::Strings;
@@ -62,7 +62,9 @@ pub enum Failure {
     Timeout,
     /// 401 or 403: the integration's (or the agent's) access was refused.
     Denied(u16),
-    /// 404 or 422: the ticket has no integration instance, or the photo is unknown.
+    /// The proxy's own 404: no integration instance created this ticket.
+    NoInstance,
+    /// 404 or 422 from the integration service: e.g. the photo is unknown.
     NotFound(u16),
     /// 429: try again no sooner than this many seconds.
     RateLimited {
@@ -110,9 +112,15 @@ impl Failure {
             } => answer.ok_or(Failure::Malformed),
             RawResponse::Ok { status, .. } => Err(Failure::from_status(status, "", None, now_ms)),
             RawResponse::Failed {
+                status: 404,
+                error: Some(error),
+                ..
+            } if error == NO_INSTANCE_ERROR => Err(Failure::NoInstance),
+            RawResponse::Failed {
                 status,
                 status_text,
                 retry_after,
+                ..
             } => Err(Failure::from_status(
                 status,
                 &status_text,
@@ -133,6 +141,7 @@ impl Failure {
             Failure::Timeout => s.reason_timeout.to_owned(),
             Failure::Denied(code) => format!("{} ({code})", s.reason_denied),
             Failure::NotFound(code) => format!("{} ({code})", s.reason_not_found),
+            Failure::NoInstance => format!("{} (404)", s.reason_not_found),
             Failure::RateLimited { .. } => format!("{} (429)", s.reason_rate_limited),
             Failure::Server(code) => format!("{} ({code})", s.reason_server),
             Failure::Malformed => s.reason_malformed.to_owned(),
@@ -339,11 +348,40 @@ mod tests {
                 RawResponse::Failed {
                     status: 429,
                     status_text: "Too Many Requests".into(),
-                    retry_after: Some("3".into())
+                    retry_after: Some("3".into()),
+                    error: None,
                 },
                 0.0
             ),
             Err(Failure::RateLimited { retry_after_s: 3 })
+        );
+    }
+
+    #[test]
+    fn the_proxys_no_instance_answer_is_told_from_the_services_404() {
+        let failed = |status, error: Option<&str>| {
+            Failure::read_response(
+                RawResponse::Failed {
+                    status,
+                    status_text: String::new(),
+                    retry_after: None,
+                    error: error.map(str::to_owned),
+                },
+                0.0,
+            )
+        };
+        assert_eq!(
+            failed(404, Some("RecordNotFound")),
+            Err(Failure::NoInstance)
+        );
+        assert_eq!(
+            failed(404, Some("photo_not_found")),
+            Err(Failure::NotFound(404))
+        );
+        assert_eq!(failed(404, None), Err(Failure::NotFound(404)));
+        assert_eq!(
+            failed(422, Some("RecordNotFound")),
+            Err(Failure::NotFound(422))
         );
     }
 

@@ -11,7 +11,9 @@
 //!   set goes out. Ten quick clicks: one request, then at most one more.
 //! - A failed set rolls back to `confirmed` and offers a retry; a failed read never pretends
 //!   the photo is "not liked". A 429 waits out `Retry-After`, then retries by itself.
-//! - A 404/422 on the read means the ticket has no integration instance: the app hides.
+//! - The app hides where it has nothing to show, and says why ([`HideReason`]): a channel known
+//!   not to be an integration, or the proxy's own "no integration instance" answer to the
+//!   read. A 404 that the integration service answered is an error to show, not a reason.
 //! - Who likes is the account the service last named (`account`), kept with the confirmed
 //!   answer; an answer that names none keeps the one already known.
 
@@ -39,12 +41,35 @@ pub enum Unavailable {
     NoContext,
 }
 
+/// Why the app hid itself; logged to the console for the admin who wonders.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HideReason {
+    /// `ticket.via.channel` names a channel that is never an integration.
+    NotAnIntegration(String),
+    /// The proxy answered that no integration instance created the ticket.
+    NoInstance,
+}
+
+impl HideReason {
+    pub fn explain(&self) -> String {
+        match self {
+            HideReason::NotAnIntegration(via) => format!(
+                "the ticket came in via \"{via}\", which is not a Channel framework integration"
+            ),
+            HideReason::NoInstance => format!(
+                "the Any Channel proxy answered 404 {} for the read: no integration instance created this ticket",
+                heart_contract::NO_INSTANCE_ERROR
+            ),
+        }
+    }
+}
+
 /// The outcome of start-up: what Zendesk told the app about this ticket and its settings.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Boot {
     Active(Session),
-    /// Not a ticket of a channel integration.
-    Hidden,
+    /// Known not to be a ticket of a channel integration.
+    Hidden(HideReason),
     Misconfigured(SettingsError),
     Unavailable(Unavailable),
 }
@@ -150,6 +175,8 @@ pub struct LikeState {
     pub in_flight: Option<Request>,
     pub problem: Option<Problem>,
     pub notice: Option<Notice>,
+    /// Set when the app hides.
+    pub hidden_because: Option<HideReason>,
     last_id: u32,
 }
 
@@ -163,6 +190,7 @@ impl Default for LikeState {
             in_flight: None,
             problem: None,
             notice: None,
+            hidden_because: None,
             last_id: 0,
         }
     }
@@ -236,7 +264,10 @@ impl LikeState {
                 self.send(Op::Read);
                 Mode::Active(Rc::new(session))
             }
-            Boot::Hidden => Mode::Hidden,
+            Boot::Hidden(why) => {
+                self.hidden_because = Some(why);
+                Mode::Hidden
+            }
             Boot::Misconfigured(error) => Mode::Misconfigured(error),
             Boot::Unavailable(why) => Mode::Unavailable(why),
         };
@@ -304,7 +335,10 @@ impl LikeState {
                 self.confirm(answer);
                 self.problem = None;
             }
-            (Op::Read, Err(Failure::NotFound(_))) => self.mode = Mode::Hidden,
+            (Op::Read, Err(Failure::NoInstance)) => {
+                self.hidden_because = Some(HideReason::NoInstance);
+                self.mode = Mode::Hidden;
+            }
             (Op::Read, Err(failure)) => {
                 self.problem = Some(Problem {
                     failed: Op::Read,
@@ -834,12 +868,28 @@ mod tests {
 
     #[test]
     fn no_integration_for_the_ticket_hides_the_app() {
+        let mut run = Run::booted(Boot::Active(session()));
+        run.answer(Err(Failure::NoInstance));
+        assert_eq!(run.state.view_state(), ViewState::Hidden);
+        assert_eq!(run.state.hidden_because, Some(HideReason::NoInstance));
+        assert!(
+            run.state
+                .hidden_because
+                .as_ref()
+                .is_some_and(|w| w.explain().contains("no integration instance"))
+        );
+        run.act(Action::Reload);
+        assert_eq!(run.state.in_flight, None, "a hidden app stays quiet");
+        // The service's own 404 or 422 on the read is shown, not taken for "no instance".
         for code in [404, 422] {
             let mut run = Run::booted(Boot::Active(session()));
             run.answer(Err(Failure::NotFound(code)));
-            assert_eq!(run.state.view_state(), ViewState::Hidden);
-            run.act(Action::Reload);
-            assert_eq!(run.state.in_flight, None, "a hidden app stays quiet");
+            assert_eq!(run.state.view_state(), ViewState::Error);
+            assert_eq!(run.state.hidden_because, None);
+            assert_eq!(
+                run.state.status().text,
+                format!("Couldn't load the like: the photo was not found ({code}).")
+            );
         }
         // On a set, the read already proved the integration: a 404 is an error to show.
         let mut run = Run::ready(false, 1);
@@ -950,7 +1000,7 @@ mod tests {
     #[test]
     fn other_tickets_and_other_pages_send_nothing() {
         for boot in [
-            Boot::Hidden,
+            Boot::Hidden(HideReason::NotAnIntegration("email".into())),
             Boot::Unavailable(Unavailable::NotInZendesk),
             Boot::Unavailable(Unavailable::NoContext),
         ] {
@@ -987,7 +1037,7 @@ mod tests {
 
     #[test]
     fn an_unchanged_state_keeps_its_identity() {
-        let run = Run::booted(Boot::Hidden);
+        let run = Run::booted(Boot::Hidden(HideReason::NotAnIntegration("web".into())));
         let before = run.state.clone();
         let after = before.clone().reduce(Action::Toggle);
         assert!(Rc::ptr_eq(&before, &after), "no re-render for a no-op");

@@ -79,13 +79,37 @@ impl MetadataAnswer {
 /// How the ticket came in, as far as the app needs to know.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Channel {
-    /// Created by a Channel framework integration: the proxy can serve it.
+    /// `any_channel`: created by a Channel framework integration; the proxy can serve it.
     Integration,
-    /// Email, web form, …: no integration instance, so the app has nothing to show.
-    Other(String),
-    /// Zendesk did not say: ask the proxy, whose 404 settles it.
+    /// A channel known not to be an integration (email, web form, API, …): nothing to ask.
+    NotIntegration(String),
+    /// Anything else: a via type the app does not know, a numeric via id, nothing at all. Ask
+    /// the proxy, whose "no integration instance" answer settles it.
     Unknown,
 }
+
+/// `ticket.via.channel` values that are Zendesk's own channels, never a Channel framework
+/// integration. Only these hide the app without asking the proxy.
+pub const NOT_INTEGRATIONS: [&str; 18] = [
+    "email",
+    "web",
+    "web_form",
+    "web_service",
+    "api",
+    "mobile",
+    "mobile_sdk",
+    "web_widget",
+    "help_center",
+    "chat",
+    "voice",
+    "sms",
+    "twitter",
+    "facebook",
+    "rule",
+    "system",
+    "sample_ticket",
+    "closed_ticket",
+];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TicketContext {
@@ -107,10 +131,13 @@ impl TicketContext {
             Scalar::Other => return None,
         };
         let ticket = (id > 0).then_some(TicketId(id))?;
-        let channel = match answer.via_channel.text() {
-            Some(c) if c == INTEGRATION_CHANNEL => Channel::Integration,
-            Some(other) => Channel::Other(other),
-            None => Channel::Unknown,
+        // A numeric via id is not read as a channel: only a name is known.
+        let channel = match answer.via_channel {
+            Scalar::Str(c) if c.trim() == INTEGRATION_CHANNEL => Channel::Integration,
+            Scalar::Str(c) if NOT_INTEGRATIONS.contains(&c.trim()) => {
+                Channel::NotIntegration(c.trim().to_owned())
+            }
+            _ => Channel::Unknown,
         };
         Some(Self {
             ticket,
@@ -194,7 +221,7 @@ mod tests {
             ..ContextAnswer::default()
         })
         .expect("a ticket");
-        assert_eq!(email.channel, Channel::Other("email".into()));
+        assert_eq!(email.channel, Channel::NotIntegration("email".into()));
         assert_eq!(email.external_id, None, "blank is none");
         let numeric = TicketContext::from_answer(ContextAnswer {
             ticket_id: Scalar::Num(1.0),
@@ -203,6 +230,38 @@ mod tests {
         })
         .expect("a ticket");
         assert_eq!(numeric.external_id.as_deref(), Some("17895"));
+    }
+
+    #[test]
+    fn only_known_non_integration_channels_are_settled_without_the_proxy() {
+        let channel = |via: Scalar| {
+            TicketContext::from_answer(ContextAnswer {
+                ticket_id: Scalar::Num(5.0),
+                via_channel: via,
+                ..ContextAnswer::default()
+            })
+            .expect("a ticket")
+            .channel
+        };
+        for known in ["email", "web", "api", "web_widget", "voice", " chat "] {
+            assert_eq!(
+                channel(text(known)),
+                Channel::NotIntegration(known.trim().into()),
+                "{known}"
+            );
+        }
+        assert_eq!(channel(text("any_channel")), Channel::Integration);
+        // What the app does not know is asked about, never guessed at.
+        for unknown in [
+            text("instagram_dm"),
+            text("ANY_CHANNEL"),
+            text(""),
+            Scalar::Num(46.0),
+            Scalar::Num(4.0),
+            Scalar::Other,
+        ] {
+            assert_eq!(channel(unknown.clone()), Channel::Unknown, "{unknown:?}");
+        }
     }
 
     #[test]

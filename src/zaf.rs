@@ -45,6 +45,11 @@ pub fn warn(message: &str, detail: &JsValue) {
     );
 }
 
+/// Logs to the browser console what the app decided and why (e.g. why it hid).
+pub fn info(message: &str) {
+    web_sys::console::info_1(&JsValue::from_str(&format!("zendesk-heart: {message}")));
+}
+
 /// What `client.request` gave back, before it is judged ([`crate::proxy::Failure::read_response`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RawResponse {
@@ -53,11 +58,13 @@ pub enum RawResponse {
         status: u16,
         answer: Option<LikeAnswer>,
     },
-    /// Rejected: HTTP status (0 for none), status text, and any `Retry-After`.
+    /// Rejected: HTTP status (0 for none), status text, any `Retry-After`, and the `error` of a
+    /// JSON error body (which tells the proxy's own 404 from the service's).
     Failed {
         status: u16,
         status_text: String,
         retry_after: Option<String>,
+        error: Option<String>,
     },
 }
 
@@ -292,6 +299,7 @@ impl Client {
                         .and_then(|t| t.as_string())
                         .unwrap_or_default(),
                     retry_after: header_of(&error, "retry-after"),
+                    error: prop(&body_of(&error), "error").and_then(|e| e.as_string()),
                 }
             }
         }

@@ -288,6 +288,31 @@ async fn a_ticket_without_an_integration_hides_the_app() {
 }
 
 #[wasm_bindgen_test]
+async fn a_404_from_the_service_is_shown_not_taken_for_no_instance() {
+    let app = mount(channel_ticket());
+    until("the read request", || request_count() == 1).await;
+    respond(
+        0,
+        404,
+        r#"{"error": "photo_not_found", "description": "no photo"}"#,
+        None,
+    );
+    until("error", || app.state() == "error").await;
+    assert!(app.status().contains("(404)"), "{}", app.status());
+    assert!(!invokes().contains(r#""name":"hide""#));
+}
+
+#[wasm_bindgen_test]
+async fn a_numeric_via_id_asks_the_proxy() {
+    let mut config = channel_ticket();
+    config["context"]["ticket.via"] = json!({"channel": 46});
+    let app = mount(config);
+    until("the read request", || request_count() == 1).await;
+    respond(0, 200, r#"{"liked": true, "like_count": 3}"#, None);
+    until("ready", || app.state() == "ready").await;
+}
+
+#[wasm_bindgen_test]
 async fn an_email_ticket_hides_without_calling_the_proxy() {
     let mut config = channel_ticket();
     config["context"]["ticket.via"] = json!({"channel": "email"});

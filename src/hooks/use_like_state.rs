@@ -6,7 +6,7 @@ use yew::prelude::*;
 
 use crate::i18n::Lang;
 use crate::proxy;
-use crate::state::{Action, Boot, LikeState, Session, Unavailable, ViewState};
+use crate::state::{Action, Boot, HideReason, LikeState, Session, Unavailable, ViewState};
 use crate::ticket::{Channel, TicketContext};
 use crate::zaf::{self, Client};
 
@@ -28,8 +28,11 @@ async fn boot(client: Option<Client>) -> (Lang, Boot) {
         .as_deref()
         .map(Lang::for_locale)
         .unwrap_or_default();
-    if let Channel::Other(_) = ticket.channel {
-        return (lang, Boot::Hidden);
+    if let Channel::NotIntegration(via) = &ticket.channel {
+        return (
+            lang,
+            Boot::Hidden(HideReason::NotAnIntegration(via.clone())),
+        );
     }
     let boot = match client.metadata().await {
         Ok(metadata) => match metadata.settings() {
@@ -109,9 +112,13 @@ pub fn use_like_state(client: Option<Client>) -> UseReducerHandle<LikeState> {
     }
 
     {
-        let hidden = state.view_state() == ViewState::Hidden;
+        let hidden = (state.view_state() == ViewState::Hidden)
+            .then(|| state.hidden_because.clone())
+            .flatten();
         use_effect_with(hidden, move |hidden| {
-            if let (true, Some(client)) = (*hidden, client) {
+            if let (Some(why), Some(client)) = (hidden, client) {
+                // For the admin who wonders where the app went.
+                crate::zaf::info(&format!("hidden: {}", why.explain()));
                 client.hide();
             }
         });

@@ -297,6 +297,9 @@ pub fn demo(project: &Project, config: Option<&str>) -> Result<()> {
         .arg(&packaged.dir)
         .arg("--zaf-sdk")
         .arg(&packaged.zaf_sdk)
+        // The integration's HTTPS certificate, kept across runs so a browser trusts it once.
+        .arg("--tls-dir")
+        .arg(project.root.join("target").join("sandbox-tls"))
         .current_dir(&project.root);
     if let Some(config) = config {
         // Relative to where the user ran the command, not to the repository root.

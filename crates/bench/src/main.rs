@@ -18,6 +18,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder};
+use sandbox::channel::requirements;
 use sandbox::{Config, Options, Sandbox};
 use serde_json::{Map, Value, json};
 
@@ -152,11 +153,20 @@ async fn run(args: &Args) -> R<()> {
         if !package.join("assets/iframe.html").is_file() {
             return Err(format!("{} has no assets/iframe.html", package.display()).into());
         }
+        // A copy that names the integration of this run's sandbox, on a free port.
+        let copy = std::env::temp_dir().join(format!("heart-bench-{}-{name}", std::process::id()));
+        copy_dir(&package, &copy)?;
+        let integration_port = requirements::point_at_free_port(&copy)?;
         let sandbox = Sandbox::start(Options {
-            config: Config::default().on_free_ports(),
-            package_dir: Some(package),
+            config: Config {
+                integration_port,
+                pull_interval_ms: 0,
+                ..Config::default().on_free_ports()
+            },
+            package_dir: Some(copy),
             zaf_sdk: Some(args.zaf_sdk.clone()),
             head_script: Some(PROBE.to_string()),
+            tls: None,
         })
         .await?;
         contenders.push(Contender {
@@ -184,6 +194,20 @@ async fn run(args: &Args) -> R<()> {
         }
         std::fs::write(out, serde_json::to_string_pretty(&report)?)?;
         println!("written: {}", out.display());
+    }
+    Ok(())
+}
+
+fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), target)?;
+        }
     }
     Ok(())
 }

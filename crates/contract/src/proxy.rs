@@ -9,6 +9,11 @@ use crate::path::PostToPath;
 /// Zendesk's Any Channel proxy, relative to the Zendesk account's origin.
 pub const PROXY_PATH: &str = "/api/v2/any_channel/proxy.json";
 
+/// The `error` of the proxy's 404 for a ticket that no integration instance created (Zendesk's
+/// usual `{"error": "RecordNotFound", "description": "Not found"}`), told apart from a 404 that
+/// the integration service answered (its own `error`, relayed).
+pub const NO_INSTANCE_ERROR: &str = "RecordNotFound";
+
 /// Everything but RFC 3986's unreserved characters is escaped, so a value can never end the
 /// query parameter early (`&`, `=`, `#`, `+`) whatever the admin typed.
 const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC

@@ -15,17 +15,21 @@ pub struct Config {
     pub host_port: u16,
     /// The app's origin (the app package's `assets/`), deliberately another origin than the host.
     pub app_port: u16,
-    /// The reference integration service.
+    /// The reference integration service (HTTPS).
     pub integration_port: u16,
     /// The host name the agent's browser uses for the Zendesk host (`localhost`, while the app
     /// is served on `127.0.0.1`, so the two are different origins).
     pub host_name: String,
     /// How long the proxy waits for the integration service.
     pub proxy_timeout_ms: u64,
-    /// Point the proxy at another integration service's Channel-framework manifest (e.g. one
-    /// you are developing) instead of the built-in reference service.
-    pub integration_manifest_url: Option<String>,
-    /// `currentUser.locale`.
+    /// How often Zendesk pulls every account (Zendesk: about every 2 minutes). 0: never by
+    /// itself, only on "Pull now".
+    pub pull_interval_ms: u64,
+    /// Pulled resources that start a ticket get the first free id from here on.
+    pub first_ticket_id: u64,
+    /// What the sandbox does at start, as an admin would.
+    pub startup: Startup,
+    /// `currentUser.locale` (and the admin's locale on the admin pages).
     pub locale: String,
     /// `colorScheme` at load: `light` or `dark`.
     pub color_scheme: String,
@@ -33,19 +37,33 @@ pub struct Config {
     pub activate_on_load: bool,
     /// The app's installation settings (`client.metadata().settings`).
     pub settings: BTreeMap<String, serde_json::Value>,
-    /// Channel integration instances, by name.
-    pub instances: BTreeMap<String, Instance>,
+    /// Tickets that did not come from a pull (e.g. email).
     pub tickets: Vec<Ticket>,
-    /// The mock origin's business accounts ("Instagram"), by account name.
+    /// The mock origin's accounts ("Instagram"), by account name.
     pub accounts: BTreeMap<String, Account>,
 }
 
-/// A channel integration instance, as the admin set it up.
+/// The start-up script: install the app, add accounts through the integration's own admin UI
+/// (its HTML form, filled in and submitted), pull once.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Startup {
+    /// Install the app: read its `requirements.json`, fetch and validate the integration manifest.
+    pub install: bool,
+    /// Accounts to add, in order.
+    pub accounts: Vec<StartupAccount>,
+    /// Pull every account once, after adding them.
+    pub pull: bool,
+}
+
+/// One account the start-up script adds through the admin UI.
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct Instance {
-    /// The opaque string Zendesk passes as `instance_metadata`.
-    pub metadata: String,
+pub struct StartupAccount {
+    /// The account's name in Zendesk (the admin UI's `name` field).
+    pub name: String,
+    /// What to type into the admin UI's form, by field name.
+    pub fields: BTreeMap<String, String>,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -55,9 +73,10 @@ pub struct Ticket {
     pub subject: String,
     pub requester: String,
     pub description: String,
-    /// `any_channel` for tickets created by a channel integration, else e.g. `email`.
+    /// e.g. `email`; `any_channel` only with an `instance`.
     pub channel: String,
-    /// The integration instance that created the ticket (channel tickets only).
+    /// For an `any_channel` ticket listed here rather than pulled: the name of the account
+    /// (integration instance) it belongs to, one the start-up script adds.
     #[serde(default)]
     pub instance: Option<String>,
     #[serde(default)]
@@ -67,8 +86,20 @@ pub struct Ticket {
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Account {
-    /// The token the integration must present.
+    /// A token the integration may present.
     pub token: String,
+    /// More valid tokens (one per connected app, say).
+    #[serde(default)]
+    pub other_tokens: Vec<String>,
+    /// The origin revokes every token of this account once the start-up script is done, as
+    /// when its owner takes an app's access away.
+    #[serde(default)]
+    pub revoke_after_startup: bool,
+    /// How the origin shows the account (its display handle); `@<account>` when absent. The
+    /// integration's admin UI stores it in the instance's metadata, and the like answers name it.
+    #[serde(default)]
+    pub handle: Option<String>,
+    /// The account's own photos.
     pub photos: Vec<Photo>,
 }
 
@@ -78,100 +109,176 @@ pub struct Photo {
     pub id: String,
     #[serde(default)]
     pub caption: String,
-    /// Likes by other accounts.
+    /// Likes, the owner's own included when `liked`.
     #[serde(default)]
     pub like_count: u64,
-    /// Whether this business account likes it.
+    /// Whether the owner likes it.
     #[serde(default)]
     pub liked: bool,
+    /// Accounts the photo mentions (their integration may act on it too).
+    #[serde(default)]
+    pub mentions: Vec<String>,
+    /// Comments already there, oldest first; a pull turns them into tickets.
+    #[serde(default)]
+    pub comments: Vec<CommentSeed>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommentSeed {
+    pub id: String,
+    pub author: String,
+    pub text: String,
 }
 
 pub const OMNIWEAR_TOKEN: &str = "omniwear-sandbox-token";
+pub const OUTDOOR_TOKEN: &str = "omniwear-outdoor-token";
+
+impl Default for Startup {
+    fn default() -> Self {
+        let account = |name: &str, account: &str, token: &str| StartupAccount {
+            name: name.into(),
+            fields: [("account", account), ("token", token)]
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect(),
+        };
+        Self {
+            install: true,
+            accounts: vec![
+                account("Omniwear", "omniwear", OMNIWEAR_TOKEN),
+                account("Omniwear Outdoor", "omniwear-outdoor", OUTDOOR_TOKEN),
+            ],
+            pull: true,
+        }
+    }
+}
+
+impl Startup {
+    /// Nothing at start: no app installed, no account, no pull.
+    pub fn empty() -> Self {
+        Self {
+            install: false,
+            accounts: Vec::new(),
+            pull: false,
+        }
+    }
+}
 
 impl Default for Config {
     fn default() -> Self {
         let mut settings = BTreeMap::new();
         settings.insert("state_path".into(), "/like_state".into());
         settings.insert("like_path".into(), "/like".into());
-        let mut instances = BTreeMap::new();
-        instances.insert(
-            "omniwear".into(),
-            Instance {
-                metadata: format!(r#"{{"account":"omniwear","token":"{OMNIWEAR_TOKEN}"}}"#),
-            },
-        );
-        instances.insert(
-            "omniwear-stale".into(),
-            Instance {
-                metadata: r#"{"account":"omniwear","token":"revoked-token"}"#.into(),
-            },
-        );
-        let channel = |id, subject: &str, requester: &str, instance: &str, photo: &str| Ticket {
-            id,
-            subject: subject.into(),
-            requester: requester.into(),
-            description: format!("Comment on Instagram photo {photo}"),
-            channel: "any_channel".into(),
-            instance: Some(instance.into()),
-            external_id: Some(photo.into()),
+        let tickets = vec![Ticket {
+            id: 63,
+            subject: "Order #1042 arrived damaged".into(),
+            requester: "sam@example.com".into(),
+            description: "The box was crushed and one shoe is scuffed.".into(),
+            channel: "email".into(),
+            instance: None,
+            external_id: None,
+        }];
+        let comment = |id: &str, author: &str, text: &str| CommentSeed {
+            id: id.into(),
+            author: author.into(),
+            text: text.into(),
         };
-        let tickets = vec![
-            channel(
-                62,
-                "Do you ship the red runners to Norway?",
-                "@lena.runs",
-                "omniwear",
-                "ig:17895695668004550",
-            ),
-            Ticket {
-                id: 63,
-                subject: "Order #1042 arrived damaged".into(),
-                requester: "sam@example.com".into(),
-                description: "The box was crushed and one shoe is scuffed.".into(),
-                channel: "email".into(),
-                instance: None,
-                external_id: None,
-            },
-            channel(
-                64,
-                "Love the new colourway!",
-                "@kofi.trail",
-                "omniwear",
-                "ig:17841400008460056",
-            ),
-            channel(
-                65,
-                "Is this jacket waterproof?",
-                "@mira.outdoors",
-                "omniwear-stale",
-                "ig:17860000000000001",
-            ),
-        ];
+        let photo = |id: &str, caption: &str, like_count, liked, comments| Photo {
+            id: id.into(),
+            caption: caption.into(),
+            like_count,
+            liked,
+            mentions: Vec::new(),
+            comments,
+        };
         let mut accounts = BTreeMap::new();
         accounts.insert(
             "omniwear".into(),
             Account {
                 token: OMNIWEAR_TOKEN.into(),
+                other_tokens: Vec::new(),
+                revoke_after_startup: false,
+                handle: None,
                 photos: vec![
-                    Photo {
-                        id: "ig:17895695668004550".into(),
-                        caption: "Red runners, autumn drop".into(),
-                        like_count: 41,
-                        liked: false,
-                    },
-                    Photo {
-                        id: "ig:17841400008460056".into(),
-                        caption: "Trail shoe in moss green".into(),
-                        like_count: 128,
-                        liked: true,
-                    },
-                    Photo {
-                        id: "ig:17860000000000001".into(),
-                        caption: "Storm jacket".into(),
-                        like_count: 7,
-                        liked: false,
-                    },
+                    photo(
+                        "ig:17895695668004550",
+                        "Red runners, autumn drop",
+                        41,
+                        false,
+                        vec![comment(
+                            "17950000000000001",
+                            "@lena.runs",
+                            "Do you ship the red runners to Norway?",
+                        )],
+                    ),
+                    photo(
+                        "ig:17841400008460056",
+                        "Trail shoe in moss green",
+                        128,
+                        true,
+                        vec![comment(
+                            "17950000000000002",
+                            "@kofi.trail",
+                            "Love the new colourway!",
+                        )],
+                    ),
                 ],
+            },
+        );
+        accounts.insert(
+            "omniwear-outdoor".into(),
+            Account {
+                token: OUTDOOR_TOKEN.into(),
+                other_tokens: Vec::new(),
+                revoke_after_startup: true,
+                handle: None,
+                photos: vec![photo(
+                    "ig:17860000000000001",
+                    "Storm jacket",
+                    7,
+                    false,
+                    vec![comment(
+                        "17950000000000003",
+                        "@mira.outdoors",
+                        "Is this jacket waterproof?",
+                    )],
+                )],
+            },
+        );
+        accounts.insert(
+            "lena.runs".into(),
+            Account {
+                token: "lena-runs-token".into(),
+                other_tokens: Vec::new(),
+                revoke_after_startup: false,
+                handle: None,
+                photos: vec![Photo {
+                    mentions: vec!["omniwear".into()],
+                    ..photo(
+                        "ig:17870000000000077",
+                        "Morning run in my new @omniwear runners",
+                        12,
+                        false,
+                        Vec::new(),
+                    )
+                }],
+            },
+        );
+        accounts.insert(
+            "stridewear".into(),
+            Account {
+                token: "stridewear-token".into(),
+                other_tokens: Vec::new(),
+                revoke_after_startup: false,
+                handle: None,
+                photos: vec![photo(
+                    "ig:17900000000000042",
+                    "Stridewear spring line",
+                    230,
+                    false,
+                    Vec::new(),
+                )],
             },
         );
         Self {
@@ -181,12 +288,13 @@ impl Default for Config {
             integration_port: 4569,
             host_name: "localhost".into(),
             proxy_timeout_ms: 10_000,
-            integration_manifest_url: None,
+            pull_interval_ms: 5_000,
+            first_ticket_id: 62,
+            startup: Startup::default(),
             locale: "en-US".into(),
             color_scheme: "light".into(),
             activate_on_load: true,
             settings,
-            instances,
             tickets,
             accounts,
         }
@@ -222,12 +330,17 @@ impl Config {
                 self.color_scheme
             ));
         }
-        if let Some(url) = &self.integration_manifest_url
-            && !(url.starts_with("http://") || url.starts_with("https://"))
-        {
-            return Err(format!(
-                "integration_manifest_url must be an http(s) URL, not {url:?}"
-            ));
+        if self.first_ticket_id == 0 {
+            return Err("first_ticket_id must be at least 1".into());
+        }
+        let mut names = std::collections::BTreeSet::new();
+        for a in &self.startup.accounts {
+            if a.name.trim().is_empty() {
+                return Err("a startup account needs a name".into());
+            }
+            if !names.insert(a.name.as_str()) {
+                return Err(format!("startup account {:?} is listed twice", a.name));
+            }
         }
         let mut seen = std::collections::BTreeSet::new();
         for t in &self.tickets {
@@ -235,12 +348,22 @@ impl Config {
                 return Err(format!("ticket {} is listed twice", t.id));
             }
             if let Some(instance) = &t.instance
-                && !self.instances.contains_key(instance)
+                && !names.contains(instance.as_str())
             {
                 return Err(format!(
-                    "ticket {} names the unknown instance {instance:?}",
+                    "ticket {} names the unknown instance {instance:?} (not one of startup.accounts)",
                     t.id
                 ));
+            }
+        }
+        for (name, a) in &self.accounts {
+            for p in &a.photos {
+                if let Some(m) = p.mentions.iter().find(|m| !self.accounts.contains_key(*m)) {
+                    return Err(format!(
+                        "photo {} of {name} mentions the unknown account {m:?}",
+                        p.id
+                    ));
+                }
             }
         }
         Ok(())
@@ -262,7 +385,8 @@ mod tests {
         assert_eq!(c.host_port, 5000);
         assert_eq!(c.locale, "de");
         assert_eq!(c.app_port, 4568);
-        assert!(c.ticket(62).is_some());
+        assert!(c.ticket(63).is_some());
+        assert_eq!(c.startup.accounts.len(), 2);
     }
 
     #[test]
@@ -277,6 +401,7 @@ mod tests {
         assert!(Config::from_toml("color_scheme = \"blue\"").is_err());
         assert!(Config::from_toml("hostport = 1").is_err());
         let bad = "[[tickets]]\nid = 1\nsubject = \"s\"\nrequester = \"r\"\ndescription = \"d\"\nchannel = \"any_channel\"\ninstance = \"nope\"\n";
+        assert!(Config::from_toml("[startup]\npull = false\n").is_ok());
         let err = Config::from_toml(bad).expect_err("unknown instance");
         assert!(err.contains("nope"), "{err}");
     }

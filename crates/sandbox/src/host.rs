@@ -18,7 +18,8 @@ use reqwest::Url;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::config::{Config, Ticket};
+use crate::channel::{Framework, Ticket};
+use crate::config::Config;
 use crate::faults::{Fault, Faults};
 use crate::log::RequestLog;
 use crate::origin::MockOrigin;
@@ -37,6 +38,8 @@ pub struct HostState {
     pub log: Arc<RequestLog>,
     pub faults: Arc<Faults>,
     pub origin: Arc<MockOrigin>,
+    /// Zendesk's side of the Channel framework: the tickets, the integration instances.
+    pub channel: Arc<Framework>,
     /// Agent sessions: session id → CSRF token.
     sessions: Mutex<HashMap<String, String>>,
     /// The app's guid, one per sandbox run (as one installation has one).
@@ -70,6 +73,8 @@ fn uuid() -> String {
 }
 
 impl HostState {
+    /// `client` is the proxy's HTTP client (it trusts the integration's certificate only).
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         config: Arc<Config>,
         manifest_url: Url,
@@ -77,12 +82,10 @@ impl HostState {
         log: Arc<RequestLog>,
         faults: Arc<Faults>,
         origin: Arc<MockOrigin>,
-    ) -> Result<Self, reqwest::Error> {
-        let client = reqwest::Client::builder()
-            .user_agent("Zendesk-Sandbox-Proxy")
-            .redirect(reqwest::redirect::Policy::none())
-            .build()?;
-        Ok(Self {
+        channel: Arc<Framework>,
+        client: reqwest::Client,
+    ) -> Self {
+        Self {
             proxy_timeout: Duration::from_millis(config.proxy_timeout_ms),
             config,
             manifest_url,
@@ -91,10 +94,11 @@ impl HostState {
             log,
             faults,
             origin,
+            channel,
             sessions: Mutex::new(HashMap::new()),
             app_guid: uuid(),
             package_dir: None,
-        })
+        }
     }
 
     /// The package whose name and version the pages show.
@@ -170,8 +174,9 @@ fn escape_html(s: &str) -> String {
 
 async fn index(State(host): State<Arc<HostState>>) -> Html<String> {
     let items: String = host
-        .config
-        .tickets
+        .channel
+        .desk
+        .tickets()
         .iter()
         .map(|t| {
             format!(
@@ -186,7 +191,8 @@ async fn index(State(host): State<Arc<HostState>>) -> Html<String> {
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Zendesk sandbox</title>\
          <style>body{{font:14px system-ui,sans-serif;margin:32px;color:#2f3941}}a{{color:#1f73b7}}</style></head>\
          <body><h1>Zendesk sandbox</h1><p>Open a ticket as an agent:</p><ul>{items}</ul>\
-         <p>Integration manifest: <a href=\"{m}\">{m}</a> · <a href=\"/sandbox/log\">request log</a></p></body></html>",
+         <p><a href=\"/admin/channels\">Admin: channel integrations</a> · <a href=\"/sandbox/origin\">mock Instagram</a> · \
+         Integration manifest: <a href=\"{m}\">{m}</a> · <a href=\"/sandbox/log\">request log</a></p></body></html>",
         m = host.manifest_url
     ))
 }
@@ -214,12 +220,8 @@ fn via(ticket: &Ticket) -> Value {
 }
 
 fn instance_account(host: &HostState, ticket: &Ticket) -> Option<String> {
-    let meta = &host
-        .config
-        .instances
-        .get(ticket.instance.as_ref()?)?
-        .metadata;
-    let v: Value = serde_json::from_str(meta).ok()?;
+    let meta = host.channel.desk.instance_of_ticket(ticket.id)?.metadata;
+    let v: Value = serde_json::from_str(&meta).ok()?;
     v.get("account")?.as_str().map(str::to_owned)
 }
 
@@ -238,7 +240,11 @@ async fn ticket_page(
     Query(q): Query<PageQuery>,
     headers: HeaderMap,
 ) -> Response {
-    let Some(ticket) = id.parse::<u64>().ok().and_then(|id| host.config.ticket(id)) else {
+    let Some(ticket) = id
+        .parse::<u64>()
+        .ok()
+        .and_then(|id| host.channel.desk.ticket(id))
+    else {
         return (
             StatusCode::NOT_FOUND,
             Html("<!doctype html><p>No such ticket.</p>".to_owned()),
@@ -301,7 +307,7 @@ async fn ticket_page(
         "data": {
             "ticket.id": ticket.id,
             "ticket.externalId": ticket.external_id,
-            "ticket.via": via(ticket),
+            "ticket.via": via(&ticket),
             "ticket.subject": ticket.subject,
             "ticket.description": ticket.description,
             "ticket.requester": {"name": ticket.requester},
@@ -311,7 +317,7 @@ async fn ticket_page(
             "colorScheme": scheme,
         },
         "photo": {
-            "account": instance_account(&host, ticket),
+            "account": instance_account(&host, &ticket),
             "id": ticket.external_id,
         },
     });
@@ -327,6 +333,8 @@ async fn ticket_page(
         external_id = escape_html(ticket.external_id.as_deref().unwrap_or("—")),
         app_name = escape_html(&app.name),
         controls = if controls_hidden { " hidden" } else { "" },
+        source_link = crate::channel::admin::source_link(&host.channel, &ticket),
+        comments = crate::channel::admin::comments_html(&ticket),
         scheme = scheme,
         config = config_json,
     );
@@ -354,14 +362,14 @@ async fn ticket_api(
     let ticket = file
         .strip_suffix(".json")
         .and_then(|id| id.parse::<u64>().ok())
-        .and_then(|id| host.config.ticket(id));
+        .and_then(|id| host.channel.desk.ticket(id));
     match ticket {
         Some(t) => Json(json!({"ticket": {
             "id": t.id,
             "subject": t.subject,
             "description": t.description,
             "external_id": t.external_id,
-            "via": via(t),
+            "via": via(&t),
         }}))
         .into_response(),
         None => json_error(StatusCode::NOT_FOUND, "RecordNotFound", "Not found"),

@@ -5,19 +5,28 @@
 //!   of the ZAF postMessage protocol, and the Any Channel **proxy** ([`proxy`]);
 //! - the **app origin** ([`app_origin`]): the app package's assets and the ZAF SDK, on another
 //!   origin than the host;
-//! - a reference **integration service** ([`service`]) over an [`origin::Origin`], here the
-//!   in-memory [`origin::MockOrigin`], wrapped by request logging and fault injection.
+//! - a reference **integration service** ([`service`], [`integration`]) over an
+//!   [`origin::Origin`], here the in-memory [`origin::MockOrigin`], served over HTTPS ([`tls`])
+//!   and wrapped by request logging and fault injection.
+//!
+//! The host also plays Zendesk's side of the Channel framework ([`channel`]): it installs the
+//! integration the package's `requirements.json` declares, keeps the accounts an admin adds
+//! through the integration's admin UI, and pulls tickets from it.
 
 pub mod app_origin;
+pub mod channel;
 pub mod config;
 pub mod faults;
 pub mod host;
+pub mod integration;
 pub mod log;
 pub mod observe;
 pub mod origin;
+pub mod origin_web;
 pub mod package;
 pub mod proxy;
 pub mod service;
+pub mod tls;
 
 use std::io;
 use std::net::SocketAddr;
@@ -29,6 +38,7 @@ use reqwest::Url;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
+use channel::{ChannelRequirement, Framework};
 pub use config::Config;
 pub use faults::{Fault, Faults};
 pub use log::{ProxyCall, RequestLog, ServiceCall};
@@ -45,6 +55,8 @@ pub struct Options {
     /// A script put first in the `<head>` of the app's `iframe.html` as it is served (the
     /// benchmark's timing probe); `None` serves the page as packaged.
     pub head_script: Option<String>,
+    /// The integration's certificate and key; `None` makes a fresh one.
+    pub tls: Option<tls::Identity>,
 }
 
 /// A running sandbox. Dropping it stops the servers.
@@ -56,7 +68,12 @@ pub struct Sandbox {
     pub log: Arc<RequestLog>,
     pub faults: Arc<Faults>,
     pub origin: Arc<MockOrigin>,
+    /// Zendesk's side of the Channel framework: the installed integration, accounts, tickets.
+    pub channel: Arc<Framework>,
+    /// The integration's certificate.
+    pub tls: tls::Identity,
     stop: watch::Sender<bool>,
+    stop_integration: watch::Sender<bool>,
 }
 
 /// An address a browser can use: listening on 0.0.0.0 (or ::) is reached on loopback.
@@ -88,24 +105,47 @@ fn serve(listener: TcpListener, router: Router, mut stop: watch::Receiver<bool>)
     });
 }
 
+fn other(what: &str, e: impl std::fmt::Display) -> io::Error {
+    io::Error::other(format!("{what}: {e}"))
+}
+
 impl Sandbox {
-    /// Binds the three listeners and serves them on the current tokio runtime.
+    /// Binds the three listeners, serves them on the current tokio runtime, and runs the
+    /// start-up script (`config.startup`). Fails when the package has no valid
+    /// `requirements.json`; without a package (tests) the reference integration is installed.
     pub async fn start(options: Options) -> io::Result<Self> {
         let config = Arc::new(options.config);
         config
             .validate()
             .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+        let requirement = match &options.package_dir {
+            Some(dir) => Some(
+                channel::requirements::read(dir)
+                    .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?,
+            ),
+            None => None,
+        };
         let host_listener = bind(&config.bind, config.host_port).await?;
         let app_listener = bind(&config.bind, config.app_port).await?;
         let integration_listener = bind(&config.bind, config.integration_port).await?;
         let host_addr = host_listener.local_addr()?;
         let app_addr = app_listener.local_addr()?;
         let integration_addr = integration_listener.local_addr()?;
+        let host_url = format!("http://{}:{}", config.host_name, host_addr.port());
 
+        let identity = match options.tls {
+            Some(identity) => identity,
+            None => tls::Identity::generate().map_err(|e| other("certificate", e))?,
+        };
+        let server_tls = identity
+            .server_config()
+            .map_err(|e| other("certificate", e))?;
         let log = Arc::new(RequestLog::default());
         let faults = Arc::new(Faults::default());
         let origin = Arc::new(MockOrigin::new(&config.accounts));
+        origin.set_web_base(&host_url);
         let (stop, stop_rx) = watch::channel(false);
+        let (stop_integration, stop_integration_rx) = watch::channel(false);
 
         let observer = observe::Observer {
             faults: faults.clone(),
@@ -114,7 +154,12 @@ impl Sandbox {
         let integration = service::router(origin.clone()).layer(
             axum::middleware::from_fn_with_state(observer, observe::observe),
         );
-        serve(integration_listener, integration, stop_rx.clone());
+        tls::serve(
+            integration_listener,
+            integration,
+            server_tls,
+            stop_integration_rx,
+        );
 
         let app_origin = format!("http://{}", reachable(app_addr));
         let package_dir = options.package_dir.clone();
@@ -125,23 +170,55 @@ impl Sandbox {
         });
         serve(app_listener, app_origin::router(files), stop_rx.clone());
 
-        let manifest_url = match &config.integration_manifest_url {
-            Some(url) => url.clone(),
-            None => format!("http://{}/manifest.json", reachable(integration_addr)),
+        let requirement = match requirement {
+            Some(r) => r,
+            // No package: the reference integration, as a requirements.json would name it.
+            None => ChannelRequirement {
+                key: "sandbox_reference".into(),
+                manifest_url: Url::parse(&format!(
+                    "https://localhost:{}/manifest.json",
+                    integration_addr.port()
+                ))
+                .map_err(|e| other("manifest URL", e))?,
+            },
         };
-        let manifest_url = Url::parse(&manifest_url)
-            .map_err(|e| io::Error::other(format!("manifest URL {manifest_url}: {e}")))?;
+        let client = identity
+            .client_builder()
+            .map_err(|e| other("HTTP client", e))?
+            .user_agent("Zendesk-Sandbox")
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| other("HTTP client", e))?;
+        let framework = Arc::new(Framework {
+            desk: channel::Desk::new(config.first_ticket_id),
+            requirement: requirement.clone(),
+            client: client.clone(),
+            config: config.clone(),
+            host_url,
+            log: log.clone(),
+            spki_sha256: identity.spki_sha256_base64().to_owned(),
+            certificate_pem: identity.certificate_pem().to_owned(),
+        });
         let host_state = host::HostState::new(
             config.clone(),
-            manifest_url,
+            requirement.manifest_url.clone(),
             app_origin,
             log.clone(),
             faults.clone(),
             origin.clone(),
+            framework.clone(),
+            client,
         )
-        .map_err(|e| io::Error::other(format!("HTTP client: {e}")))?
         .with_package(package_dir);
-        serve(host_listener, host::router(Arc::new(host_state)), stop_rx);
+        let host_router = host::router(Arc::new(host_state))
+            .merge(channel::admin::router(framework.clone()))
+            .merge(origin_web::router(origin.clone()));
+        serve(host_listener, host_router, stop_rx.clone());
+
+        channel::script::run(&framework, &origin).await;
+        // The log starts with what comes after the start-up (tests read it).
+        log.clear();
+        framework.spawn_periodic_pull(stop_rx);
 
         Ok(Self {
             host_addr,
@@ -151,7 +228,10 @@ impl Sandbox {
             log,
             faults,
             origin,
+            channel: framework,
+            tls: identity,
             stop,
+            stop_integration,
         })
     }
 
@@ -168,17 +248,31 @@ impl Sandbox {
         format!("http://{}", reachable(self.app_addr))
     }
 
-    /// The manifest URL the proxy resolves `post_to_path` against.
+    /// The manifest URL of the package's requirements: what the proxy resolves
+    /// `post_to_path` against.
     pub fn manifest_url(&self) -> String {
-        self.config
-            .integration_manifest_url
-            .clone()
-            .unwrap_or_else(|| format!("http://{}/manifest.json", reachable(self.integration_addr)))
+        self.channel.requirement.manifest_url.to_string()
+    }
+
+    /// The reference integration's origin (`https://localhost:4569`).
+    pub fn integration_url(&self) -> String {
+        format!("https://localhost:{}", self.integration_addr.port())
+    }
+
+    /// The admin page.
+    pub fn admin_url(&self) -> String {
+        format!("{}/admin/channels", self.host_url())
+    }
+
+    /// Stops the integration service alone: from now on its port refuses connections.
+    pub fn stop_integration(&self) {
+        let _ = self.stop_integration.send(true);
     }
 
     /// Stops the servers (also done on drop).
     pub fn stop(&self) {
         let _ = self.stop.send(true);
+        let _ = self.stop_integration.send(true);
     }
 }
 

@@ -1,4 +1,4 @@
-//! `sandbox --package-dir <dir> --zaf-sdk <file> [--config <file.toml>]`
+//! `sandbox --package-dir <dir> --zaf-sdk <file> [--config <file.toml>] [--tls-dir <dir>]`
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -6,11 +6,13 @@ use std::process::ExitCode;
 
 use sandbox::{Config, Options, Sandbox};
 
-const USAGE: &str = "usage: sandbox --package-dir <dir> --zaf-sdk <file> [--config <file.toml>]
+const USAGE: &str = "usage: sandbox --package-dir <dir> --zaf-sdk <file> [--config <file.toml>] [--tls-dir <dir>]
 
-  --package-dir  the unzipped app package (manifest.json, assets/iframe.html, ...)
+  --package-dir  the unzipped app package (manifest.json, requirements.json, assets/iframe.html, ...)
   --zaf-sdk      the ZAF SDK bundle that defines window.ZAFClient
   --config       a TOML file; every field has a default (ports 4567/4568/4569)
+  --tls-dir      keep the integration's HTTPS certificate here (made on the first run), so a
+                 browser that trusts it once trusts it every run; without it, a new one each run
 
 Logs go to stderr; set RUST_LOG (e.g. RUST_LOG=sandbox=debug) to change the level.";
 
@@ -18,12 +20,14 @@ struct Args {
     package_dir: PathBuf,
     zaf_sdk: PathBuf,
     config: Option<PathBuf>,
+    tls_dir: Option<PathBuf>,
 }
 
 fn parse_args() -> Result<Args, String> {
     let mut package_dir = None;
     let mut zaf_sdk = None;
     let mut config = None;
+    let mut tls_dir = None;
     let mut args = std::env::args_os().skip(1);
     while let Some(arg) = args.next() {
         let arg = arg.to_string_lossy().into_owned();
@@ -41,6 +45,7 @@ fn parse_args() -> Result<Args, String> {
             "--package-dir" => package_dir = Some(value()?),
             "--zaf-sdk" => zaf_sdk = Some(value()?),
             "--config" => config = Some(value()?),
+            "--tls-dir" => tls_dir = Some(value()?),
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument {other:?}")),
         }
@@ -49,6 +54,7 @@ fn parse_args() -> Result<Args, String> {
         package_dir: package_dir.ok_or("--package-dir is required")?,
         zaf_sdk: zaf_sdk.ok_or("--zaf-sdk is required")?,
         config,
+        tls_dir,
     })
 }
 
@@ -97,11 +103,22 @@ async fn main() -> ExitCode {
         },
         None => Config::default(),
     };
+    let tls = match &args.tls_dir {
+        Some(dir) => match sandbox::tls::Identity::load_or_create(dir) {
+            Ok(identity) => Some(identity),
+            Err(e) => {
+                eprintln!("sandbox: {e}");
+                return ExitCode::from(2);
+            }
+        },
+        None => None,
+    };
     let sandbox = match Sandbox::start(Options {
         config,
         package_dir: Some(args.package_dir),
         zaf_sdk: Some(args.zaf_sdk),
         head_script: None,
+        tls,
     })
     .await
     {
@@ -112,7 +129,7 @@ async fn main() -> ExitCode {
         }
     };
     println!("Zendesk sandbox running at {}/", sandbox.host_url());
-    for t in &sandbox.config.tickets {
+    for t in &sandbox.channel.desk.tickets() {
         println!(
             "  ticket #{:<4} {:<12} {}  ({})",
             t.id,
@@ -121,8 +138,25 @@ async fn main() -> ExitCode {
             t.subject
         );
     }
+    println!("  admin        {}", sandbox.admin_url());
     println!("  app origin   {}", sandbox.app_origin());
     println!("  integration  {}", sandbox.manifest_url());
+    match sandbox.channel.desk.install() {
+        sandbox::channel::Install::Failed { error } => println!("  NOT INSTALLED: {error}"),
+        sandbox::channel::Install::NotInstalled => {
+            println!("  not installed (install it on the admin page)")
+        }
+        sandbox::channel::Install::Installed { .. } => {}
+    }
+    println!(
+        "  certificate  {} (SHA-256 of its public key: {}); for Chromium: {}",
+        match &args.tls_dir {
+            Some(dir) => dir.join(sandbox::tls::CERT_FILE).display().to_string(),
+            None => format!("{}/sandbox/certificate.pem", sandbox.host_url()),
+        },
+        sandbox.tls.spki_sha256_base64(),
+        sandbox.tls.chromium_flag()
+    );
     println!("Press Ctrl-C to stop.");
     if let Err(e) = tokio::signal::ctrl_c().await {
         eprintln!("sandbox: cannot wait for Ctrl-C: {e}");

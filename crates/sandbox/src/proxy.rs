@@ -9,7 +9,7 @@ use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use heart_contract::{ErrorBody, MAX_POST_TO_PATH};
+use heart_contract::{ErrorBody, MAX_POST_TO_PATH, NO_INSTANCE_ERROR};
 use reqwest::Url;
 
 use crate::host::HostState;
@@ -142,20 +142,15 @@ async fn forward(
     let not_found = || {
         refuse(
             StatusCode::NOT_FOUND,
-            "RecordNotFound",
+            NO_INSTANCE_ERROR,
             format!("no ticket {ticket_raw} of a channel integration instance"),
         )
     };
-    let ticket = ticket_raw
+    // The ticket's own instance: its metadata is what goes along, and nothing else.
+    let instance = ticket_raw
         .parse::<u64>()
         .ok()
-        .and_then(|id| host.config.ticket(id))
-        .ok_or_else(not_found)?;
-    let instance = ticket
-        .instance
-        .as_ref()
-        .filter(|_| ticket.channel == "any_channel")
-        .and_then(|name| host.config.instances.get(name))
+        .and_then(|id| host.channel.desk.instance_of_ticket(id))
         .ok_or_else(not_found)?;
     let target = resolve_post_to_path(&host.manifest_url, path_raw)
         .map_err(|e| refuse(StatusCode::BAD_REQUEST, "InvalidPostToPath", e))?;

@@ -2,9 +2,11 @@
 //!
 //! [`router`] is the part to lift into a real integration: it is generic over [`Origin`], reads
 //! what Zendesk's proxy POSTs (`instance_metadata` and `client_data`, form-encoded; JSON is
-//! accepted too), authenticates to the origin with the token in `instance_metadata`, and answers
-//! a [`LikeAnswer`] (naming the instance's account, which is who likes) or an [`ErrorBody`] with
-//! a fitting status.
+//! accepted too), authenticates to the origin with the token in `instance_metadata`, acts only
+//! on a photo the account owns or was mentioned on, and answers a [`LikeAnswer`] (naming the
+//! instance's account, which is who likes) or an [`ErrorBody`] with a fitting status. It also
+//! serves the rest of a Channel integration ([`crate::integration`]: admin UI, pull,
+//! clickthrough).
 //!
 //! A real integration implements [`Origin`] with its API client and serves the same router:
 //!
@@ -12,7 +14,7 @@
 //! use std::sync::Arc;
 //!
 //! use heart_contract::LikeAnswer;
-//! use sandbox::origin::{Credentials, Origin, OriginError};
+//! use sandbox::origin::{Comment, Credentials, Origin, OriginError, Relation};
 //!
 //! struct Instagram {/* an HTTP client, the API base URL, ... */}
 //!
@@ -25,6 +27,21 @@
 //!     async fn set_like(&self, auth: &Credentials, photo: &str, liked: bool) -> Result<LikeAnswer, OriginError> {
 //!         let _ = (auth, photo, liked);
 //!         Err(OriginError::Unavailable("not wired up in this example".into()))
+//!     }
+//!     async fn verify(&self, auth: &Credentials) -> Result<(), OriginError> {
+//!         let _ = auth; // e.g. GET /me with the token
+//!         Err(OriginError::Unavailable("not wired up in this example".into()))
+//!     }
+//!     async fn relation(&self, auth: &Credentials, photo: &str) -> Result<Relation, OriginError> {
+//!         let _ = (auth, photo); // the media's owner, and whether it mentions the account
+//!         Err(OriginError::Unavailable("not wired up in this example".into()))
+//!     }
+//!     async fn comments(&self, auth: &Credentials, after: Option<&str>, limit: usize) -> Result<Vec<Comment>, OriginError> {
+//!         let _ = (auth, after, limit); // the account's media's comments, paged by a cursor
+//!         Err(OriginError::Unavailable("not wired up in this example".into()))
+//!     }
+//!     fn permalink(&self, photo: &str, _comment: Option<&str>) -> Option<String> {
+//!         Some(format!("https://www.instagram.com/p/{photo}/"))
 //!     }
 //! }
 //!
@@ -45,7 +62,7 @@ use axum::routing::{get, post};
 use heart_contract::{ErrorBody, LikeAnswer, ProxyForm, SetLike, StateQuery};
 use serde::Deserialize;
 
-use crate::origin::{Credentials, Origin, OriginError};
+use crate::origin::{Credentials, Origin, OriginError, Relation};
 
 /// The Channel-framework manifest; its URLs are relative to where it is served.
 pub fn manifest() -> serde_json::Value {
@@ -54,13 +71,11 @@ pub fn manifest() -> serde_json::Value {
         "id": "com.example.sandbox.instagram",
         "author": "zendesk-heart sandbox",
         "version": "1.0.0",
-        "push_client_id": "sandbox_instagram",
         "channelback_files": false,
         "create_followup_tickets": false,
         "urls": {
             "admin_ui": "./admin_ui",
             "pull_url": "./pull",
-            "channelback_url": "./channelback",
             "clickthrough_url": "./clickthrough",
             "healthcheck_url": "./healthcheck"
         }
@@ -71,11 +86,7 @@ pub fn manifest() -> serde_json::Value {
 pub fn router<O: Origin>(origin: Arc<O>) -> Router {
     Router::new()
         .route("/manifest.json", get(|| async { Json(manifest()) }))
-        .route("/admin_ui", get(admin_ui).post(admin_ui))
-        .route(
-            "/pull",
-            post(|| async { Json(serde_json::json!({"external_resources": []})) }),
-        )
+        .merge(crate::integration::routes::<O>())
         .route(
             "/healthcheck",
             get(|| async { Json(serde_json::json!({"status": "ok"})) }),
@@ -92,13 +103,6 @@ pub fn router<O: Origin>(origin: Arc<O>) -> Router {
         .with_state(origin)
 }
 
-async fn admin_ui() -> impl IntoResponse {
-    (
-        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-        "<!doctype html><title>Sandbox integration</title><p>The sandbox's instances are set up in its config file.</p>",
-    )
-}
-
 /// An error answer: a status and a Zendesk-style JSON body.
 #[derive(Debug)]
 pub struct ServiceError {
@@ -107,7 +111,7 @@ pub struct ServiceError {
 }
 
 impl ServiceError {
-    fn new(status: StatusCode, error: &str, description: impl Into<String>) -> Self {
+    pub fn new(status: StatusCode, error: &str, description: impl Into<String>) -> Self {
         Self {
             status,
             body: ErrorBody::new(error, description),
@@ -203,6 +207,30 @@ fn client_body<T: serde::de::DeserializeOwned>(form: &ProxyForm) -> Result<T, Se
     })
 }
 
+/// The account acts only on its own photos and the ones it was mentioned on: anything else is
+/// "not found", whatever `external_id` the body names.
+async fn ensure_actionable<O: Origin>(
+    origin: &O,
+    auth: &Credentials,
+    photo: &str,
+) -> Result<(), ServiceError> {
+    match origin.relation(auth, photo).await {
+        Ok(Relation::Own | Relation::Mentioned) => Ok(()),
+        Ok(Relation::Unrelated) => {
+            tracing::info!(account = %auth.account, "refused a photo the account cannot act on");
+            Err(ServiceError::new(
+                StatusCode::NOT_FOUND,
+                "photo_not_found",
+                format!(
+                    "{photo} is neither a photo of {} nor one it was mentioned on",
+                    auth.account
+                ),
+            ))
+        }
+        Err(e) => Err(origin_error(&auth.account, e)),
+    }
+}
+
 fn photo_id(external_id: Option<String>) -> Result<String, ServiceError> {
     external_id.filter(|id| !id.is_empty()).ok_or_else(|| {
         ServiceError::new(
@@ -213,7 +241,7 @@ fn photo_id(external_id: Option<String>) -> Result<String, ServiceError> {
     })
 }
 
-fn origin_error(account: &str, e: OriginError) -> ServiceError {
+pub fn origin_error(account: &str, e: OriginError) -> ServiceError {
     match e {
         OriginError::Unauthorized => ServiceError::new(
             StatusCode::UNAUTHORIZED,
@@ -243,6 +271,7 @@ async fn like_state<O: Origin>(
     let handle = account_handle(&form.instance_metadata)?;
     let query: StateQuery = client_body(&form)?;
     let photo = photo_id(query.external_id)?;
+    ensure_actionable(&*origin, &auth, &photo).await?;
     origin
         .like_state(&auth, &photo)
         .await
@@ -260,6 +289,7 @@ async fn like<O: Origin>(
     let handle = account_handle(&form.instance_metadata)?;
     let set: SetLike = client_body(&form)?;
     let photo = photo_id(set.external_id)?;
+    ensure_actionable(&*origin, &auth, &photo).await?;
     origin
         .set_like(&auth, &photo, set.liked)
         .await

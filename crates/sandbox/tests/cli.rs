@@ -27,6 +27,7 @@ fn refuses_missing_or_wrong_flags_with_the_usage() {
         vec![],
         vec!["--package-dir", "/nonexistent", "--zaf-sdk", "/nonexistent"],
         vec!["--bogus"],
+        vec!["--tls-dir"],
     ] {
         let out = Command::new(bin).args(&args).output().expect("runs");
         assert_eq!(out.status.code(), Some(2), "{args:?}");
@@ -47,9 +48,22 @@ async fn prints_the_ticket_urls_and_serves_them() {
     )
     .expect("iframe.html");
     std::fs::write(dir.join("sdk.js"), "window.ZAFClient = {};").expect("sdk");
+    // The package names its integration by URL, so the integration's port is chosen here.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    std::fs::write(
+        dir.join("package/requirements.json"),
+        sandbox::channel::requirements::json_for(
+            "heart_instagram",
+            &format!("https://localhost:{port}/manifest.json"),
+        ),
+    )
+    .expect("requirements.json");
     std::fs::write(
         dir.join("config.toml"),
-        "host_port = 0\napp_port = 0\nintegration_port = 0\n",
+        format!("host_port = 0\napp_port = 0\nintegration_port = {port}\npull_interval_ms = 0\n"),
     )
     .expect("config");
     let child = Command::new(env!("CARGO_BIN_EXE_sandbox"))
@@ -58,6 +72,8 @@ async fn prints_the_ticket_urls_and_serves_them() {
         .arg("--zaf-sdk")
         .arg(dir.join("sdk.js"))
         .arg(format!("--config={}", dir.join("config.toml").display()))
+        .arg("--tls-dir")
+        .arg(dir.join("tls"))
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -89,6 +105,11 @@ async fn prints_the_ticket_urls_and_serves_them() {
     assert_eq!(ticket, format!("{host}/agent/tickets/62"));
     let app = url_after("app origin");
     assert!(app.starts_with("http://127.0.0.1:"), "{banner}");
+    assert!(!banner.contains("NOT INSTALLED"), "{banner}");
+    assert!(
+        dir.join("tls").join(sandbox::tls::CERT_FILE).is_file(),
+        "the certificate is kept in --tls-dir"
+    );
 
     let http = reqwest::Client::new();
     let page = http.get(&ticket).send().await.expect("ticket page");

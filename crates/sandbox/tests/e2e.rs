@@ -21,7 +21,7 @@ use fantoccini::actions::{
 };
 use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
-use sandbox::{Config, Fault, Options, Sandbox};
+use sandbox::{Config, Fault, Sandbox};
 use serde_json::{Value, json};
 
 type R<T> = Result<T, Box<dyn Error + Send + Sync>>;
@@ -113,7 +113,7 @@ async fn start_driver() -> R<Driver> {
     Ok(driver)
 }
 
-async fn start_browser(driver: &Driver, profile: &Path) -> R<Client> {
+async fn start_browser(driver: &Driver, profile: &Path, extra: &[String]) -> R<Client> {
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     let args = [
         "--headless=new",
@@ -129,6 +129,7 @@ async fn start_browser(driver: &Driver, profile: &Path) -> R<Client> {
     ];
     let mut args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
     args.push(format!("--user-data-dir={}", profile.display()));
+    args.extend_from_slice(extra);
     let caps = json!({
         "browserName": "chrome",
         "goog:chromeOptions": {"binary": chromium, "args": args},
@@ -158,6 +159,12 @@ async fn start_browser(driver: &Driver, profile: &Path) -> R<Client> {
 struct Ui<'a> {
     c: &'a Client,
     sandbox: Sandbox,
+    /// What a case needs to start a sandbox of its own: the integration's certificate, which the
+    /// browser trusts, and the SDK bundle.
+    tls: &'a sandbox::tls::Identity,
+    sdk: &'a Path,
+    /// The case's copy of the app package.
+    package: &'a Path,
 }
 
 const APP_PROBE: &str = r#"
@@ -295,6 +302,9 @@ fn ready(v: &Value) -> bool {
 #[path = "e2e/account.rs"]
 mod e2e_account;
 use e2e_account::*;
+#[path = "e2e/channel.rs"]
+mod e2e_channel;
+use e2e_channel::*;
 
 type Case = for<'a> fn(&'a Ui<'a>) -> Pin<Box<dyn Future<Output = R<()>> + Send + 'a>>;
 
@@ -1005,6 +1015,9 @@ async fn e2e() {
         );
     }
     let probe = probe_package().expect("probe package");
+    // The integration's certificate for this run, trusted by the browser (and nothing else).
+    let identity = sandbox::tls::Identity::generate().expect("certificate");
+    let package = copy_package(&package, "package").expect("a copy of the package");
     let only = std::env::var("E2E_ONLY").unwrap_or_default();
     let cases: Vec<(&str, Case, bool)> = vec![
         case!(protocol_with_the_real_sdk, protocol),
@@ -1025,6 +1038,11 @@ async fn e2e() {
         case!(a_hostile_handle_is_plain_text_within_the_panel),
         case!(listing_screenshots_without_sandbox_controls),
         case!(another_package_shows_its_own_name),
+        case!(channel_install_add_an_account_in_the_browser_pull_and_like),
+        case!(channel_a_wrong_token_is_refused_in_the_admin_ui),
+        case!(channel_an_edited_token_later_revoked_is_refused_on_the_heart),
+        case!(channel_a_forged_external_id_changes_nothing),
+        case!(channel_metadata_needs_update_shows_on_the_admin_page),
     ];
 
     let driver = start_driver().await.expect("chromedriver");
@@ -1035,7 +1053,9 @@ async fn e2e() {
     std::fs::create_dir_all(&profile).expect("profile dir");
     // Chromium cannot use a profile path with `..` in it.
     let profile = profile.canonicalize().expect("profile dir");
-    let client = start_browser(&driver, &profile).await.expect("browser");
+    let client = start_browser(&driver, &profile, &[identity.chromium_flag()])
+        .await
+        .expect("browser");
 
     let started = Instant::now();
     let mut failures = Vec::new();
@@ -1049,19 +1069,9 @@ async fn e2e() {
             // Below the app's own 15 s request timeout, so a slow service is a 504 from the proxy.
             proxy_timeout_ms: 1_000,
             ..Config::default()
-        }
-        .on_free_ports();
-        let sandbox = Sandbox::start(Options {
-            config,
-            package_dir: Some(if protocol {
-                probe.clone()
-            } else {
-                package.clone()
-            }),
-            zaf_sdk: Some(sdk.clone()),
-            head_script: None,
-        })
-        .await;
+        };
+        let dir = if protocol { &probe } else { &package };
+        let sandbox = start_sandbox(config_for(name, config), dir, &sdk, &identity).await;
         let sandbox = match sandbox {
             Ok(s) => s,
             Err(e) => {
@@ -1072,6 +1082,9 @@ async fn e2e() {
         let ui = Ui {
             c: &client,
             sandbox,
+            tls: &identity,
+            sdk: &sdk,
+            package: &package,
         };
         let t = Instant::now();
         let outcome = run(&ui).await;
@@ -1088,6 +1101,7 @@ async fn e2e() {
     let _ = client.close().await;
     drop(driver);
     let _ = std::fs::remove_dir_all(&profile);
+    let _ = std::fs::remove_dir_all(&package);
     eprintln!(
         "e2e: {ran} case(s) in {:.1} s; screenshots in {}",
         started.elapsed().as_secs_f32(),

@@ -129,12 +129,22 @@ async fn the_app_origin_serves_only_the_packages_assets() {
     let dir = std::env::temp_dir().join(format!("sandbox-host-test-{}", std::process::id()));
     std::fs::create_dir_all(dir.join("assets")).expect("dir");
     std::fs::write(dir.join("manifest.json"), "{\"secret\": true}").expect("manifest");
+    std::fs::write(
+        dir.join("requirements.json"),
+        sandbox::channel::requirements::json_for("x", "https://localhost:1/manifest.json"),
+    )
+    .expect("requirements");
     std::fs::write(dir.join("assets/app.wasm"), b"\0asm").expect("wasm");
     let sandbox = Sandbox::start(Options {
-        config: Config::default().on_free_ports(),
+        config: Config {
+            startup: sandbox::config::Startup::empty(),
+            ..Config::default()
+        }
+        .on_free_ports(),
         package_dir: Some(dir.clone()),
         zaf_sdk: None,
         head_script: None,
+        tls: None,
     })
     .await
     .expect("sandbox");
@@ -149,6 +159,7 @@ async fn the_app_origin_serves_only_the_packages_assets() {
     );
     for path in [
         "/assets/../manifest.json",
+        "/requirements.json",
         "/assets/%2e%2e/manifest.json",
         "/assets/..%2fmanifest.json",
         "/manifest.json",
@@ -178,11 +189,17 @@ async fn the_panel_is_titled_by_the_package_and_controls_can_be_hidden() {
         r#"{"app": {"name": "Schlichte & App"}}"#,
     )
     .expect("de");
+    let integration_port =
+        sandbox::channel::requirements::point_at_free_port(&dir).expect("requirements");
     let sandbox = Sandbox::start(Options {
-        config: Config::default().on_free_ports(),
+        config: Config {
+            integration_port,
+            ..Config::default().on_free_ports()
+        },
         package_dir: Some(dir.clone()),
         zaf_sdk: None,
         head_script: None,
+        tls: None,
     })
     .await
     .expect("sandbox");

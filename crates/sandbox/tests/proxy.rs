@@ -37,7 +37,7 @@ async fn forwards_the_body_as_client_data_with_the_instance_metadata() {
     let call = &proxied[0];
     assert_eq!(call.ticket_id.as_deref(), Some("62"));
     assert_eq!(call.post_to_path.as_deref(), Some("/like_state"));
-    let target = format!("http://{}/like_state", sandbox.integration_addr);
+    let target = format!("{}/like_state", sandbox.integration_url());
     assert_eq!(call.target.as_deref(), Some(target.as_str()));
     assert_eq!(call.status, 200);
 
@@ -136,8 +136,12 @@ async fn refuses_tickets_and_paths_as_zendesk_does() {
     let sandbox = start(Config::default()).await;
     let agent = sign_in(&sandbox).await;
     let body = json!({"ticket_id": "62", "external_id": PHOTO_62}).to_string();
-    let own = format!("http://{}/like_state", sandbox.integration_addr);
-    let other_port = "http://127.0.0.1:1/like_state".to_owned();
+    let own = format!("{}/like_state", sandbox.integration_url());
+    let plain_http = format!(
+        "http://localhost:{}/like_state",
+        sandbox.integration_addr.port()
+    );
+    let other_port = "https://localhost:1/like_state".to_owned();
     let long = format!("/{}", "a".repeat(511));
     let cases: Vec<(String, u16, &str)> = vec![
         (query("63", "/like_state"), 404, "RecordNotFound"),
@@ -158,6 +162,7 @@ async fn refuses_tickets_and_paths_as_zendesk_does() {
             "InvalidPostToPath",
         ),
         (query("62", &other_port), 400, "InvalidPostToPath"),
+        (query("62", &plain_http), 400, "InvalidPostToPath"),
     ];
     for (q, status, error) in cases {
         let a = agent.proxy_raw(&q, &body).await;
@@ -415,24 +420,22 @@ async fn faults_and_the_log_are_reachable_over_http() {
 
 #[tokio::test]
 async fn a_dead_service_is_a_bad_gateway() {
-    // A port nobody listens on.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("free port")
-        .port();
-    let config = Config {
-        integration_manifest_url: Some(format!("http://127.0.0.1:{port}/manifest.json")),
-        ..Config::default()
-    };
-    let sandbox = start(config).await;
+    let sandbox = start(Config::default()).await;
     let agent = sign_in(&sandbox).await;
-    let a = agent
-        .proxy(
-            62,
-            "/like_state",
-            json!({"ticket_id": "62", "external_id": PHOTO_62}),
-        )
-        .await;
+    let body = json!({"ticket_id": "62", "external_id": PHOTO_62});
+    assert_eq!(
+        agent.proxy(62, "/like_state", body.clone()).await.status,
+        200
+    );
+    // From now on nobody listens on the integration's port.
+    sandbox.stop_integration();
+    let port = sandbox.integration_addr.port();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+        assert!(Instant::now() < deadline, "the integration kept listening");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let a = agent.proxy(62, "/like_state", body).await;
     assert_eq!(
         (a.status, a.json["error"].clone()),
         (502, json!("BadGateway"))
@@ -440,7 +443,7 @@ async fn a_dead_service_is_a_bad_gateway() {
     let call = sandbox.log.proxy_calls().pop().expect("logged");
     assert_eq!(
         call.target,
-        Some(format!("http://127.0.0.1:{port}/like_state"))
+        Some(format!("https://localhost:{port}/like_state"))
     );
     assert_eq!(call.upstream_status, None);
 }

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{PHOTO_62, PHOTO_64, answer, http, start};
+use common::{PHOTO_62, PHOTO_64, answer, https, start};
 use sandbox::Config;
 use sandbox::config::OMNIWEAR_TOKEN;
 use serde_json::json;
@@ -17,8 +17,8 @@ async fn post_form(
     instance_metadata: &str,
     client_data: &str,
 ) -> common::Answer {
-    let r = http()
-        .post(format!("http://{}{path}", sandbox.integration_addr))
+    let r = https(sandbox)
+        .post(format!("{}{path}", sandbox.integration_url()))
         .form(&[
             ("instance_metadata", instance_metadata),
             ("client_data", client_data),
@@ -32,7 +32,7 @@ async fn post_form(
 #[tokio::test]
 async fn manifest_uses_relative_urls() {
     let sandbox = start(Config::default()).await;
-    let r = http()
+    let r = https(&sandbox)
         .get(sandbox.manifest_url())
         .send()
         .await
@@ -113,8 +113,8 @@ async fn answers_name_the_instances_account_as_stored() {
 #[tokio::test]
 async fn accepts_the_same_fields_as_json() {
     let sandbox = start(Config::default()).await;
-    let r = http()
-        .post(format!("http://{}/like_state", sandbox.integration_addr))
+    let r = https(&sandbox)
+        .post(format!("{}/like_state", sandbox.integration_url()))
         .header("Content-Type", "application/json")
         .body(
             json!({
@@ -221,8 +221,8 @@ async fn refuses_with_a_status_and_a_json_error() {
             .liked
     );
 
-    let r = http()
-        .post(format!("http://{}/like_state", sandbox.integration_addr))
+    let r = https(&sandbox)
+        .post(format!("{}/like_state", sandbox.integration_url()))
         .body("instance_metadata=x")
         .header("Content-Type", "application/x-www-form-urlencoded")
         .send()
@@ -234,8 +234,8 @@ async fn refuses_with_a_status_and_a_json_error() {
         (400, json!("invalid_request"))
     );
 
-    let r = http()
-        .post(format!("http://{}/like_state", sandbox.integration_addr))
+    let r = https(&sandbox)
+        .post(format!("{}/like_state", sandbox.integration_url()))
         .body("hello")
         .header("Content-Type", "text/plain")
         .send()
@@ -248,8 +248,8 @@ async fn refuses_with_a_status_and_a_json_error() {
 async fn the_request_log_shows_what_arrived_cookies_included() {
     // What makes "the proxy forwards no cookie" a real check: the log would show one.
     let sandbox = start(Config::default()).await;
-    let r = http()
-        .post(format!("http://{}/like_state", sandbox.integration_addr))
+    let r = https(&sandbox)
+        .post(format!("{}/like_state", sandbox.integration_url()))
         .header("Cookie", "_zendesk_session=abc")
         .form(&[("instance_metadata", "{}"), ("client_data", "{}")])
         .send()

@@ -4,12 +4,19 @@
 use reqwest::header::{COOKIE, SET_COOKIE};
 use sandbox::{Config, Options, Sandbox};
 
+/// A sandbox on free ports, without a package (so with the reference integration installed),
+/// after its start-up script. Periodic pulls are off: a test pulls when it means to.
 pub async fn start(config: Config) -> Sandbox {
     Sandbox::start(Options {
-        config: config.on_free_ports(),
+        config: Config {
+            pull_interval_ms: 0,
+            ..config
+        }
+        .on_free_ports(),
         package_dir: None,
         zaf_sdk: None,
         head_script: None,
+        tls: None,
     })
     .await
     .expect("sandbox starts on free ports")
@@ -17,6 +24,17 @@ pub async fn start(config: Config) -> Sandbox {
 
 pub fn http() -> reqwest::Client {
     reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+/// A client for the integration service: it trusts the sandbox's certificate, nothing else.
+pub fn https(sandbox: &Sandbox) -> reqwest::Client {
+    sandbox
+        .tls
+        .client_builder()
+        .expect("TLS client")
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("client")

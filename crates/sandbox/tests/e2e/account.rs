@@ -4,14 +4,13 @@
 //! under its own name. Part of `e2e.rs`: its runner, browser session and helpers serve these too.
 
 use std::error::Error;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
-use sandbox::config::OMNIWEAR_TOKEN;
-use sandbox::{Config, Options, Sandbox};
+use sandbox::{Config, Sandbox};
 use serde_json::{Value, json};
 
-use super::{POLL, R, Ui, WAIT, env_path, fail, screenshot_dir};
+use super::{POLL, R, Ui, WAIT, config_for, copy_package, fail, screenshot_dir, start_sandbox};
 
 const EN_HINT: &str = "On Instagram, the like is the business account's, not yours.";
 
@@ -93,37 +92,30 @@ fn ready_with(v: &Value, pressed: &str, caption: &str) -> bool {
     v["state"] == "ready" && v["pressed"] == pressed && v["caption"] == caption
 }
 
-/// A sandbox of its own for a case: `config` on free ports, serving `package` (the app's by
-/// default).
-async fn sandbox_with(config: Config, package: Option<PathBuf>) -> R<Sandbox> {
+/// A sandbox of its own for a case: `config` on free ports, serving a copy of `package` (the
+/// app's by default) that names the sandbox's integration.
+async fn sandbox_with(ui: &Ui<'_>, config: Config, package: Option<&Path>) -> R<Sandbox> {
     let package = match package {
-        Some(dir) => dir,
-        None => env_path("ZENDESK_HEART_PACKAGE_DIR")?,
+        Some(dir) => copy_package(dir, "other-package")?,
+        None => ui.package.to_path_buf(),
     };
-    let sandbox = Sandbox::start(Options {
-        config: Config {
-            proxy_timeout_ms: 1_000,
-            ..config
-        }
-        .on_free_ports(),
-        package_dir: Some(package),
-        zaf_sdk: Some(env_path("ZENDESK_HEART_ZAF_SDK")?),
-        head_script: None,
-    })
-    .await?;
-    Ok(sandbox)
+    let config = Config {
+        proxy_timeout_ms: 1_000,
+        ..config
+    };
+    start_sandbox(config_for("", config), &package, ui.sdk, ui.tls).await
 }
 
-/// The default sandbox, but the omniwear instance's metadata stores `handle` as its account's
-/// display handle: what the reference service names in its answers.
+/// The default sandbox, but the mock Instagram shows the omniwear account as `handle`: the
+/// integration's admin UI stores that in the instance's metadata, and the reference service
+/// names it in its answers.
 fn with_handle(handle: &str) -> R<Config> {
     let mut config = Config::default();
-    let instance = config
-        .instances
+    let account = config
+        .accounts
         .get_mut("omniwear")
-        .ok_or("no omniwear instance in the default config")?;
-    instance.metadata =
-        json!({"account": "omniwear", "token": OMNIWEAR_TOKEN, "handle": handle}).to_string();
+        .ok_or("no omniwear account in the default config")?;
+    account.handle = Some(handle.to_owned());
     Ok(config)
 }
 
@@ -177,7 +169,8 @@ pub async fn without_an_account_the_business_account_likes(ui: &Ui<'_>) -> R<()>
     // An empty handle: the reference service leaves `account` out of its answers.
     let ui = &Ui {
         c: ui.c,
-        sandbox: sandbox_with(with_handle("")?, None).await?,
+        sandbox: sandbox_with(ui, with_handle("")?, None).await?,
+        ..*ui
     };
     ui.open(64, "").await?;
     wait_who(ui, "the business account", |v| {
@@ -219,7 +212,8 @@ pub async fn a_hostile_handle_is_plain_text_within_the_panel(ui: &Ui<'_>) -> R<(
     );
     let ui = &Ui {
         c: ui.c,
-        sandbox: sandbox_with(with_handle(&hostile)?, None).await?,
+        sandbox: sandbox_with(ui, with_handle(&hostile)?, None).await?,
+        ..*ui
     };
     ui.open(62, "").await?;
     let v = wait_who(ui, "the hostile handle's caption", |v| {
@@ -382,7 +376,8 @@ pub async fn another_package_shows_its_own_name(ui: &Ui<'_>) -> R<()> {
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/plain-app");
     let ui = &Ui {
         c: ui.c,
-        sandbox: sandbox_with(Config::default(), Some(fixture)).await?,
+        sandbox: sandbox_with(ui, Config::default(), Some(&fixture)).await?,
+        ..*ui
     };
     for (query, name) in [
         ("", "Plain Sidebar App"),

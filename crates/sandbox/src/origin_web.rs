@@ -1,0 +1,201 @@
+//! The mock Instagram's own pages, on the host: its accounts and their tokens (issue, revoke),
+//! its photos with who likes them and their comments (post one, for the next pull), and a
+//! page per photo (where the integration's clickthrough leads).
+
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+use crate::channel::form::{escape_html as esc, escape_path_segment};
+use crate::origin::MockOrigin;
+
+pub fn router(origin: Arc<MockOrigin>) -> Router {
+    Router::new()
+        .route("/sandbox/origin", get(index))
+        .route("/sandbox/origin/photos/{id}", get(photo))
+        .route("/sandbox/origin/tokens", post(tokens))
+        .route("/sandbox/origin/comments", post(comment))
+        .with_state(origin)
+}
+
+const STYLE: &str = "body{font:14px/1.43 system-ui,sans-serif;margin:0;color:#262626;background:#fafafa}\
+header{padding:8px 16px;background:#fff;border-bottom:1px solid #dbdbdb;font-weight:700}\
+main{max-width:760px;margin:16px auto;padding:0 16px}section{background:#fff;border:1px solid #dbdbdb;border-radius:8px;padding:16px;margin-bottom:16px}\
+h1,h2{font-size:16px;margin:0 0 8px}code{font-size:12px}.liked{color:#ed4956;font-weight:700}ul{padding-left:20px}\
+form{display:inline}input{font:inherit;padding:2px 6px}button{font:inherit}";
+
+fn page(title: &str, body: &str) -> Html<String> {
+    Html(format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{} – mock Instagram</title>\
+         <style>{STYLE}</style></head><body><header><a href=\"/sandbox/origin\">Instagram (mock)</a></header>\
+         <main>{body}</main></body></html>",
+        esc(title)
+    ))
+}
+
+async fn index(State(origin): State<Arc<MockOrigin>>) -> Html<String> {
+    let mut body = String::from(
+        "<section><h1>Accounts and their access tokens</h1><p>An integration acts as an account with one \
+         of its tokens. Revoke one and the integration's calls with it get 401.</p><ul>",
+    );
+    for (account, tokens) in origin.tokens() {
+        let _ = write!(body, "<li><strong>@{}</strong>: ", esc(&account));
+        if tokens.is_empty() {
+            body.push_str("no valid token ");
+        }
+        for t in &tokens {
+            let _ = write!(
+                body,
+                "<code>{t}</code> <form method=\"post\" action=\"/sandbox/origin/tokens\">\
+                 <input type=\"hidden\" name=\"account\" value=\"{a}\"><input type=\"hidden\" name=\"token\" value=\"{t}\">\
+                 <button name=\"action\" value=\"revoke\">Revoke</button></form> ",
+                t = esc(t),
+                a = esc(&account)
+            );
+        }
+        let _ = write!(
+            body,
+            "<form method=\"post\" action=\"/sandbox/origin/tokens\"><input type=\"hidden\" name=\"account\" value=\"{a}\">\
+             <input name=\"token\" placeholder=\"new token\" aria-label=\"New token for @{a}\">\
+             <button name=\"action\" value=\"issue\">Issue</button></form></li>",
+            a = esc(&account)
+        );
+    }
+    body.push_str("</ul></section><section><h1>Photos</h1><ul>");
+    for p in origin.photos() {
+        let _ = write!(
+            body,
+            "<li><a href=\"/sandbox/origin/photos/{}\">{}</a> by @{} · {} likes</li>",
+            escape_path_segment(&p.id),
+            esc(&p.caption),
+            esc(&p.account),
+            p.like_count
+        );
+    }
+    body.push_str("</ul></section>");
+    page("Accounts", &body)
+}
+
+async fn photo(State(origin): State<Arc<MockOrigin>>, Path(id): Path<String>) -> Response {
+    let Some(p) = origin.photo_page(&id) else {
+        return (
+            StatusCode::NOT_FOUND,
+            page("Not found", "<p>No such photo.</p>"),
+        )
+            .into_response();
+    };
+    let likers = if p.liked_by.is_empty() {
+        "none of the accounts here".to_owned()
+    } else {
+        p.liked_by
+            .iter()
+            .map(|a| {
+                format!(
+                    "<span class=\"liked\" data-liker=\"{a}\">@{a}</span>",
+                    a = esc(a)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut body = format!(
+        "<section id=\"photo\" data-photo-id=\"{id}\"><h1>{caption}</h1><p>by @{owner} · <code>{id}</code></p>\
+         <p id=\"likes\"><strong>{count}</strong> likes · liked by {likers}</p>{mentions}</section>\
+         <section><h2>Comments</h2><ul id=\"comments\">",
+        id = esc(&p.id),
+        caption = esc(&p.caption),
+        owner = esc(&p.owner),
+        count = p.like_count,
+        mentions = if p.mentions.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "<p>mentions {}</p>",
+                p.mentions
+                    .iter()
+                    .map(|m| format!("@{}", esc(m)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        },
+    );
+    for (cid, author, text) in &p.comments {
+        let _ = write!(
+            body,
+            "<li id=\"{}\"><strong>{}</strong> {}</li>",
+            esc(cid),
+            esc(author),
+            esc(text)
+        );
+    }
+    let _ = write!(
+        body,
+        "</ul><form method=\"post\" action=\"/sandbox/origin/comments\"><input type=\"hidden\" name=\"photo_id\" value=\"{}\">\
+         <input name=\"author\" value=\"@sam.customer\" aria-label=\"As\"> <input name=\"text\" placeholder=\"Add a comment…\" aria-label=\"Comment\" required>\
+         <button>Post</button></form><p>The integration's next pull brings a new comment to Zendesk.</p></section>",
+        esc(&p.id)
+    );
+    page(&p.caption, &body).into_response()
+}
+
+#[derive(Deserialize)]
+struct TokenForm {
+    account: String,
+    token: String,
+    action: String,
+}
+
+async fn tokens(State(origin): State<Arc<MockOrigin>>, body: axum::body::Bytes) -> Response {
+    let Ok(f) = serde_urlencoded::from_bytes::<TokenForm>(&body) else {
+        return (
+            StatusCode::BAD_REQUEST,
+            "account, token and action are required\n",
+        )
+            .into_response();
+    };
+    let done = match f.action.as_str() {
+        "issue" => origin.issue_token(&f.account, f.token.trim()),
+        "revoke" => origin.revoke_token(&f.account, &f.token),
+        _ => false,
+    };
+    if done {
+        Redirect::to("/sandbox/origin").into_response()
+    } else {
+        (StatusCode::BAD_REQUEST, "no such account or token\n").into_response()
+    }
+}
+
+#[derive(Deserialize)]
+struct CommentForm {
+    photo_id: String,
+    author: String,
+    text: String,
+}
+
+async fn comment(State(origin): State<Arc<MockOrigin>>, body: axum::body::Bytes) -> Response {
+    let Ok(f) = serde_urlencoded::from_bytes::<CommentForm>(&body) else {
+        return (
+            StatusCode::BAD_REQUEST,
+            "photo_id, author and text are required\n",
+        )
+            .into_response();
+    };
+    match origin.add_comment(&f.photo_id, &f.author, &f.text) {
+        Some(_) => Redirect::to(&format!(
+            "/sandbox/origin/photos/{}",
+            escape_path_segment(&f.photo_id)
+        ))
+        .into_response(),
+        None => (
+            StatusCode::BAD_REQUEST,
+            "no such photo, or an empty comment\n",
+        )
+            .into_response(),
+    }
+}

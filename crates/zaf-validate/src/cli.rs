@@ -1,7 +1,7 @@
 //! The command line: `zaf-validate [--json] [--strict] <folder|zip>`.
 //!
-//! Exit status: 0 when Zendesk would accept the package, 1 when it would not, 2 when the
-//! package cannot be read or the command line is wrong.
+//! Exit status: 0 when Zendesk would accept the package (with `--strict`, and the checks of ours
+//! pass), 1 when it would not, 2 when the package cannot be read or the command line is wrong.
 
 use std::path::Path;
 
@@ -12,11 +12,12 @@ usage: zaf-validate [--json] [--strict] <folder|zip>
 
 Validates a Zendesk app package (ZAF v2) offline, as Zendesk's own validator would.
 
-  --json     print the findings as JSON: {accepted, strict, errors, warnings,
-             findings: [{file, key, severity, origin, message}]}
+  --json     print the findings as JSON: {accepted, zendesk_accepts, strict, errors,
+             warnings, findings: [{file, key, severity, origin, message}]}
   --strict   report the checks of ours (origin \"ours\") as errors, not warnings
 
-Exit status: 0 Zendesk would accept the package, 1 it would not, 2 cannot read it.
+Exit status: 0 Zendesk would accept the package (with --strict: and our checks pass),
+1 it would not, 2 cannot read it.
 ";
 
 pub struct Args {

@@ -208,13 +208,15 @@ fn translations(package: &Package, manifest: Option<&Manifest>, report: &mut Rep
     let Some((_, default)) = files.iter().find(|(p, _)| *p == default_path) else {
         return;
     };
-    for p in parameters {
+    let mut seen: Vec<&str> = Vec::new();
+    for p in &parameters {
         let Some(name) = p.name.as_str() else {
             continue;
         };
-        if p.kind_is("hidden") {
+        if p.kind_is("hidden") || seen.contains(&name) {
             continue;
         }
+        seen.push(name);
         let label = default
             .get("app")
             .and_then(|a| a.get("parameters"))

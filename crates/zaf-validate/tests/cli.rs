@@ -86,6 +86,18 @@ fn strict_turns_our_warnings_into_a_rejection() {
     let out = run(&["--strict", path]);
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
     assert!(stdout(&out).contains("error [ours: logo_missing] assets/logo-small.png"));
+    assert!(
+        stdout(&out).contains(
+            "Zendesk would accept this package, but it fails checks of ours under --strict"
+        ),
+        "{}",
+        stdout(&out)
+    );
+    let json = stdout(&run(&["--strict", "--json", path]));
+    assert!(
+        json.starts_with(r#"{"accepted":false,"zendesk_accepts":true,"strict":true,"#),
+        "{json}"
+    );
 }
 
 #[test]

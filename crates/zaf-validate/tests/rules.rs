@@ -1286,7 +1286,9 @@ fn json_output_carries_file_key_severity_origin_and_message() {
     p.remove("assets/logo.png");
     let json = validate(&p, &Options::default()).to_json();
     assert!(
-        json.starts_with(r#"{"accepted":false,"strict":false,"errors":1,"warnings":"#),
+        json.starts_with(
+            r#"{"accepted":false,"zendesk_accepts":false,"strict":false,"errors":1,"warnings":2,"#
+        ),
         "{json}"
     );
     assert!(

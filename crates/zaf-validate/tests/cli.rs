@@ -41,6 +41,7 @@ fn the_scaffold_folder_and_its_zip_are_accepted() {
     std::fs::write(&zip, package.to_zip().expect("zips")).expect("writes");
     let out = run(&["--strict", zip.to_str().expect("utf-8 path")]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let _ = zip.parent().map(std::fs::remove_dir_all);
 }
 
 #[test]
@@ -67,6 +68,7 @@ fn a_rejected_package_exits_1_and_json_lists_the_findings() {
     assert_eq!(f.get("severity").and_then(Json::as_str), Some("error"));
     assert_eq!(f.get("origin").and_then(Json::as_str), Some("zendesk"));
     assert_eq!(f.get("file").and_then(Json::as_str), Some("assets/tool.sh"));
+    let _ = zip.parent().map(std::fs::remove_dir_all);
 }
 
 #[test]
@@ -98,6 +100,7 @@ fn strict_turns_our_warnings_into_a_rejection() {
         json.starts_with(r#"{"accepted":false,"zendesk_accepts":true,"strict":true,"#),
         "{json}"
     );
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -119,4 +122,7 @@ fn unreadable_packages_and_bad_arguments_exit_2() {
     let help = run(&["--help"]);
     assert_eq!(help.status.code(), Some(0));
     assert!(stdout(&help).contains("usage: zaf-validate"));
+    for dir in [missing.parent(), not_zip.parent()].into_iter().flatten() {
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }

@@ -267,10 +267,8 @@ pub fn check(package: &Package, m: &Manifest, out: &mut Out) -> Rb<()> {
         }
     }
 
-    if let Some(Json::Obj(root)) = Some(&requirements)
-        && root.contains_key("custom_objects_v2")
-    {
-        custom_objects_v2(root.get("custom_objects_v2"), out);
+    if keys.contains(&"custom_objects_v2") {
+        custom_objects_v2(get("custom_objects_v2"), out);
     }
 
     for (kind, requirement) in requirements

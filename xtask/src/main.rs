@@ -8,11 +8,9 @@ mod build;
 mod cmd;
 mod package;
 mod page;
-mod png;
 mod project;
 mod setup;
 mod test;
-mod validate;
 
 use std::process::ExitCode;
 
@@ -27,17 +25,25 @@ Commands:
             SDK) into a per-machine cache, Chromium + chromedriver (apt, as root)
   build     Build the app (release wasm, wasm-bindgen, wasm-opt, the page from index.html) into
             target/dist and bundle the ZAF SDK into target/zaf-sdk/zaf_sdk.min.js
-  package   build, then assemble target/package/zendesk-heart-<version>/ and its .zip, validate it
-            offline against Zendesk's app rules and check the size budget
+  package   build, then assemble target/package/zendesk-heart-<version>/ and its .zip (with the
+            channel integration of [package.metadata.zendesk] in requirements.json), validate the
+            zip offline with zaf-validate --strict (Zendesk's rules and ours) and check the size
+            budget [--manifest-url <https url>]
+  validate  Validate any Zendesk app package offline, as Zendesk's validator would:
+            validate <folder|zip> [--json] [--strict] (crates/zaf-validate); exit status 0 when
+            Zendesk would accept it
   test      Run every check in order, stopping at the first failure: setup, fmt, clippy (native
             and wasm), package, native tests, browser tests
   demo      setup, package, then run the sandbox on the package [--config <file>]
+            [--manifest-url <https url>]
   bench     package, then time the app against a hand-written JS heart (bench/baseline) in
             headless Chromium, alternating loads [--runs <n>, default 20]; prints medians,
             p90s and the payloads, writes target/bench/*.json
   help      Print this help
 
 Options:
+  --manifest-url <url>  (package, test, demo) the channel integration's manifest URL for this
+              build, instead of `manifest_url` in Cargo.toml's [package.metadata.zendesk]
   --stable    (setup, build, package, test, demo) build the shipped wasm with stable Rust
               instead of the pinned nightly: panics keep their messages, but the wasm is
               bigger and may not fit the size budget; setup then skips the nightly
@@ -48,6 +54,11 @@ immediately): it is what keeps the sidebar download within budget. Lints and tes
 ";
 
 fn main() -> ExitCode {
+    let mut args = std::env::args().skip(1);
+    if args.next().as_deref() == Some("validate") {
+        // The same command line and exit status as the zaf-validate binary.
+        return ExitCode::from(zaf_validate::cli::main(args));
+    }
     match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -66,10 +77,17 @@ fn run() -> Result<()> {
     let mut nightly_size = true;
     let mut config = None;
     let mut runs = None;
+    let mut manifest_url = None;
     let mut rest = args;
     while let Some(arg) = rest.next() {
         match arg.as_str() {
             "--stable" => nightly_size = false,
+            "--manifest-url" if matches!(command.as_str(), "package" | "test" | "demo") => {
+                match rest.next() {
+                    Some(url) => manifest_url = Some(url),
+                    None => bail!("`--manifest-url` needs a URL"),
+                }
+            }
             "--config" if command == "demo" => match rest.next() {
                 Some(file) => config = Some(file),
                 None => bail!("`--config` needs a file"),
@@ -83,7 +101,8 @@ fn run() -> Result<()> {
             }
         }
     }
-    let project = project::Project::locate(nightly_size)?;
+    let mut project = project::Project::locate(nightly_size)?;
+    project.manifest_url = manifest_url;
     match command.as_str() {
         "-h" | "--help" | "help" => {
             print!("{HELP}");

@@ -1,19 +1,18 @@
 //! `cargo xtask package` and `demo`: the Zendesk app package, validated, measured and zipped.
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use heart_contract::{DEFAULT_LIKE_PATH, DEFAULT_STATE_PATH, Setting};
-use serde_json::Value;
+use serde_json::{Value, json};
+use zaf_validate::{Options, Package, Report};
 
 use crate::budget::{self, BROTLI_BUDGET_BYTES};
 use crate::build;
 use crate::cmd;
-use crate::project::{APP_PACKAGE, Project};
+use crate::project::{APP_PACKAGE, ChannelIntegration, Project};
 use crate::setup;
-use crate::validate::{self, Package, Severity};
 
 pub struct Packaged {
     pub dir: PathBuf,
@@ -34,68 +33,65 @@ pub fn run(project: &Project) -> Result<Packaged> {
     let loaded = assemble(project, &built.dist, &dir)?;
     println!("assembled: {}", dir.display());
 
-    let package = Package::from_dir(&dir)?;
-    let mut problems = validate::validate(&package);
-    problems.extend(app_consistency(&package, &version));
-    let errors = problems
-        .iter()
-        .filter(|p| p.severity == Severity::Error)
-        .count();
-    if problems.is_empty() {
-        println!("validation: no problems");
-    } else {
-        println!("validation: {} problem(s)", problems.len());
-        for problem in &problems {
-            println!("  - {problem}");
-        }
-    }
+    // What gets validated is the zip that ships, read back as Zendesk unpacks it.
+    let bytes = Package::from_dir(&dir)?.to_zip()?;
+    fs::write(&zip, &bytes).with_context(|| format!("writing {}", zip.display()))?;
+    let package = Package::from_zip(&bytes)?;
+    // --strict: the checks Zendesk does not make still fail our own package.
+    let mut report = zaf_validate::validate(&package, &Options { strict: true });
+    app_consistency(&package, &version, &mut report);
 
     let files = loaded
         .iter()
         .map(|name| {
             let path = format!("assets/{name}");
             let bytes = package
-                .files
                 .get(&path)
-                .cloned()
+                .map(<[u8]>::to_vec)
                 .with_context(|| format!("{path} was copied but is not in the package"))?;
             Ok((path, bytes))
         })
         .collect::<Result<Vec<(String, Vec<u8>)>>>()?;
-    let report = budget::Report::new(&files)?;
+    let sizes = budget::Report::new(&files)?;
     println!(
         "\nsize of what the iframe loads from the package:\n{}",
-        report.table()
+        sizes.table()
     );
-
-    let mut failures = Vec::new();
-    if errors > 0 {
-        failures.push(format!("{errors} validation error(s) (listed above)"));
-    }
-    if report.over_budget() {
-        let largest = report
+    if sizes.over_budget() {
+        let largest = sizes
             .rows
             .iter()
             .max_by_key(|(_, s)| s.brotli)
             .map(|(name, s)| format!("; the largest is {name} at {} bytes", s.brotli))
             .unwrap_or_default();
-        failures.push(format!(
-            "the brotli total of what the iframe loads, {} bytes, is {} bytes over the budget of {} bytes (budget::BROTLI_BUDGET_BYTES){largest}{}",
-            report.total.brotli,
-            report.total.brotli - BROTLI_BUDGET_BYTES,
-            BROTLI_BUDGET_BYTES,
-            if project.nightly_size {
-                ""
-            } else {
-                " (this is a --stable build; the default size build is smaller)"
-            }
-        ));
-    }
-    if !failures.is_empty() {
-        bail!("the package is not shippable: {}", failures.join("; "));
+        report.ours(
+            "size_budget",
+            None,
+            format!(
+                "the brotli total of what the iframe loads, {} bytes, is {} bytes over the budget of {} bytes (budget::BROTLI_BUDGET_BYTES){largest}{}",
+                sizes.total.brotli,
+                sizes.total.brotli - BROTLI_BUDGET_BYTES,
+                BROTLI_BUDGET_BYTES,
+                if project.nightly_size {
+                    ""
+                } else {
+                    " (this is a --stable build; the default size build is smaller)"
+                }
+            ),
+        );
     }
 
-    write_zip(&dir, &zip)?;
+    println!(
+        "\nvalidation (zaf-validate --strict, {} bytes zipped):\n{report}",
+        bytes.len()
+    );
+    if !report.accepted() {
+        fs::remove_file(&zip).with_context(|| format!("removing {}", zip.display()))?;
+        bail!(
+            "the package is not shippable: {} error(s), listed above",
+            report.errors()
+        );
+    }
     println!("packaged: {}", zip.display());
     Ok(Packaged {
         dir,
@@ -115,6 +111,12 @@ fn assemble(project: &Project, dist: &Path, dir: &Path) -> Result<Vec<String>> {
         &project.root.join("manifest.json"),
         &dir.join("manifest.json"),
     )?;
+    let integration = project.channel_integration()?;
+    fs::write(
+        dir.join("requirements.json"),
+        requirements_json(&integration)?,
+    )
+    .context("writing requirements.json")?;
 
     let translations = project.root.join("translations");
     fs::create_dir_all(dir.join("translations"))?;
@@ -198,28 +200,47 @@ fn copy(from: &Path, to: &Path) -> Result<()> {
         .with_context(|| format!("copying {} to {}", from.display(), to.display()))
 }
 
-/// Project rules beyond Zendesk's: the manifest's version is the crate's, and its parameters are
-/// the ones the app reads, with the app's defaults, optional and in plain text.
-pub fn app_consistency(package: &Package, version: &str) -> Vec<validate::Problem> {
-    let mut problems = Vec::new();
-    let mut error = |message: String| {
-        problems.push(validate::Problem {
-            severity: Severity::Error,
-            message,
-        })
-    };
+/// `requirements.json`: the app installs this one channel integration.
+pub fn requirements_json(integration: &ChannelIntegration) -> Result<String> {
+    let mut integrations = serde_json::Map::new();
+    integrations.insert(
+        integration.key.clone(),
+        json!({ "manifest_url": integration.manifest_url }),
+    );
+    let requirements = json!({ "channel_integrations": integrations });
+    Ok(serde_json::to_string_pretty(&requirements)? + "\n")
+}
+
+/// Project rules beyond Zendesk's, reported as rules of ours: the manifest's version is the
+/// crate's, the app sits in the ticket sidebar, and its parameters are the ones the app reads,
+/// with the app's defaults, optional and in plain text.
+pub fn app_consistency(package: &Package, version: &str, report: &mut Report) {
+    const FILE: Option<&str> = Some("manifest.json");
     let Some(manifest) = package
-        .files
         .get("manifest.json")
         .and_then(|b| serde_json::from_slice::<Value>(b).ok())
     else {
-        return problems; // The Zendesk rules already report it.
+        return; // The Zendesk rules already report it.
     };
     match manifest.get("version").and_then(Value::as_str) {
         Some(v) if v == version => {}
-        other => error(format!(
-            "manifest.json: `version` is {other:?}, the crate's version is \"{version}\"; keep them equal"
-        )),
+        other => report.ours(
+            "app_version",
+            FILE,
+            format!(
+                "`version` is {other:?}, the crate's version is \"{version}\"; keep them equal"
+            ),
+        ),
+    }
+    if manifest
+        .pointer("/location/support/ticket_sidebar")
+        .is_none()
+    {
+        report.ours(
+            "app_location",
+            FILE,
+            "the app lives in `location.support.ticket_sidebar`, which is missing",
+        );
     }
     let parameters = manifest
         .get("parameters")
@@ -235,21 +256,31 @@ pub fn app_consistency(package: &Package, version: &str) -> Vec<validate::Proble
             .iter()
             .find(|p| p.get("name").and_then(Value::as_str) == Some(name))
         else {
-            error(format!(
-                "manifest.json: the app reads parameter `{name}`, which is missing"
-            ));
+            report.ours(
+                "app_parameters",
+                FILE,
+                format!("the app reads parameter `{name}`, which is missing"),
+            );
             continue;
         };
         if parameter.get("default").and_then(Value::as_str) != Some(default) {
-            error(format!(
-                "manifest.json: parameter `{name}` must default to {default:?} (heart-contract's default)"
-            ));
+            report.ours(
+                "app_parameters",
+                FILE,
+                format!(
+                    "parameter `{name}` must default to {default:?} (heart-contract's default)"
+                ),
+            );
         }
         for flag in ["secure", "required"] {
             if parameter.get(flag).and_then(Value::as_bool) == Some(true) {
-                error(format!(
-                    "manifest.json: parameter `{name}` must not be {flag}: the app reads it from the settings"
-                ));
+                report.ours(
+                    "app_parameters",
+                    FILE,
+                    format!(
+                        "parameter `{name}` must not be {flag}: the app reads it from the settings"
+                    ),
+                );
             }
         }
     }
@@ -257,33 +288,13 @@ pub fn app_consistency(package: &Package, version: &str) -> Vec<validate::Proble
         if let Some(name) = parameter.get("name").and_then(Value::as_str)
             && !expected.iter().any(|(n, _)| *n == name)
         {
-            error(format!(
-                "manifest.json: parameter `{name}` is not one the app reads"
-            ));
+            report.ours(
+                "app_parameters",
+                FILE,
+                format!("parameter `{name}` is not one the app reads"),
+            );
         }
     }
-    problems
-}
-
-/// Deterministic zip (sorted, fixed timestamps) with the package's files at its root.
-fn write_zip(dir: &Path, zip_path: &Path) -> Result<()> {
-    let package = Package::from_dir(dir)?;
-    let file =
-        fs::File::create(zip_path).with_context(|| format!("creating {}", zip_path.display()))?;
-    let mut zip = zip::ZipWriter::new(file);
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .compression_level(Some(9))
-        .last_modified_time(zip::DateTime::default())
-        .unix_permissions(0o644);
-    for (path, bytes) in &package.files {
-        zip.start_file(path.as_str(), options)
-            .with_context(|| format!("adding {path} to the zip"))?;
-        zip.write_all(bytes)
-            .with_context(|| format!("writing {path} into the zip"))?;
-    }
-    zip.finish().context("finishing the zip")?;
-    Ok(())
 }
 
 pub fn demo(project: &Project, config: Option<&str>) -> Result<()> {
@@ -314,19 +325,17 @@ pub fn demo(project: &Project, config: Option<&str>) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     fn package(manifest: &Value) -> Package {
-        let mut package = Package::default();
-        package
-            .files
-            .insert("manifest.json".into(), manifest.to_string().into_bytes());
+        let mut package = Package::new();
+        package.insert("manifest.json", manifest.to_string().into_bytes());
         package
     }
 
     fn manifest() -> Value {
         json!({
             "version": "0.1.0",
+            "location": {"support": {"ticket_sidebar": {"url": "assets/iframe.html"}}},
             "parameters": [
                 {"name": "state_path", "type": "text", "default": DEFAULT_STATE_PATH},
                 {"name": "like_path", "type": "text", "default": DEFAULT_LIKE_PATH}
@@ -334,10 +343,21 @@ mod tests {
         })
     }
 
+    /// The findings as `key: message`, under --strict (as `cargo xtask package` runs).
     fn messages(package: &Package, version: &str) -> Vec<String> {
-        app_consistency(package, version)
+        let mut report = Report::new(true);
+        app_consistency(package, version, &mut report);
+        assert!(
+            report
+                .findings
+                .iter()
+                .all(|f| f.severity == zaf_validate::Severity::Error),
+            "strict findings are errors"
+        );
+        report
+            .findings
             .iter()
-            .map(ToString::to_string)
+            .map(|f| format!("{}: {}", f.key, f.message))
             .collect()
     }
 
@@ -354,7 +374,19 @@ mod tests {
         assert_eq!(
             messages(&package(&manifest()), "0.2.0"),
             vec![
-                "error: manifest.json: `version` is Some(\"0.1.0\"), the crate's version is \"0.2.0\"; keep them equal"
+                "app_version: `version` is Some(\"0.1.0\"), the crate's version is \"0.2.0\"; keep them equal"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_app_lives_in_the_ticket_sidebar() {
+        let mut m = manifest();
+        m["location"] = json!({"support": {"nav_bar": {"url": "assets/iframe.html"}}});
+        assert_eq!(
+            messages(&package(&m), "0.1.0"),
+            vec![
+                "app_location: the app lives in `location.support.ticket_sidebar`, which is missing"
             ]
         );
     }
@@ -370,13 +402,30 @@ mod tests {
         assert_eq!(
             messages(&package(&m), "0.1.0"),
             vec![
-                "error: manifest.json: parameter `state_path` must default to \"/like_state\" (heart-contract's default)",
-                "error: manifest.json: parameter `like_path` must not be secure: the app reads it from the settings",
-                "error: manifest.json: parameter `extra` is not one the app reads",
+                "app_parameters: parameter `state_path` must default to \"/like_state\" (heart-contract's default)",
+                "app_parameters: parameter `like_path` must not be secure: the app reads it from the settings",
+                "app_parameters: parameter `extra` is not one the app reads",
             ]
         );
     }
 
+    #[test]
+    fn requirements_declare_the_one_integration() -> Result<()> {
+        let text = requirements_json(&ChannelIntegration {
+            key: "heart_instagram".into(),
+            manifest_url: "https://integration.example/manifest.json".into(),
+        })?;
+        let value: Value = serde_json::from_str(&text)?;
+        assert_eq!(
+            value,
+            json!({"channel_integrations": {"heart_instagram": {
+                "manifest_url": "https://integration.example/manifest.json"
+            }}})
+        );
+        Ok(())
+    }
+
+    /// The zip `package` writes has the package's files at its root (not under a folder).
     #[test]
     fn zip_has_the_files_at_its_root() -> Result<()> {
         let dir = std::env::temp_dir().join(format!("xtask-zip-test-{}", std::process::id()));
@@ -386,15 +435,9 @@ mod tests {
         fs::write(dir.join("pkg/manifest.json"), "{}")?;
         fs::write(dir.join("pkg/assets/iframe.html"), "<!doctype html>")?;
         fs::write(dir.join("pkg/translations/en.json"), "{}")?;
-        let zip_path = dir.join("pkg.zip");
-        write_zip(&dir.join("pkg"), &zip_path)?;
-        let first = fs::read(&zip_path)?;
-        let mut archive = zip::ZipArchive::new(fs::File::open(&zip_path)?)?;
-        let mut names = archive
-            .file_names()
-            .map(|n| n.map(|n| n.into_owned()))
-            .collect::<Result<Vec<String>, _>>()?;
-        names.sort();
+        let zip = Package::from_dir(&dir.join("pkg"))?.to_zip()?;
+        let back = Package::from_zip(&zip)?;
+        let names: Vec<&str> = back.files().map(|(name, _)| name).collect();
         assert_eq!(
             names,
             [
@@ -403,25 +446,28 @@ mod tests {
                 "translations/en.json"
             ]
         );
-        let mut html = String::new();
-        std::io::Read::read_to_string(&mut archive.by_name("assets/iframe.html")?, &mut html)?;
-        assert_eq!(html, "<!doctype html>");
-        // Same input, same bytes.
-        write_zip(&dir.join("pkg"), &zip_path)?;
-        assert_eq!(fs::read(&zip_path)?, first);
+        assert_eq!(
+            back.get("assets/iframe.html"),
+            Some(&b"<!doctype html>"[..])
+        );
         fs::remove_dir_all(&dir)?;
         Ok(())
     }
 
-    /// The committed manifest and translations pass both rule sets (images aside: they are
-    /// checked on the real files by `cargo xtask package`).
+    /// The committed package files (manifest, translations, images, the requirements from
+    /// Cargo.toml) pass Zendesk's rules and ours, strictly; the built iframe is checked by
+    /// `cargo xtask package`.
     #[test]
     fn committed_files_are_valid() -> Result<()> {
         let project = Project::locate(false)?;
-        let mut package = Package::default();
-        package.files.insert(
-            "manifest.json".into(),
+        let mut package = Package::new();
+        package.insert(
+            "manifest.json",
             fs::read(project.root.join("manifest.json"))?,
+        );
+        package.insert(
+            "requirements.json",
+            requirements_json(&project.channel_integration()?)?.into_bytes(),
         );
         for path in sorted_entries(&project.root.join("translations"))? {
             let name = path
@@ -429,25 +475,22 @@ mod tests {
                 .and_then(|n| n.to_str())
                 .context("file name")?
                 .to_string();
-            package
-                .files
-                .insert(format!("translations/{name}"), fs::read(&path)?);
+            package.insert(format!("translations/{name}"), fs::read(&path)?);
         }
-        for image in ["logo.png", "logo-small.png"] {
-            let path = project.root.join("assets").join(image);
-            package
-                .files
-                .insert(format!("assets/{image}"), fs::read(&path)?);
+        for path in sorted_entries(&project.root.join("assets"))? {
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .context("file name")?
+                .to_string();
+            if name.ends_with(".png") {
+                package.insert(format!("assets/{name}"), fs::read(&path)?);
+            }
         }
-        package
-            .files
-            .insert("assets/iframe.html".into(), b"<!doctype html>".to_vec());
-        let mut problems: Vec<String> = validate::validate(&package)
-            .iter()
-            .map(ToString::to_string)
-            .collect();
-        problems.extend(messages(&package, &project.app_version()?));
-        assert_eq!(problems, Vec::<String>::new());
+        package.insert("assets/iframe.html", b"<!doctype html>".to_vec());
+        let mut report = zaf_validate::validate(&package, &Options { strict: true });
+        app_consistency(&package, &project.app_version()?, &mut report);
+        assert!(report.findings.is_empty(), "{report}");
         Ok(())
     }
 }

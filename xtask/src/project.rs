@@ -13,7 +13,22 @@ pub struct Project {
     /// Build the shipped wasm with the pinned nightly, std rebuilt for size (default; `--stable`
     /// turns it off).
     pub nightly_size: bool,
+    /// `--manifest-url`: the channel integration's manifest URL for this build, instead of the
+    /// one in Cargo.toml.
+    pub manifest_url: Option<String>,
 }
+
+/// The channel integration the package installs (its `requirements.json`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChannelIntegration {
+    /// The requirement's identifier in `requirements.json`.
+    pub key: String,
+    /// Where Zendesk reads the integration's manifest.
+    pub manifest_url: String,
+}
+
+/// Where the root Cargo.toml configures the Zendesk package.
+pub const ZENDESK_METADATA: &str = "package.metadata.zendesk";
 
 impl Project {
     pub fn locate(nightly_size: bool) -> Result<Self> {
@@ -22,7 +37,11 @@ impl Project {
             .parent()
             .context("xtask's directory has no parent")?
             .to_path_buf();
-        Ok(Self { root, nightly_size })
+        Ok(Self {
+            root,
+            nightly_size,
+            manifest_url: None,
+        })
     }
 
     pub fn target_dir(&self) -> PathBuf {
@@ -64,6 +83,12 @@ impl Project {
             .context("Cargo.toml has no `version = \"…\"` in its [package] table")
     }
 
+    /// `[package.metadata.zendesk]` of the root Cargo.toml, with `--manifest-url` applied.
+    pub fn channel_integration(&self) -> Result<ChannelIntegration> {
+        let text = self.read("Cargo.toml")?;
+        channel_integration(&text, self.manifest_url.as_deref())
+    }
+
     /// The `wasm-bindgen` version in Cargo.lock (the CLI must match it exactly).
     pub fn locked_wasm_bindgen(&self) -> Result<String> {
         let text = self.read("Cargo.lock")?;
@@ -76,6 +101,37 @@ impl Project {
             ),
         }
     }
+}
+
+/// The channel integration configured in a Cargo.toml's `[package.metadata.zendesk]`;
+/// `manifest_url` overrides the one configured there.
+pub fn channel_integration(
+    cargo_toml: &str,
+    manifest_url: Option<&str>,
+) -> Result<ChannelIntegration> {
+    let field = |key: &str| {
+        toml_string_in_table(cargo_toml, ZENDESK_METADATA, key).filter(|v| !v.trim().is_empty())
+    };
+    let key = field("channel_integration_key").with_context(|| {
+        format!("Cargo.toml has no `channel_integration_key = \"…\"` in [{ZENDESK_METADATA}]")
+    })?;
+    if !key
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    {
+        bail!(
+            "[{ZENDESK_METADATA}] channel_integration_key {key:?}: use letters, digits, `_` and `-`"
+        );
+    }
+    let manifest_url = match manifest_url {
+        Some(url) => url.to_string(),
+        None => field("manifest_url").with_context(|| {
+            format!(
+                "Cargo.toml has no `manifest_url = \"https://…\"` in [{ZENDESK_METADATA}] (or pass --manifest-url)"
+            )
+        })?,
+    };
+    Ok(ChannelIntegration { key, manifest_url })
 }
 
 /// Versions of every `[[package]]` named `name` in a Cargo.lock.
@@ -153,6 +209,43 @@ version = "0.4.50"
             vec!["0.4.50"]
         );
         assert!(locked_versions(lock, "yew").is_empty());
+    }
+
+    #[test]
+    fn reads_the_channel_integration() -> Result<()> {
+        let toml = "[package]\nname = \"a\"\n\n[package.metadata.zendesk]\nchannel_integration_key = \"heart_instagram\"\nmanifest_url = \"https://localhost:4569/manifest.json\"\n\n[dependencies]\n";
+        assert_eq!(
+            channel_integration(toml, None)?,
+            ChannelIntegration {
+                key: "heart_instagram".into(),
+                manifest_url: "https://localhost:4569/manifest.json".into()
+            }
+        );
+        let overridden = channel_integration(toml, Some("https://integration.example/m.json"))?;
+        assert_eq!(
+            overridden.manifest_url,
+            "https://integration.example/m.json"
+        );
+        assert!(channel_integration("[package]\nname = \"a\"\n", None).is_err());
+        let bad_key = toml.replace("heart_instagram", "heart instagram");
+        assert!(channel_integration(&bad_key, None).is_err());
+        let no_url = toml.replace("manifest_url", "manifest");
+        assert!(channel_integration(&no_url, None).is_err());
+        assert!(channel_integration(&no_url, Some("https://x.example/m.json")).is_ok());
+        Ok(())
+    }
+
+    /// The repository's own Cargo.toml configures the integration the sandbox serves.
+    #[test]
+    fn the_repository_configures_its_channel_integration() -> Result<()> {
+        let project = Project::locate(false)?;
+        let integration = project.channel_integration()?;
+        assert_eq!(integration.key, "heart_instagram");
+        assert!(
+            integration.manifest_url.starts_with("https://"),
+            "{integration:?}"
+        );
+        Ok(())
     }
 
     #[test]

@@ -1,4 +1,5 @@
 //! Just enough PNG reading for the package rules: size, colour type, transparency.
+//! (CRCs are not checked: the rules need the header, not the pixels.)
 
 pub const SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', b'\r', b'\n', 0x1a, b'\n'];
 
@@ -14,9 +15,9 @@ pub struct PngInfo {
 }
 
 impl PngInfo {
-    /// An alpha channel (RGBA) or a transparency chunk.
+    /// An alpha channel (grey+alpha, RGBA) or a transparency chunk.
     pub fn has_alpha(&self) -> bool {
-        self.colour_type == 6 || self.has_trns
+        matches!(self.colour_type, 4 | 6) || self.has_trns
     }
 }
 
@@ -86,10 +87,9 @@ impl<'a> Iterator for Chunks<'a> {
     }
 }
 
-/// A minimal PNG (signature, IHDR, optional tRNS, empty IDAT, IEND) for tests. CRCs are zero:
-/// the reader does not check them.
-#[cfg(test)]
-pub fn fake(width: u32, height: u32, colour_type: u8, trns: bool) -> Vec<u8> {
+/// A minimal PNG header (signature, IHDR, optional tRNS, empty IDAT, IEND), enough for these
+/// rules, for tests. CRCs are zero: the reader does not check them.
+pub fn minimal(width: u32, height: u32, colour_type: u8, trns: bool) -> Vec<u8> {
     let mut out = SIGNATURE.to_vec();
     let mut chunk = |kind: &[u8; 4], data: &[u8]| {
         out.extend_from_slice(&u32::try_from(data.len()).unwrap_or(0).to_be_bytes());
@@ -116,16 +116,16 @@ mod tests {
 
     #[test]
     fn reads_header() {
-        let info = read(&fake(320, 200, 6, false)).expect("valid PNG");
+        let info = read(&minimal(320, 200, 6, false)).expect("valid PNG");
         assert_eq!((info.width, info.height, info.colour_type), (320, 200, 6));
         assert!(info.has_alpha());
     }
 
     #[test]
     fn transparency_chunk_counts_as_alpha() {
-        assert!(!read(&fake(1, 1, 2, false)).expect("valid").has_alpha());
-        assert!(read(&fake(1, 1, 2, true)).expect("valid").has_alpha());
-        assert!(read(&fake(1, 1, 3, true)).expect("valid").has_alpha());
+        assert!(!read(&minimal(1, 1, 2, false)).expect("valid").has_alpha());
+        assert!(read(&minimal(1, 1, 2, true)).expect("valid").has_alpha());
+        assert!(read(&minimal(1, 1, 3, true)).expect("valid").has_alpha());
     }
 
     #[test]
@@ -134,9 +134,9 @@ mod tests {
             read(b"GIF89a").err().as_deref(),
             Some("not a PNG (bad signature)")
         );
-        let png = fake(4, 4, 6, false);
+        let png = minimal(4, 4, 6, false);
         assert!(read(&png[..20]).is_err());
-        assert!(read(&fake(0, 4, 6, false)).is_err());
-        assert!(read(&fake(4, 4, 5, false)).is_err());
+        assert!(read(&minimal(0, 4, 6, false)).is_err());
+        assert!(read(&minimal(4, 4, 5, false)).is_err());
     }
 }

@@ -1,0 +1,212 @@
+//! Findings, and the report that prints them for people (`Display`) or machines (`to_json`).
+
+use std::fmt;
+
+use crate::json::write_str;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// Whose rule a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// Zendesk's validator (`zendesk_apps_support`): its key, its severity.
+    Zendesk,
+    /// Zendesk's upload (Admin Center / Apps API), not its validator: the 2 MB zip limit.
+    ZendeskUpload,
+    /// A check Zendesk does not make: a warning, or an error under `--strict`.
+    Ours,
+}
+
+impl Origin {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Origin::Zendesk => "zendesk",
+            Origin::ZendeskUpload => "zendesk-upload",
+            Origin::Ours => "ours",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub key: String,
+    pub severity: Severity,
+    pub origin: Origin,
+    /// The file the finding is about, relative to the package root.
+    pub file: Option<String>,
+    /// What is wrong and what to change.
+    pub message: String,
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let origin = match self.origin {
+            Origin::Zendesk => "",
+            Origin::ZendeskUpload => "zendesk upload: ",
+            Origin::Ours => "ours: ",
+        };
+        write!(f, "{} [{origin}{}] ", self.severity.as_str(), self.key)?;
+        if let Some(file) = &self.file {
+            write!(f, "{file}: ")?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    pub findings: Vec<Finding>,
+    /// Checks of ours are errors, not warnings.
+    pub strict: bool,
+}
+
+impl Report {
+    pub fn new(strict: bool) -> Self {
+        Self {
+            findings: Vec::new(),
+            strict,
+        }
+    }
+
+    /// No errors: Zendesk would accept the package (and, under `--strict`, so do our checks).
+    pub fn accepted(&self) -> bool {
+        self.errors() == 0
+    }
+
+    /// Zendesk would accept the package, whatever our own checks say.
+    pub fn zendesk_accepts(&self) -> bool {
+        !self
+            .findings
+            .iter()
+            .any(|f| f.severity == Severity::Error && f.origin != Origin::Ours)
+    }
+
+    pub fn errors(&self) -> usize {
+        self.count(Severity::Error)
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.count(Severity::Warning)
+    }
+
+    fn count(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    }
+
+    pub fn has(&self, key: &str) -> bool {
+        self.findings.iter().any(|f| f.key == key)
+    }
+
+    pub(crate) fn push(
+        &mut self,
+        origin: Origin,
+        severity: Severity,
+        key: &str,
+        file: Option<&str>,
+        message: String,
+    ) {
+        self.findings.push(Finding {
+            key: key.to_string(),
+            severity,
+            origin,
+            file: file.map(str::to_string),
+            message,
+        });
+    }
+
+    /// A finding of ours: a warning, or an error when the report is strict. Tools that add their
+    /// own project rules (a size budget, say) report them through this.
+    pub fn ours(&mut self, key: &str, file: Option<&str>, message: impl Into<String>) {
+        let severity = if self.strict {
+            Severity::Error
+        } else {
+            Severity::Warning
+        };
+        self.push(Origin::Ours, severity, key, file, message.into());
+    }
+
+    /// Errors first, each group in the order it was found.
+    pub fn sorted(&self) -> Vec<&Finding> {
+        let mut all: Vec<&Finding> = self.findings.iter().collect();
+        all.sort_by_key(|f| f.severity);
+        all
+    }
+
+    pub fn verdict(&self) -> String {
+        let (e, w) = (self.errors(), self.warnings());
+        let counts = format!(
+            "{e} error{}, {w} warning{}",
+            if e == 1 { "" } else { "s" },
+            if w == 1 { "" } else { "s" }
+        );
+        if self.accepted() {
+            format!("Zendesk would accept this package ({counts})")
+        } else if self.zendesk_accepts() {
+            format!(
+                "Zendesk would accept this package, but it fails checks of ours under --strict ({counts})"
+            )
+        } else {
+            format!("Zendesk would reject this package ({counts})")
+        }
+    }
+
+    /// `{"accepted": …, "zendesk_accepts": …, "strict": …, "errors": n, "warnings": n,
+    /// "findings": [{file, key, severity, origin, message}]}`
+    pub fn to_json(&self) -> String {
+        let mut out = String::from("{");
+        out.push_str(&format!(
+            "\"accepted\":{},\"zendesk_accepts\":{},\"strict\":{},\"errors\":{},\"warnings\":{},\"findings\":[",
+            self.accepted(),
+            self.zendesk_accepts(),
+            self.strict,
+            self.errors(),
+            self.warnings()
+        ));
+        for (i, f) in self.sorted().into_iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str("{\"file\":");
+            match &f.file {
+                Some(file) => write_str(file, &mut out),
+                None => out.push_str("null"),
+            }
+            out.push_str(",\"key\":");
+            write_str(&f.key, &mut out);
+            out.push_str(",\"severity\":");
+            write_str(f.severity.as_str(), &mut out);
+            out.push_str(",\"origin\":");
+            write_str(f.origin.as_str(), &mut out);
+            out.push_str(",\"message\":");
+            write_str(&f.message, &mut out);
+            out.push('}');
+        }
+        out.push_str("]}");
+        out
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for finding in self.sorted() {
+            writeln!(f, "{finding}")?;
+        }
+        write!(f, "{}", self.verdict())
+    }
+}

@@ -1,0 +1,614 @@
+//! Zendesk's rules on the package's files: symlinks and experiments (`marketplace.rb`), code in
+//! requirements-only apps (`source.rb`), the banner, SVGs, file types (`mime.rb`), and the
+//! warnings about secure settings, plain-HTTP requests and secrets in the sources.
+
+use super::Out;
+use super::model::Manifest;
+use crate::json::Json;
+use crate::package::Package;
+use crate::png;
+use crate::ruby::{Crash, Rb, truthy};
+
+const MANIFEST: Option<&str> = Some("manifest.json");
+
+/// Experiments Zendesk lets an app enable.
+const EXPERIMENTS: [&str; 2] = ["hashParams", "newCssCompiler"];
+
+pub fn marketplace(package: &Package, m: &Manifest, out: &mut Out) {
+    if let Some(link) = package.symlinks().next() {
+        out.error(
+            "symlink_in_zip",
+            Some(link),
+            "symlinks are not allowed in the zip file: replace it with the file itself".into(),
+        );
+    }
+    if let Json::Obj(experiments) = m.experiments() {
+        for (name, enabled) in experiments.iter() {
+            if truthy(Some(enabled)) && !EXPERIMENTS.contains(&name) {
+                out.error(
+                    "invalid_experiment",
+                    MANIFEST,
+                    format!(
+                        "the manifest enables an unknown or unavailable experiment: {name} (available: {})",
+                        EXPERIMENTS.join(", ")
+                    ),
+                );
+            }
+        }
+    }
+}
+
+fn is_js(path: &str) -> bool {
+    path.ends_with(".js") || path.ends_with(".jsx")
+}
+
+fn is_html(path: &str) -> bool {
+    path.ends_with(".html") || path.ends_with(".htm")
+}
+
+pub fn source(package: &Package, m: &Manifest, out: &mut Out) {
+    if !(m.requirements_only() || m.marketing_only()) {
+        return;
+    }
+    let listed = package.listed();
+    let css = package
+        .get("app.scss")
+        .or_else(|| package.get("app.css"))
+        .is_some_and(|css| !css.is_empty());
+    let code = listed.iter().any(|(p, _)| is_js(p))
+        || listed
+            .iter()
+            .any(|(p, _)| p.starts_with("templates/") && p.ends_with(".hdbs"))
+        || css;
+    if code {
+        out.error(
+            "no_source_required_apps",
+            None,
+            "javascripts, stylesheets and templates are not allowed in a marketingOnly or requirementsOnly app: remove them".into(),
+        );
+    }
+}
+
+/// Words in a text setting's name that suggest a secret.
+const SECURABLE_WORDS: [&str; 4] = ["token", "key", "pwd", "password"];
+
+pub fn secure_settings(m: &Manifest, out: &mut Out) -> Rb<()> {
+    let params = m.parameters()?;
+    let mut insecure = false;
+    for p in &params {
+        let named_like_secret = match &p.name {
+            Json::Str(name) => {
+                let lower = name.to_lowercase();
+                SECURABLE_WORDS.iter().any(|w| lower.contains(w))
+            }
+            Json::Null => false,
+            other => {
+                return Err(Crash(format!(
+                    "a parameter's `name` is {}, which cannot be matched against a pattern",
+                    other.kind()
+                )));
+            }
+        };
+        insecure |= named_like_secret && p.kind_is("text") && !truthy(Some(&p.secure));
+    }
+    if insecure {
+        out.warning(
+            "translation.insecure_token_parameter_in_manifest",
+            MANIFEST,
+            "a text setting named like a token, key or password is not secure: set `\"secure\": true` on it".into(),
+        );
+    }
+    if params
+        .iter()
+        .any(|p| p.has_default && (truthy(Some(&p.secure)) || p.kind_is("hidden")))
+    {
+        out.warning(
+            "translation.default_secure_or_hidden_parameter_in_manifest",
+            MANIFEST,
+            "default values of secure or hidden parameters are not stored securely: make sure they hold nothing sensitive".into(),
+        );
+    }
+    let unscoped: Vec<String> = params
+        .iter()
+        .filter(|p| truthy(Some(&p.secure)))
+        .filter(|p| {
+            !p.scopes
+                .as_ref()
+                .and_then(Json::as_arr)
+                .is_some_and(|s| s.iter().any(|v| truthy(Some(v))))
+        })
+        .map(|p| p.display_name())
+        .collect();
+    if !unscoped.is_empty() {
+        out.warning(
+            "translation.secure_parameters_with_no_scopes_in_manifest",
+            MANIFEST,
+            format!(
+                "the scopes property is not configured for parameter(s): {}; without scopes a secure setting may be sent where it should not go",
+                unscoped.join(", ")
+            ),
+        );
+    }
+    Ok(())
+}
+
+pub fn insecure_requests(package: &Package, out: &mut Out) {
+    let listed = package.listed();
+    let files = listed
+        .iter()
+        .filter(|(p, _)| is_js(p))
+        .chain(listed.iter().filter(|(p, _)| is_html(p)));
+    for (path, bytes) in files {
+        let text = String::from_utf8_lossy(bytes);
+        let urls = http_urls(&text);
+        if !urls.is_empty() {
+            out.warning(
+                "insecure_http_request",
+                Some(path),
+                format!(
+                    "possible insecure HTTP request to {}: use https instead",
+                    urls.join(", ")
+                ),
+            );
+        }
+    }
+}
+
+/// `http:` URLs (any case) in a text, as Ruby's `URI.regexp(['http'])` finds them.
+fn http_urls(text: &str) -> Vec<String> {
+    let bytes = text.as_bytes();
+    let mut urls = Vec::new();
+    let mut i = 0;
+    while i + 5 < bytes.len() {
+        if bytes[i..i + 5].eq_ignore_ascii_case(b"http:") {
+            let next = bytes[i + 5];
+            let uri_char = next.is_ascii_alphanumeric() || b"-_.!~*'();?:@&=+$,/%".contains(&next);
+            if uri_char {
+                let end = bytes[i..]
+                    .iter()
+                    .position(|b| b.is_ascii_whitespace() || b"\"'<>`\\{}|^".contains(b))
+                    .map_or(bytes.len(), |n| i + n);
+                let url = String::from_utf8_lossy(&bytes[i..end]).into_owned();
+                if !urls.contains(&url) {
+                    urls.push(url);
+                }
+                i = end;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    urls
+}
+
+const BANNER: &str = "assets/banner.png";
+
+pub fn banner(package: &Package, out: &mut Out) {
+    let Some(bytes) = package.get(BANNER) else {
+        return;
+    };
+    match png::read(bytes) {
+        Err(_) => out.error(
+            "banner.invalid_format",
+            Some(BANNER),
+            "the banner image must be a PNG file".into(),
+        ),
+        Ok(info) if matches!((info.width, info.height), (830, 200) | (1660, 400)) => {}
+        Ok(info) => out.error(
+            "banner.invalid_size",
+            Some(BANNER),
+            format!(
+                "invalid banner image dimensions {}x{}: it must be 830x200px (or 1660x400px)",
+                info.width, info.height
+            ),
+        ),
+    }
+}
+
+/// SVG elements Zendesk's sanitiser keeps.
+const SVG_ELEMENTS: [&str; 41] = [
+    "a",
+    "animate",
+    "animateColor",
+    "animateMotion",
+    "animateTransform",
+    "circle",
+    "clipPath",
+    "defs",
+    "desc",
+    "ellipse",
+    "feGaussianBlur",
+    "filter",
+    "font-face",
+    "font-face-name",
+    "font-face-src",
+    "g",
+    "glyph",
+    "hkern",
+    "linearGradient",
+    "line",
+    "marker",
+    "mask",
+    "metadata",
+    "missing-glyph",
+    "mpath",
+    "path",
+    "pattern",
+    "polygon",
+    "polyline",
+    "radialGradient",
+    "rect",
+    "set",
+    "stop",
+    "svg",
+    "switch",
+    "symbol",
+    "text",
+    "textPath",
+    "title",
+    "tspan",
+    "use",
+];
+
+pub fn svgs(package: &Package, out: &mut Out) {
+    for (path, bytes) in package.listed() {
+        if !(path.starts_with("assets/") && path.ends_with(".svg")) {
+            continue;
+        }
+        let text = String::from_utf8_lossy(bytes);
+        let tags = tags(&text);
+        if tags.iter().any(|t| t.name == "image") {
+            out.warning(
+                "bitmap_in_svg",
+                Some(path),
+                format!(
+                    "{path} contains an embedded bitmap and cannot be used as an app icon: Zendesk replaces it with a placeholder icon; draw it with vector shapes"
+                ),
+            );
+        } else if let Some(why) = tags.iter().find_map(unsafe_tag) {
+            out.warning(
+                "sanitised_svg",
+                Some(path),
+                format!(
+                    "Zendesk edits the markup of {path} ({why}) and it may not display as intended: remove it"
+                ),
+            );
+        }
+    }
+}
+
+struct Tag {
+    name: String,
+    attributes: Vec<(String, String)>,
+}
+
+/// The start tags of an XML text (declarations, comments and end tags skipped).
+fn tags(text: &str) -> Vec<Tag> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find('<') {
+        rest = &rest[start + 1..];
+        if let Some(after) = rest.strip_prefix("!--") {
+            rest = after.find("-->").map_or("", |end| &after[end + 3..]);
+            continue;
+        }
+        if rest.starts_with(['?', '!', '/']) {
+            continue;
+        }
+        let end = rest.find('>').unwrap_or(rest.len());
+        let inner = rest[..end].trim_end_matches('/');
+        let name_end = inner
+            .find(|c: char| c.is_whitespace() || c == '/')
+            .unwrap_or(inner.len());
+        let name = inner[..name_end].to_string();
+        let mut attributes = Vec::new();
+        let mut attrs = &inner[name_end..];
+        while let Some(eq) = attrs.find('=') {
+            let attr_name = attrs[..eq].trim().to_string();
+            let after = attrs[eq + 1..].trim_start();
+            let Some(quote) = after.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+                break;
+            };
+            let body = &after[1..];
+            let close = body.find(quote).unwrap_or(body.len());
+            attributes.push((attr_name, body[..close].to_string()));
+            attrs = body.get(close + 1..).unwrap_or("");
+        }
+        out.push(Tag { name, attributes });
+        rest = &rest[end.min(rest.len())..];
+    }
+    out
+}
+
+/// Why the sanitiser would change this tag, if it would.
+fn unsafe_tag(tag: &Tag) -> Option<String> {
+    if !SVG_ELEMENTS.contains(&tag.name.as_str()) {
+        return Some(format!("the <{}> element", tag.name));
+    }
+    for (name, value) in &tag.attributes {
+        let lower = name.to_ascii_lowercase();
+        let value_lower = value.to_ascii_lowercase();
+        if lower.starts_with("on") {
+            return Some(format!("the {name} event handler"));
+        }
+        if (lower == "href" || lower == "xlink:href")
+            && (value_lower.trim_start().starts_with("javascript:")
+                || value_lower.trim_start().starts_with("data:"))
+        {
+            return Some(format!("a script or data link in {name}"));
+        }
+        if lower == "style" && (value_lower.contains("expression(") || value_lower.contains("url("))
+        {
+            return Some("a style with expression() or url()".into());
+        }
+    }
+    None
+}
+
+/// MIME subtypes and file extensions Zendesk refuses.
+const UNSUPPORTED: [&str; 22] = [
+    "vnd.rar", "rar", "zip", "gzip", "pdf", "doc", "docx", "avi", "bin", "bz", "bz2", "csh", "sh",
+    "jar", "mp3", "mpeg", "odt", "pptx", "ppt", "xls", "xlsx", "7z",
+];
+
+pub fn mime(package: &Package, out: &mut Out) {
+    let refused: Vec<&str> = package
+        .listed()
+        .into_iter()
+        .filter(|(path, bytes)| {
+            let ext = extension(path);
+            UNSUPPORTED.contains(&ext.as_str())
+                || content_subtype(bytes).is_some_and(|s| UNSUPPORTED.contains(&s))
+        })
+        .map(|(path, _)| path)
+        .collect();
+    if !refused.is_empty() {
+        out.error(
+            "unsupported_mime_type_detected",
+            refused.first().copied(),
+            format!(
+                "unsupported MIME type{} detected in {}: archives, executables, documents and audio/video files are not allowed in an app; remove {}",
+                if refused.len() == 1 { "" } else { "s" },
+                refused.join(", "),
+                if refused.len() == 1 { "it" } else { "them" }
+            ),
+        );
+    }
+}
+
+/// Ruby's `File.extname(path).delete('.')`.
+fn extension(path: &str) -> String {
+    let base = path.rsplit('/').next().unwrap_or(path);
+    let trimmed = base.trim_start_matches('.');
+    match trimmed.rsplit_once('.') {
+        Some((_, ext)) => ext.to_string(),
+        None => String::new(),
+    }
+}
+
+/// The MIME subtype that content sniffing (Marcel) gives the bytes, for the refused kinds.
+fn content_subtype(bytes: &[u8]) -> Option<&'static str> {
+    let at = |offset: usize, magic: &[u8]| {
+        bytes
+            .get(offset..offset + magic.len())
+            .is_some_and(|b| b == magic)
+    };
+    let within = |from: usize, to: usize, needle: &[u8]| {
+        let end = (to + needle.len()).min(bytes.len());
+        bytes
+            .get(from.min(end)..end)
+            .is_some_and(|hay| hay.windows(needle.len()).any(|w| w == needle))
+    };
+    if at(0, b"\x89PNG\r\n\x1a\n") || at(0, b"\xff\xd8\xff") || within(0, 4096, b"<svg") {
+        return None;
+    }
+    if at(0, b"\0\0\x01\xb3") || at(0, b"\0\0\x01\xba") {
+        return Some("mpeg");
+    }
+    if bytes.first() == Some(&0xff)
+        && bytes
+            .get(1)
+            .is_some_and(|b| matches!(b, 0xf2..=0xf7 | 0xfa..=0xfd | 0xff))
+        || at(0, b"ID3")
+    {
+        return Some("mpeg");
+    }
+    if at(0, b"%PDF-") || at(0, b"\xef\xbb\xbf%PDF-") {
+        return Some("pdf");
+    }
+    if at(0, b"PK") && at(30, b"mimetype") {
+        // OpenDocument, EPUB and similar zips are told apart by their first entry.
+        return None;
+    }
+    if at(0, b"PK\x03\x04") && (at(30, b"[Content_Types].xml") || at(30, b"_rels/.rels")) {
+        return None; // Office Open XML.
+    }
+    if at(0, b"PK\x03\x04") && within(30, 65536, b"[Content_Types].xml") && {
+        let head = &bytes[..bytes.len().min(4096 + 5)];
+        [&b"word/"[..], b"ppt/", b"xl/"]
+            .iter()
+            .any(|n| head.windows(n.len()).any(|w| w == *n))
+    } {
+        return None;
+    }
+    if at(0, b"PK\x03\x04") || at(0, b"PK\x05\x06") || at(0, b"PK\x07\x08") {
+        return Some("zip");
+    }
+    if at(0, b"\x1f\x8b") {
+        return Some("gzip");
+    }
+    let html = [
+        &b"<!DOCTYPE HTML"[..],
+        b"<!DOCTYPE html",
+        b"<!doctype HTML",
+        b"<!doctype html",
+        b"<HEAD",
+        b"<head",
+        b"<TITLE",
+        b"<title",
+        b"<HTML",
+    ]
+    .iter()
+    .any(|m| within(0, 64, m))
+        || [&b"<BODY"[..], b"<body", b"<DIV", b"<div", b"<h1", b"<H1"]
+            .iter()
+            .any(|m| at(0, m))
+        || within(0, 128, b"<html");
+    if !html && (within(1, 512, b"%PDF-1.") || within(1, 512, b"%PDF-2.")) {
+        return Some("pdf");
+    }
+    None
+}
+
+/// Finds one kind of secret in a text.
+type Finder = fn(&str) -> bool;
+
+/// Secrets a source file may hold by mistake: (what, how to find it).
+const APPLICATION_SECRETS: [(&str, Finder); 7] = [
+    ("private key", |t| {
+        t.contains("-----BEGIN ") && t.contains("PRIVATE KEY")
+    }),
+    ("AWS access key ID", |t| {
+        t.match_indices("AKIA").any(|(i, _)| {
+            t[i + 4..]
+                .bytes()
+                .take_while(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+                .count()
+                >= 16
+        })
+    }),
+    ("Slack token", |t| {
+        ["xoxa-", "xoxb-", "xoxo-", "xoxp-"].iter().any(|p| {
+            t.match_indices(p).any(|(i, _)| {
+                t[i + 5..]
+                    .bytes()
+                    .take_while(|b| b.is_ascii_alphanumeric() || *b == b'-')
+                    .count()
+                    >= 10
+            })
+        })
+    }),
+    ("API key", |t| {
+        assignment(t, &["api_key", "api-key", "apikey"])
+    }),
+    ("app or client secret", |t| {
+        assignment(
+            t,
+            &[
+                "app_secret",
+                "app-secret",
+                "client_secret",
+                "client-secret",
+                "consumer_secret",
+                "master_secret",
+                "token_secret",
+            ],
+        )
+    }),
+    ("app or consumer key", |t| {
+        assignment(
+            t,
+            &[
+                "app_key",
+                "app-key",
+                "consumer_key",
+                "master_key",
+                "private_key",
+                "token_key",
+            ],
+        )
+    }),
+    ("password or token", |t| {
+        assignment(t, &["password", "token"])
+    }),
+];
+
+/// `name = "value…"` or `name: "value…"` (any case) with a value of 8 or more key characters.
+fn assignment(text: &str, names: &[&str]) -> bool {
+    let lower = text.to_ascii_lowercase();
+    names.iter().any(|name| {
+        lower.match_indices(name).any(|(i, _)| {
+            let rest = &text[i + name.len()..];
+            let rest = rest.trim_start_matches(['"', '\'']).trim_start();
+            let Some(value) = rest.strip_prefix([':', '=']) else {
+                return false;
+            };
+            let line = value.split('\n').next().unwrap_or("");
+            let mut run = 0;
+            for b in line.bytes() {
+                if b.is_ascii_alphanumeric() || b"+/_.-".contains(&b) {
+                    run += 1;
+                    if run >= 8 {
+                        return true;
+                    }
+                } else {
+                    run = 0;
+                }
+            }
+            false
+        })
+    })
+}
+
+/// Words that may mark a hard-coded secret (case-sensitive).
+const SECRET_WORDS: [&str; 9] = [
+    "password",
+    "secret",
+    "auth_key",
+    "authKey",
+    "auth_pass",
+    "authPass",
+    "auth_user",
+    "AuthUser",
+    "api_key",
+];
+
+/// Text files as Zendesk picks them: names ending in html, htm, xml, js, json (or jso).
+fn is_text(path: &str) -> bool {
+    ["html", "htm", "xml", "js", "json", "jso"]
+        .iter()
+        .any(|s| path.ends_with(s))
+}
+
+pub fn secrets(package: &Package, out: &mut Out) {
+    let mut flagged = Vec::new();
+    for (path, bytes) in package.listed() {
+        if !is_text(path) {
+            continue;
+        }
+        let text = String::from_utf8_lossy(bytes);
+        for (what, found) in APPLICATION_SECRETS {
+            if found(&text) {
+                out.warning(
+                    "application_secret",
+                    Some(path),
+                    format!(
+                        "possible {what} found in {path}: review the file before submitting the app; secrets belong in secure settings"
+                    ),
+                );
+            }
+        }
+        let first = SECRET_WORDS
+            .iter()
+            .filter_map(|w| text.find(w).map(|at| (at, *w)))
+            .min_by_key(|(at, _)| *at);
+        if let Some((_, word)) = first {
+            flagged.push(format!("{path} ('{word}…')"));
+        }
+    }
+    if !flagged.is_empty() {
+        out.warning(
+            "generic_secrets",
+            None,
+            format!(
+                "possible secrets found in {}: review {} before submitting the app",
+                flagged.join(", "),
+                if flagged.len() == 1 {
+                    "this file"
+                } else {
+                    "these files"
+                }
+            ),
+        );
+    }
+}

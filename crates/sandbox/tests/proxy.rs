@@ -54,10 +54,12 @@ async fn forwards_the_body_as_client_data_with_the_instance_metadata() {
         got.cookie, None,
         "the agent's cookie must not reach the service"
     );
-    let expected_meta = json!({"account": "omniwear", "token": OMNIWEAR_TOKEN}).to_string();
+    // As the integration's admin UI stored it for the ticket's instance.
+    let meta: serde_json::Value =
+        serde_json::from_str(got.instance_metadata.as_deref().unwrap_or("")).expect("json");
     assert_eq!(
-        got.instance_metadata.as_deref(),
-        Some(expected_meta.as_str())
+        meta,
+        json!({"account": "omniwear", "token": OMNIWEAR_TOKEN, "handle": "@omniwear"})
     );
     let client_data: serde_json::Value =
         serde_json::from_str(got.client_data.as_deref().expect("client_data")).expect("json");

@@ -140,6 +140,10 @@ async fn page(State(framework): State<Arc<Framework>>, Query(q): Query<PageQuery
     {
         let text = match &report.error {
             Some(e) => format!("The pull of account #{id} failed: {}", esc(e)),
+            None if report.tickets.is_empty() => format!(
+                "Pulled account #{id}: 0 new ticket(s), {} new comment(s).",
+                report.comments.len()
+            ),
             None => format!(
                 "Pulled account #{id}: {} new ticket(s) {}, {} new comment(s).",
                 report.tickets.len(),

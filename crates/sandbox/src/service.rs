@@ -28,8 +28,8 @@
 //!         let _ = (auth, photo, liked);
 //!         Err(OriginError::Unavailable("not wired up in this example".into()))
 //!     }
-//!     async fn verify(&self, auth: &Credentials) -> Result<(), OriginError> {
-//!         let _ = auth; // e.g. GET /me with the token
+//!     async fn verify(&self, auth: &Credentials) -> Result<String, OriginError> {
+//!         let _ = auth; // e.g. GET /me with the token: the account's handle
 //!         Err(OriginError::Unavailable("not wired up in this example".into()))
 //!     }
 //!     async fn relation(&self, auth: &Credentials, photo: &str) -> Result<Relation, OriginError> {

@@ -39,6 +39,19 @@ struct Report {
 }
 
 impl Report {
+    fn new(mode: Mode) -> Self {
+        Self {
+            mode,
+            skipped: Vec::new(),
+            installed: Vec::new(),
+            missing: Vec::new(),
+        }
+    }
+    fn merge(&mut self, other: Report) {
+        self.skipped.extend(other.skipped);
+        self.installed.extend(other.installed);
+        self.missing.extend(other.missing);
+    }
     fn skip(&mut self, what: String) {
         self.skipped.push(what);
     }
@@ -53,22 +66,32 @@ impl Report {
 
 pub fn run(project: &Project, mode: Mode) -> Result<Tools> {
     let started = Instant::now();
-    let mut report = Report {
-        mode,
-        skipped: Vec::new(),
-        installed: Vec::new(),
-        missing: Vec::new(),
-    };
+    let mut report = Report::new(mode);
     let base_env = Env::new(None)?;
 
-    rust_target(&base_env, &mut report)?;
-    if project.nightly_size {
-        nightly(&base_env, &mut report)?;
+    // What mostly waits on downloads (Debian packages, the nightly) goes on beside what keeps the
+    // cores busy (compiling wasm-bindgen-cli): on a fresh machine that saves their sum.
+    let (downloads, compiled) = std::thread::scope(|scope| {
+        let downloads = scope.spawn(|| -> Result<Report> {
+            let mut report = Report::new(mode);
+            system_packages(&base_env, &mut report)?;
+            if project.nightly_size {
+                nightly(&base_env, &mut report)?;
+            }
+            Ok(report)
+        });
+        let compiled = rust_target(&base_env, &mut report)
+            .and_then(|()| wasm_bindgen(project, &base_env, &mut report));
+        (downloads.join(), compiled)
+    });
+    compiled?;
+    match downloads {
+        Ok(downloaded) => report.merge(downloaded?),
+        Err(_) => bail!("installing the system packages and the nightly stopped unexpectedly"),
     }
-    system_packages(&base_env, &mut report)?;
+    // After the system packages: npm may have come with them.
     let node_modules = npm_tools(project, &base_env, &mut report)?;
     let env = Env::new(Some(&node_modules.join(".bin")))?;
-    wasm_bindgen(project, &env, &mut report)?;
 
     if !report.missing.is_empty() {
         let list: Vec<String> = report.missing.iter().map(|m| format!("  - {m}")).collect();
@@ -364,6 +387,9 @@ fn wasm_bindgen(project: &Project, env: &Env, report: &mut Report) -> Result<()>
             note: " (= Cargo.lock)",
             // `--locked` fails for wasm-bindgen-cli; the version pin is what matters here.
             locked: false,
+            // Unoptimised, it compiles in about half the time (the longest step of a cold setup)
+            // and writes the same bytes; it takes under a second on the app.
+            debug: true,
         },
     )
 }
@@ -378,6 +404,8 @@ struct CargoTool<'a> {
     also: Option<&'static str>,
     note: &'static str,
     locked: bool,
+    /// `cargo install --debug`: a dev-profile build of the tool.
+    debug: bool,
 }
 
 fn cargo_tool(env: &Env, report: &mut Report, tool: CargoTool) -> Result<()> {
@@ -411,6 +439,9 @@ fn cargo_tool(env: &Env, report: &mut Report, tool: CargoTool) -> Result<()> {
             let mut install = env.cmd(cmd::cargo()).args(["install", &spec]);
             if tool.locked {
                 install = install.arg("--locked");
+            }
+            if tool.debug {
+                install = install.arg("--debug");
             }
             install.run()?;
             report.installed(format!("{what}; was {found}"));

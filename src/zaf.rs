@@ -9,7 +9,6 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{JsFuture, spawn_local};
 
-use crate::proxy::TIMEOUT_MS;
 use crate::ticket::{CONTEXT_PATHS, ContextAnswer, MetadataAnswer, Scalar, whole_number};
 
 #[wasm_bindgen]
@@ -53,10 +52,12 @@ pub enum RawResponse {
         status: u16,
         answer: Option<LikeAnswer>,
     },
-    /// Rejected: HTTP status (0 for none), status text, and any `Retry-After`.
+    /// Rejected: HTTP status (0 for none), status text, the `error` of a JSON error body, and
+    /// any `Retry-After`.
     Failed {
         status: u16,
         status_text: String,
+        error: Option<String>,
         retry_after: Option<String>,
     },
 }
@@ -243,7 +244,12 @@ impl Client {
     }
 
     /// POSTs `body` as JSON to `url` (a Zendesk API path) through `client.request`.
-    pub async fn proxy_post<B: Serialize>(&self, url: &str, body: &B) -> RawResponse {
+    pub async fn proxy_post<B: Serialize>(
+        &self,
+        url: &str,
+        body: &B,
+        timeout_ms: u32,
+    ) -> RawResponse {
         let options = to_js(body)
             .and_then(|body| JSON::stringify(&body))
             .and_then(|data| {
@@ -254,7 +260,7 @@ impl Client {
                     data_type: "json",
                     data: data.as_string().unwrap_or_default(),
                     http_complete_response: true,
-                    timeout: TIMEOUT_MS,
+                    timeout: timeout_ms,
                 })
             });
         let result = match options {
@@ -288,6 +294,7 @@ impl Client {
                     status_text: prop(&error, "statusText")
                         .and_then(|t| t.as_string())
                         .unwrap_or_default(),
+                    error: prop(&body_of(&error), "error").and_then(|e| e.as_string()),
                     retry_after: header_of(&error, "retry-after"),
                 }
             }
@@ -326,6 +333,10 @@ impl Client {
         self.invoke("hide", None);
     }
 
+    pub fn show(&self) {
+        self.invoke("show", None);
+    }
+
     /// Calls `handler` with each event's payload until the subscription is dropped.
     pub fn on(&self, event: &'static str, handler: impl FnMut(JsValue) + 'static) -> Subscription {
         let handler = Closure::<dyn FnMut(JsValue)>::new(handler);
@@ -353,6 +364,12 @@ impl Drop for Subscription {
             .raw
             .off(self.event, self.handler.as_ref().unchecked_ref());
     }
+}
+
+/// A number the host page set in `window.zendeskHeartTiming` (see [`crate::timing`]).
+pub fn timing_override(key: &str) -> Option<f64> {
+    let global: JsValue = js_sys::global().into();
+    prop(&prop(&global, "zendeskHeartTiming")?, key)?.as_f64()
 }
 
 /// Whether an `app.activated` payload is the first activation of a freshly loaded app

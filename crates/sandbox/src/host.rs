@@ -1,7 +1,7 @@
 //! The Zendesk host: agent ticket pages with the app in an iframe, the agent's session, the
 //! proxy, and the sandbox's own controls (`/sandbox/*`).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasher, Hasher, RandomState};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -18,11 +18,13 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::config::{Config, Ticket};
-use crate::faults::{Fault, Faults};
+use crate::faults::{Fault, Faults, ProxyFault};
 use crate::log::RequestLog;
 use crate::origin::MockOrigin;
 
 pub const SESSION_COOKIE: &str = "_zendesk_session";
+/// The most agent sessions kept at once.
+pub const MAX_SESSIONS: usize = 1_000;
 
 pub struct HostState {
     pub config: Arc<Config>,
@@ -35,8 +37,9 @@ pub struct HostState {
     pub log: Arc<RequestLog>,
     pub faults: Arc<Faults>,
     pub origin: Arc<MockOrigin>,
-    /// Agent sessions: session id → CSRF token.
-    sessions: Mutex<HashMap<String, String>>,
+    /// Agent sessions: session id → CSRF token, with the order they were made in (at most
+    /// [`MAX_SESSIONS`]; the oldest go first).
+    sessions: Mutex<(HashMap<String, String>, VecDeque<String>)>,
     /// The app's guid, one per sandbox run (as one installation has one).
     pub app_guid: String,
 }
@@ -87,7 +90,7 @@ impl HostState {
             log,
             faults,
             origin,
-            sessions: Mutex::new(HashMap::new()),
+            sessions: Mutex::default(),
             app_guid: uuid(),
         })
     }
@@ -106,7 +109,7 @@ impl HostState {
     /// The CSRF token of the request's agent session, if it has one.
     fn csrf_of(&self, headers: &HeaderMap) -> Option<String> {
         let id = Self::session_id(headers)?;
-        self.sessions.lock().ok()?.get(&id).cloned()
+        self.sessions.lock().ok()?.0.get(&id).cloned()
     }
 
     pub fn is_agent(&self, headers: &HeaderMap) -> bool {
@@ -115,7 +118,13 @@ impl HostState {
 
     pub fn csrf_ok(&self, headers: &HeaderMap) -> bool {
         let sent = headers.get("x-csrf-token").and_then(|v| v.to_str().ok());
-        matches!((self.csrf_of(headers), sent), (Some(want), Some(got)) if want == got)
+        matches!((self.csrf_of(headers), sent),
+            (Some(want), Some(got)) if crate::origin::same_secret(want.as_bytes(), got.as_bytes()))
+    }
+
+    /// How many agent sessions are kept.
+    pub fn session_count(&self) -> usize {
+        self.sessions.lock().map(|s| s.0.len()).unwrap_or(0)
     }
 
     /// Signs an agent in: a new session id and its CSRF token.
@@ -123,7 +132,14 @@ impl HostState {
         let id = random_hex();
         let csrf = random_hex();
         if let Ok(mut s) = self.sessions.lock() {
-            s.insert(id.clone(), csrf.clone());
+            let (by_id, order) = &mut *s;
+            while order.len() >= MAX_SESSIONS {
+                if let Some(oldest) = order.pop_front() {
+                    by_id.remove(&oldest);
+                }
+            }
+            by_id.insert(id.clone(), csrf.clone());
+            order.push_back(id.clone());
         }
         (id, csrf)
     }
@@ -371,20 +387,28 @@ async fn log_clear(State(host): State<Arc<HostState>>) -> StatusCode {
 }
 
 async fn faults_get(State(host): State<Arc<HostState>>) -> impl IntoResponse {
-    Json(host.faults.all())
+    Json(host.faults.listing())
 }
 
+/// A service fault (`fault`) or one of the proxy's own (`proxy`) for `path`.
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct SetFault {
     path: String,
-    fault: Fault,
+    fault: Option<Fault>,
+    proxy: Option<ProxyFault>,
 }
 
 async fn faults_set(State(host): State<Arc<HostState>>, body: axum::body::Bytes) -> Response {
     match serde_json::from_slice::<SetFault>(&body) {
         Ok(set) if set.path.starts_with('/') => {
-            host.faults.set(&set.path, set.fault);
-            Json(host.faults.all()).into_response()
+            if let Some(fault) = set.fault {
+                host.faults.set(&set.path, fault);
+            }
+            if let Some(fault) = set.proxy {
+                host.faults.set_proxy(&set.path, fault);
+            }
+            Json(host.faults.listing()).into_response()
         }
         Ok(_) => json_error(
             StatusCode::BAD_REQUEST,
@@ -408,7 +432,7 @@ async fn faults_clear(
         Some(path) => host.faults.clear(&path),
         None => host.faults.clear_all(),
     }
-    Json(host.faults.all())
+    Json(host.faults.listing())
 }
 
 async fn photos(State(host): State<Arc<HostState>>) -> impl IntoResponse {
@@ -438,5 +462,38 @@ async fn origin_like(State(host): State<Arc<HostState>>, body: axum::body::Bytes
             "RecordNotFound",
             "no such account or photo",
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sessions_are_bounded_and_the_oldest_go_first() {
+        let config = Arc::new(Config::default());
+        let host = HostState::new(
+            config.clone(),
+            Url::parse("http://127.0.0.1:1/manifest.json").expect("url"),
+            "http://127.0.0.1:2".into(),
+            Arc::default(),
+            Arc::default(),
+            Arc::new(MockOrigin::new(&config.accounts)),
+        )
+        .expect("state");
+        let cookie = |id: &str| {
+            let mut headers = HeaderMap::new();
+            let value = format!("{SESSION_COOKIE}={id}").parse().expect("header");
+            headers.insert(header::COOKIE, value);
+            headers
+        };
+        let (first, _) = host.sign_in();
+        let mut last = String::new();
+        for _ in 0..MAX_SESSIONS + 10 {
+            last = host.sign_in().0;
+        }
+        assert_eq!(host.session_count(), MAX_SESSIONS);
+        assert!(!host.is_agent(&cookie(&first)), "the oldest went");
+        assert!(host.is_agent(&cookie(&last)));
     }
 }

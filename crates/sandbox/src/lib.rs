@@ -29,7 +29,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 pub use config::Config;
-pub use faults::{Fault, Faults};
+pub use faults::{Fault, Faults, Hang, ProxyFault};
 pub use log::{ProxyCall, RequestLog, ServiceCall};
 pub use origin::MockOrigin;
 
@@ -120,6 +120,7 @@ impl Sandbox {
             package_dir: options.package_dir,
             zaf_sdk: options.zaf_sdk,
             head_script: options.head_script,
+            wasm_octet_stream: config.wasm_octet_stream,
         });
         serve(app_listener, app_origin::router(files), stop_rx.clone());
 
@@ -173,9 +174,10 @@ impl Sandbox {
             .unwrap_or_else(|| format!("http://{}/manifest.json", reachable(self.integration_addr)))
     }
 
-    /// Stops the servers (also done on drop).
+    /// Stops the servers (also done on drop); held calls go on, so nothing waits forever.
     pub fn stop(&self) {
         let _ = self.stop.send(true);
+        self.faults.release();
     }
 }
 

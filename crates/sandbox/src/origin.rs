@@ -46,6 +46,18 @@ pub trait Origin: Send + Sync + 'static {
     ) -> impl Future<Output = Result<LikeAnswer, OriginError>> + Send;
 }
 
+/// Compares two secrets in a time that depends on their lengths only, never on where they
+/// first differ, so a caller cannot guess a token byte by byte from the answer's timing.
+pub fn same_secret(a: &[u8], b: &[u8]) -> bool {
+    let mut diff = a.len() ^ b.len();
+    for i in 0..a.len().max(b.len()) {
+        let x = a.get(i).copied().unwrap_or(0);
+        let y = b.get(i).copied().unwrap_or(0);
+        diff |= usize::from(std::hint::black_box(x ^ y));
+    }
+    std::hint::black_box(diff) == 0
+}
+
 /// An in-memory "Instagram": photos, per-account likes and like counts.
 #[derive(Debug, Default)]
 pub struct MockOrigin {
@@ -131,7 +143,7 @@ impl MockOrigin {
             .map_err(|_| OriginError::Unavailable("origin state poisoned".into()))?;
         let account = accounts
             .get_mut(&auth.account)
-            .filter(|a| a.token == auth.token)
+            .filter(|a| same_secret(a.token.as_bytes(), auth.token.as_bytes()))
             .ok_or(OriginError::Unauthorized)?;
         let photo = account
             .photos
@@ -215,6 +227,21 @@ mod tests {
         Credentials {
             account: "omniwear".into(),
             token: token.into(),
+        }
+    }
+
+    #[test]
+    fn secrets_compare_whole() {
+        assert!(same_secret(b"omniwear-token", b"omniwear-token"));
+        assert!(same_secret(b"", b""));
+        for other in [
+            &b"omniwear-tokem"[..],
+            b"omniwear-toke",
+            b"omniwear-token!",
+            b"",
+            b"x",
+        ] {
+            assert!(!same_secret(b"omniwear-token", other), "{other:?}");
         }
     }
 

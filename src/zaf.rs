@@ -264,7 +264,18 @@ impl Client {
                 })
             });
         let result = match options {
-            Ok(options) => settle(self.raw.request(&options)).await,
+            Ok(options) => {
+                let before = self.request_handler_keys();
+                let promise = self.raw.request(&options);
+                let mine: Vec<JsValue> = self
+                    .request_handler_keys()
+                    .into_iter()
+                    .filter(|k| !before.contains(k))
+                    .collect();
+                let result = settle(promise).await;
+                self.forget_request_handlers(&mine);
+                result
+            }
             Err(error) => Err(error),
         };
         match result {
@@ -297,6 +308,35 @@ impl Client {
                     error: prop(&body_of(&error), "error").and_then(|e| e.as_string()),
                     retry_after: header_of(&error, "retry-after"),
                 }
+            }
+        }
+    }
+
+    /// The SDK's table of event handlers (`_messageHandlers`), where it keeps one.
+    fn handler_table(&self) -> Option<Object> {
+        let raw: &JsValue = self.raw.as_ref();
+        prop(raw, "_messageHandlers")?.dyn_into::<Object>().ok()
+    }
+
+    /// The SDK's handler names for `client.request` calls (`request:<n>.done` / `.fail`).
+    fn request_handler_keys(&self) -> Vec<JsValue> {
+        let Some(table) = self.handler_table() else {
+            return Vec::new();
+        };
+        Object::keys(&table)
+            .iter()
+            .filter(|k| k.as_string().is_some_and(|k| k.starts_with("request:")))
+            .collect()
+    }
+
+    /// The SDK (zendesk_app_framework_sdk 2.0) subscribes a `.done` and a `.fail` handler for
+    /// every `client.request` and never unsubscribes them: a page would keep both for every
+    /// request it ever made. Once the app's request has settled, its two go. (With an SDK that
+    /// keeps no such table, nothing happens.)
+    fn forget_request_handlers(&self, keys: &[JsValue]) {
+        if let Some(table) = self.handler_table() {
+            for key in keys {
+                let _ = Reflect::delete_property(&table, key);
             }
         }
     }

@@ -159,6 +159,18 @@ pub fn use_like_state(client: Option<Client>) -> UseReducerHandle<LikeState> {
     }
 
     {
+        // The iframe's document speaks the agent's language, not only the app's root.
+        use_effect_with(state.lang, |lang| {
+            if let Some(root) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.document_element())
+            {
+                let _ = root.set_attribute("lang", lang.tag());
+            }
+        });
+    }
+
+    {
         let hidden = state.view_state() == ViewState::Hidden;
         let was_hidden = use_mut_ref(|| false);
         use_effect_with(hidden, move |hidden| {

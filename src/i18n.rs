@@ -98,6 +98,16 @@ pub struct Strings {
     pub reason_server: &'static str,
     pub reason_malformed: &'static str,
     pub reason_http: &'static str,
+    /// The app's own deadline passed.
+    pub reason_deadline: &'static str,
+    /// The proxy refused the configured path.
+    pub reason_bad_path: &'static str,
+    /// `{name}` of the setting an admin should look at.
+    pub check_setting: &'static str,
+    /// After a set whose outcome is unknown, once the state has been read again.
+    pub unsure: &'static str,
+    /// While the state is read again after such a set.
+    pub checking: &'static str,
     /// `{reason}`: the settings problem, as the admin needs it.
     pub misconfigured: &'static str,
     /// `{name}` and `{value}` of a setting, and `{problem}`: one of the `path_*` strings.
@@ -122,9 +132,9 @@ impl Strings {
             PathError::MissingHost => self.path_missing_host.to_owned(),
             PathError::NotPathOrHttps => self.path_not_path_or_https.to_owned(),
             PathError::InvalidCharacter => self.path_invalid_character.to_owned(),
-            PathError::TooLong { encoded_len } => self
+            PathError::TooLong { chars } => self
                 .path_too_long
-                .replace("{n}", &encoded_len.to_string())
+                .replace("{n}", &chars.to_string())
                 .replace("{max}", &MAX_POST_TO_PATH.to_string()),
         };
         // The admin's value goes in last, so braces in it are never taken for a placeholder.
@@ -170,19 +180,24 @@ static EN: Strings = Strings {
     reason_network: "Zendesk could not be reached",
     reason_timeout: "the request timed out",
     reason_denied: "the integration's access was refused",
-    reason_not_found: "the photo was not found",
+    reason_not_found: "the integration service found no such photo or path",
     reason_rate_limited: "too many requests",
     reason_server: "the integration service failed",
     reason_malformed: "the integration service's answer could not be read",
     reason_http: "unexpected answer",
+    reason_deadline: "Zendesk did not answer in time",
+    reason_bad_path: "Zendesk refused the path",
+    check_setting: "An admin should check the setting {name}.",
+    unsure: "It may or may not have gone through; the heart shows the photo's current state.",
+    checking: "Checking whether it went through…",
     misconfigured: "This app is set up wrongly: {reason} An admin can fix it in the app's settings.",
     bad_setting: "The setting {name} (\"{value}\") {problem}.",
     path_empty: "is empty",
     path_protocol_relative: "starts with // (use a path like /like or an https:// URL)",
     path_missing_host: "is an https:// URL without a host",
     path_not_path_or_https: "must be a path starting with / or an https:// URL",
-    path_invalid_character: "contains spaces or control characters",
-    path_too_long: "is {n} characters once URL-encoded; Zendesk accepts at most {max}",
+    path_invalid_character: "contains a space, a control or invisible character, or a backslash",
+    path_too_long: "is {n} characters long; Zendesk accepts at most {max}",
     not_in_zendesk: "Open this app from a ticket in Zendesk.",
     no_ticket: "Zendesk did not say which ticket this is.",
 };
@@ -207,19 +222,24 @@ static DE: Strings = Strings {
     reason_network: "Zendesk ist nicht erreichbar",
     reason_timeout: "Zeitüberschreitung der Anfrage",
     reason_denied: "der Zugang der Integration wurde abgelehnt",
-    reason_not_found: "das Foto wurde nicht gefunden",
+    reason_not_found: "der Integrationsdienst kennt dieses Foto oder diesen Pfad nicht",
     reason_rate_limited: "zu viele Anfragen",
     reason_server: "der Integrationsdienst ist ausgefallen",
     reason_malformed: "die Antwort des Integrationsdienstes ist unlesbar",
     reason_http: "unerwartete Antwort",
+    reason_deadline: "Zendesk hat nicht rechtzeitig geantwortet",
+    reason_bad_path: "Zendesk hat den Pfad abgelehnt",
+    check_setting: "Ein Admin sollte die Einstellung {name} prüfen.",
+    unsure: "Vielleicht wurde es trotzdem übernommen; das Herz zeigt den aktuellen Stand des Fotos.",
+    checking: "Es wird geprüft, ob es übernommen wurde…",
     misconfigured: "Diese App ist falsch eingerichtet: {reason} Ein Admin kann das in den App-Einstellungen beheben.",
     bad_setting: "Die Einstellung {name} („{value}“) {problem}.",
     path_empty: "ist leer",
     path_protocol_relative: "beginnt mit // (verwenden Sie einen Pfad wie /like oder eine https://-URL)",
     path_missing_host: "ist eine https://-URL ohne Host",
     path_not_path_or_https: "muss ein Pfad sein, der mit / beginnt, oder eine https://-URL",
-    path_invalid_character: "enthält Leerzeichen oder Steuerzeichen",
-    path_too_long: "hat URL-kodiert {n} Zeichen; Zendesk erlaubt höchstens {max}",
+    path_invalid_character: "enthält ein Leerzeichen, ein Steuer- oder unsichtbares Zeichen oder einen Backslash",
+    path_too_long: "ist {n} Zeichen lang; Zendesk erlaubt höchstens {max}",
     not_in_zendesk: "Öffnen Sie diese App in einem Ticket in Zendesk.",
     no_ticket: "Zendesk hat nicht mitgeteilt, um welches Ticket es geht.",
 };
@@ -244,19 +264,24 @@ static FR: Strings = Strings {
     reason_network: "Zendesk est injoignable",
     reason_timeout: "la requête a expiré",
     reason_denied: "l’accès de l’intégration a été refusé",
-    reason_not_found: "la photo est introuvable",
+    reason_not_found: "le service d’intégration ne connaît pas cette photo ou ce chemin",
     reason_rate_limited: "trop de requêtes",
     reason_server: "le service d’intégration a échoué",
     reason_malformed: "la réponse du service d’intégration est illisible",
     reason_http: "réponse inattendue",
+    reason_deadline: "Zendesk n’a pas répondu à temps",
+    reason_bad_path: "Zendesk a refusé le chemin",
+    check_setting: "Un admin doit vérifier le paramètre {name}.",
+    unsure: "L’action a peut-être abouti quand même ; le cœur montre l’état actuel de la photo.",
+    checking: "Vérification de la prise en compte…",
     misconfigured: "Cette app est mal configurée : {reason} Un admin peut corriger les paramètres de l’app.",
     bad_setting: "Le paramètre {name} (« {value} ») {problem}.",
     path_empty: "est vide",
     path_protocol_relative: "commence par // (utilisez un chemin comme /like ou une URL https://)",
     path_missing_host: "est une URL https:// sans hôte",
     path_not_path_or_https: "doit être un chemin commençant par / ou une URL https://",
-    path_invalid_character: "contient des espaces ou des caractères de contrôle",
-    path_too_long: "fait {n} caractères une fois encodé en URL ; Zendesk en accepte au plus {max}",
+    path_invalid_character: "contient une espace, un caractère de contrôle ou invisible, ou une barre oblique inverse",
+    path_too_long: "fait {n} caractères ; Zendesk en accepte au plus {max}",
     not_in_zendesk: "Ouvrez cette app depuis un ticket dans Zendesk.",
     no_ticket: "Zendesk n’a pas indiqué de quel ticket il s’agit.",
 };
@@ -281,19 +306,24 @@ static ES: Strings = Strings {
     reason_network: "no se pudo contactar con Zendesk",
     reason_timeout: "la solicitud tardó demasiado",
     reason_denied: "se denegó el acceso de la integración",
-    reason_not_found: "no se encontró la foto",
+    reason_not_found: "el servicio de integración no encontró la foto ni la ruta",
     reason_rate_limited: "demasiadas solicitudes",
     reason_server: "falló el servicio de integración",
     reason_malformed: "no se pudo leer la respuesta del servicio de integración",
     reason_http: "respuesta inesperada",
+    reason_deadline: "Zendesk no respondió a tiempo",
+    reason_bad_path: "Zendesk rechazó la ruta",
+    check_setting: "Un administrador debe revisar el ajuste {name}.",
+    unsure: "Puede que se haya aplicado o no; el corazón muestra el estado actual de la foto.",
+    checking: "Comprobando si se aplicó…",
     misconfigured: "Esta app está mal configurada: {reason} Un administrador puede corregirlo en la configuración de la app.",
     bad_setting: "El ajuste {name} («{value}») {problem}.",
     path_empty: "está vacío",
     path_protocol_relative: "empieza por // (use una ruta como /like o una URL https://)",
     path_missing_host: "es una URL https:// sin host",
     path_not_path_or_https: "debe ser una ruta que empiece por / o una URL https://",
-    path_invalid_character: "contiene espacios o caracteres de control",
-    path_too_long: "tiene {n} caracteres codificado como URL; Zendesk admite como máximo {max}",
+    path_invalid_character: "contiene un espacio, un carácter de control o invisible, o una barra invertida",
+    path_too_long: "tiene {n} caracteres; Zendesk admite como máximo {max}",
     not_in_zendesk: "Abra esta app desde un ticket en Zendesk.",
     no_ticket: "Zendesk no indicó de qué ticket se trata.",
 };
@@ -318,19 +348,24 @@ static JA: Strings = Strings {
     reason_network: "Zendesk に接続できません",
     reason_timeout: "リクエストがタイムアウトしました",
     reason_denied: "インテグレーションのアクセスが拒否されました",
-    reason_not_found: "写真が見つかりません",
+    reason_not_found: "インテグレーションサービスで写真またはパスが見つかりません",
     reason_rate_limited: "リクエストが多すぎます",
     reason_server: "インテグレーションサービスでエラーが発生しました",
     reason_malformed: "インテグレーションサービスの応答を読み取れません",
     reason_http: "予期しない応答",
+    reason_deadline: "Zendesk から時間内に応答がありませんでした",
+    reason_bad_path: "Zendesk がパスを拒否しました",
+    check_setting: "管理者が設定 {name} を確認してください。",
+    unsure: "反映されたかどうかはわかりません。ハートは写真の現在の状態を示しています。",
+    checking: "反映されたか確認しています…",
     misconfigured: "このアプリの設定に誤りがあります: {reason} 管理者がアプリの設定で修正できます。",
     bad_setting: "設定 {name}（「{value}」）{problem}。",
     path_empty: "が空です",
     path_protocol_relative: "が // で始まっています（/like のようなパスか https:// の URL を使ってください）",
     path_missing_host: "はホストのない https:// URL です",
     path_not_path_or_https: "は / で始まるパスか https:// の URL である必要があります",
-    path_invalid_character: "に空白または制御文字が含まれています",
-    path_too_long: "は URL エンコード後 {n} 文字です。Zendesk が受け付けるのは最大 {max} 文字です",
+    path_invalid_character: "に空白、制御文字、不可視文字、またはバックスラッシュが含まれています",
+    path_too_long: "は {n} 文字です。Zendesk が受け付けるのは最大 {max} 文字です",
     not_in_zendesk: "このアプリは Zendesk のチケットから開いてください。",
     no_ticket: "Zendesk からチケットの情報を取得できませんでした。",
 };
@@ -355,19 +390,24 @@ static PT_BR: Strings = Strings {
     reason_network: "não foi possível acessar o Zendesk",
     reason_timeout: "a solicitação expirou",
     reason_denied: "o acesso da integração foi recusado",
-    reason_not_found: "a foto não foi encontrada",
+    reason_not_found: "o serviço de integração não encontrou a foto nem o caminho",
     reason_rate_limited: "solicitações demais",
     reason_server: "o serviço de integração falhou",
     reason_malformed: "não foi possível ler a resposta do serviço de integração",
     reason_http: "resposta inesperada",
+    reason_deadline: "o Zendesk não respondeu a tempo",
+    reason_bad_path: "o Zendesk recusou o caminho",
+    check_setting: "Um administrador deve verificar a configuração {name}.",
+    unsure: "Pode ou não ter sido aplicado; o coração mostra o estado atual da foto.",
+    checking: "Verificando se foi aplicado…",
     misconfigured: "Este app está configurado incorretamente: {reason} Um administrador pode corrigir isso nas configurações do app.",
     bad_setting: "A configuração {name} (“{value}”) {problem}.",
     path_empty: "está vazia",
     path_protocol_relative: "começa com // (use um caminho como /like ou uma URL https://)",
     path_missing_host: "é uma URL https:// sem host",
     path_not_path_or_https: "deve ser um caminho que comece com / ou uma URL https://",
-    path_invalid_character: "contém espaços ou caracteres de controle",
-    path_too_long: "tem {n} caracteres após a codificação de URL; o Zendesk aceita no máximo {max}",
+    path_invalid_character: "contém um espaço, um caractere de controle ou invisível, ou uma barra invertida",
+    path_too_long: "tem {n} caracteres; o Zendesk aceita no máximo {max}",
     not_in_zendesk: "Abra este app a partir de um ticket no Zendesk.",
     no_ticket: "O Zendesk não informou qual é o ticket.",
 };
@@ -418,6 +458,7 @@ mod tests {
                 ("bad_setting", s.bad_setting, "{problem}"),
                 ("path_too_long", s.path_too_long, "{n}"),
                 ("path_too_long", s.path_too_long, "{max}"),
+                ("check_setting", s.check_setting, "{name}"),
             ] {
                 assert!(template.contains(hole), "{lang:?}.{name} lacks {hole}");
             }
@@ -436,6 +477,16 @@ mod tests {
             assert_ne!(s.now_unliked, EN.now_unliked, "{lang:?}");
             assert_ne!(s.failed_like, EN.failed_like, "{lang:?}");
             assert_ne!(s.try_again, EN.try_again, "{lang:?}");
+            for (name, text, en) in [
+                ("reason_deadline", s.reason_deadline, EN.reason_deadline),
+                ("reason_bad_path", s.reason_bad_path, EN.reason_bad_path),
+                ("check_setting", s.check_setting, EN.check_setting),
+                ("unsure", s.unsure, EN.unsure),
+                ("checking", s.checking, EN.checking),
+            ] {
+                assert_ne!(text, en, "{lang:?}.{name}");
+                assert!(!text.is_empty(), "{lang:?}.{name}");
+            }
         }
     }
 
@@ -447,7 +498,7 @@ mod tests {
             PathError::MissingHost,
             PathError::NotPathOrHttps,
             PathError::InvalidCharacter,
-            PathError::TooLong { encoded_len: 600 },
+            PathError::TooLong { chars: 600 },
         ];
         for lang in Lang::ALL {
             let s = lang.strings();

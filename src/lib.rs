@@ -12,6 +12,7 @@ pub mod proxy;
 pub mod scheme;
 pub mod state;
 pub mod ticket;
+pub mod timing;
 pub mod zaf;
 
 pub use components::app::App;

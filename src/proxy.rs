@@ -3,12 +3,13 @@
 //! Everything here but [`send`] is pure, so the URL, the body and the reading of every kind of
 //! answer are unit-tested natively. [`send`] hands the call to the ZAF bridge.
 
-use heart_contract::{LikeAnswer, NO_INSTANCE_ERROR, SetLike, Settings, StateQuery, proxy_url};
-use serde::Serialize;
+use heart_contract::{
+    BAD_PATH_ERROR, LikeAnswer, NO_INSTANCE_ERROR, SetLike, Settings, StateQuery, proxy_url,
+};
 
 use crate::i18n::Strings;
 use crate::ticket::TicketContext;
-use crate::zaf::{Client, RawResponse};
+use crate::zaf::{Client, Json, RawResponse};
 
 /// What a request asks of the integration service.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -17,12 +18,33 @@ pub enum Op {
     Set(bool),
 }
 
-/// The JSON body: serialized as the inner value.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(untagged)]
+/// The JSON body: the inner value's fields (see [`Body::fields`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Body {
     Read(StateQuery),
     Set(SetLike),
+}
+
+impl Body {
+    /// The body as the bridge writes it (JSON without serde in the bundle): the contract's
+    /// field names, in order. A test keeps it equal to the contract's own serialisation.
+    pub fn fields(&self) -> Vec<(&'static str, Json<'_>)> {
+        let (ticket_id, external_id, liked) = match self {
+            Body::Read(q) => (&q.ticket_id, &q.external_id, None),
+            Body::Set(s) => (&s.ticket_id, &s.external_id, Some(s.liked)),
+        };
+        let mut fields = vec![
+            ("ticket_id", Json::Str(ticket_id)),
+            (
+                "external_id",
+                external_id.as_deref().map_or(Json::Null, Json::Str),
+            ),
+        ];
+        if let Some(liked) = liked {
+            fields.push(("liked", Json::Bool(liked)));
+        }
+        fields
+    }
 }
 
 /// One POST to Zendesk's proxy.
@@ -30,48 +52,55 @@ pub enum Body {
 pub struct Call {
     pub url: String,
     pub body: Body,
+    /// The `timeout` asked of Zendesk, in milliseconds.
+    pub timeout_ms: u32,
 }
 
 impl Call {
-    pub fn new(op: Op, ticket: &TicketContext, settings: &Settings) -> Self {
-        match op {
-            Op::Read => Call {
-                url: proxy_url(ticket.ticket, &settings.state_path),
-                body: Body::Read(ticket.state_query()),
-            },
-            Op::Set(liked) => Call {
-                url: proxy_url(ticket.ticket, &settings.like_path),
-                body: Body::Set(ticket.set_like(liked)),
-            },
+    pub fn new(op: Op, ticket: &TicketContext, settings: &Settings, timeout_ms: u32) -> Self {
+        let (url, body) = match op {
+            Op::Read => (
+                proxy_url(ticket.ticket, &settings.state_path),
+                Body::Read(ticket.state_query()),
+            ),
+            Op::Set(liked) => (
+                proxy_url(ticket.ticket, &settings.like_path),
+                Body::Set(ticket.set_like(liked)),
+            ),
+        };
+        Call {
+            url,
+            body,
+            timeout_ms,
         }
     }
 }
 
-/// How long the app lets Zendesk take for one proxied call, in milliseconds.
-pub const TIMEOUT_MS: u32 = 15_000;
-/// The wait after a 429 that names none.
-pub const DEFAULT_RETRY_AFTER_S: u32 = 5;
 /// A `Retry-After` is honoured up to a day; beyond that it is taken as a day.
 pub const MAX_RETRY_AFTER_S: u32 = 86_400;
 
 /// Why a call did not give a like-state. Each kind is told apart in the UI.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Failure {
+    /// The app's own deadline passed with no answer.
+    Deadline,
+    /// Zendesk gave up on the call (`timeout`).
+    Timeout,
     /// No HTTP answer at all.
     Network,
-    Timeout,
     /// 401 or 403: the integration's (or the agent's) access was refused.
     Denied(u16),
-    /// The proxy's own 404: no integration instance created this ticket.
-    NoInstance,
-    /// 404 or 422 from the integration service: e.g. the photo is unknown.
+    /// The proxy's own 404: this ticket has no integration instance.
+    NoIntegration,
+    /// 404 or 422 from the integration service: no such photo, or no such path.
     NotFound(u16),
-    /// 429: try again no sooner than this many seconds.
-    RateLimited {
-        retry_after_s: u32,
-    },
+    /// The proxy refused the `post_to_path` (400).
+    BadPath,
+    /// 429: try again no sooner than `Retry-After` (when it said).
+    RateLimited { retry_after_s: Option<u32> },
     /// 5xx, including the proxy's 502/504 for a broken or dead integration service.
-    Server(u16),
+    /// `explained`: the body is a JSON error, i.e. something answered for the failure.
+    Server { status: u16, explained: bool },
     /// A success status whose body is not a like-state.
     Malformed,
     /// Any other status.
@@ -79,11 +108,13 @@ pub enum Failure {
 }
 
 impl Failure {
-    /// Reads a failed call. `retry_after` is the header's value, if any; `now_ms` is the
-    /// current time (ms since the epoch), needed when the header is a date.
+    /// Reads a failed call. `error` is the `error` field of a JSON error body, if any;
+    /// `retry_after` the header's value, if any; `now_ms` the current time (ms since the epoch),
+    /// needed when the header is a date.
     pub fn from_status(
         status: u16,
         status_text: &str,
+        error: Option<&str>,
         retry_after: Option<&str>,
         now_ms: f64,
     ) -> Self {
@@ -91,13 +122,16 @@ impl Failure {
             0 if status_text.eq_ignore_ascii_case("timeout") => Failure::Timeout,
             0 => Failure::Network,
             401 | 403 => Failure::Denied(status),
+            404 if error == Some(NO_INSTANCE_ERROR) => Failure::NoIntegration,
             404 | 422 => Failure::NotFound(status),
+            400 if error == Some(BAD_PATH_ERROR) => Failure::BadPath,
             429 => Failure::RateLimited {
-                retry_after_s: retry_after
-                    .and_then(|v| retry_after_seconds(v, now_ms))
-                    .unwrap_or(DEFAULT_RETRY_AFTER_S),
+                retry_after_s: retry_after.and_then(|v| retry_after_seconds(v, now_ms)),
             },
-            500..=599 => Failure::Server(status),
+            500..=599 => Failure::Server {
+                status,
+                explained: error.is_some(),
+            },
             200..=299 => Failure::Malformed,
             other => Failure::Http(other),
         }
@@ -110,20 +144,19 @@ impl Failure {
                 status: 200..=299,
                 answer,
             } => answer.ok_or(Failure::Malformed),
-            RawResponse::Ok { status, .. } => Err(Failure::from_status(status, "", None, now_ms)),
-            RawResponse::Failed {
-                status: 404,
-                error: Some(error),
-                ..
-            } if error == NO_INSTANCE_ERROR => Err(Failure::NoInstance),
+            RawResponse::Ok { status, .. } => {
+                Err(Failure::from_status(status, "", None, None, now_ms))
+            }
             RawResponse::Failed {
                 status,
                 status_text,
+                error,
                 retry_after,
                 ..
             } => Err(Failure::from_status(
                 status,
                 &status_text,
+                error.as_deref(),
                 retry_after.as_deref(),
                 now_ms,
             )),
@@ -134,16 +167,39 @@ impl Failure {
         matches!(self, Failure::RateLimited { .. })
     }
 
+    /// Whether a set that failed so surely did not change the like: something answered and
+    /// refused it. Otherwise (no answer, a gateway's 502/504, an unexplained 5xx, an answer
+    /// that cannot be read) it may have been applied, and only a fresh read can tell.
+    pub fn is_certain(self) -> bool {
+        match self {
+            Failure::Denied(_)
+            | Failure::NoIntegration
+            | Failure::NotFound(_)
+            | Failure::BadPath
+            | Failure::RateLimited { .. } => true,
+            Failure::Server { status, explained } => status == 500 && explained,
+            Failure::Http(status) => (400..500).contains(&status),
+            Failure::Deadline | Failure::Timeout | Failure::Network | Failure::Malformed => false,
+        }
+    }
+
+    /// Whether the admin's setting for the call is the likely cause (it is then named).
+    pub fn names_the_setting(self) -> bool {
+        matches!(self, Failure::NotFound(_) | Failure::BadPath)
+    }
+
     /// The reason, in the agent's language, to stand in "Couldn't like the photo: {reason}."
     pub fn reason(self, s: &Strings) -> String {
         match self {
+            Failure::Deadline => s.reason_deadline.to_owned(),
             Failure::Network => s.reason_network.to_owned(),
             Failure::Timeout => s.reason_timeout.to_owned(),
             Failure::Denied(code) => format!("{} ({code})", s.reason_denied),
+            Failure::NoIntegration => format!("{} (404)", s.reason_not_found),
             Failure::NotFound(code) => format!("{} ({code})", s.reason_not_found),
-            Failure::NoInstance => format!("{} (404)", s.reason_not_found),
+            Failure::BadPath => format!("{} (400)", s.reason_bad_path),
             Failure::RateLimited { .. } => format!("{} (429)", s.reason_rate_limited),
-            Failure::Server(code) => format!("{} ({code})", s.reason_server),
+            Failure::Server { status, .. } => format!("{} ({status})", s.reason_server),
             Failure::Malformed => s.reason_malformed.to_owned(),
             Failure::Http(code) => format!("{} ({code})", s.reason_http),
         }
@@ -151,16 +207,17 @@ impl Failure {
 }
 
 /// `Retry-After` as seconds from now: delta-seconds, or an HTTP date (IMF-fixdate).
+/// `0` and a date in the past mean "now"; anything over a day is a day.
 pub fn retry_after_seconds(value: &str, now_ms: f64) -> Option<u32> {
     let value = value.trim();
-    let seconds = if let Ok(delta) = value.parse::<u64>() {
-        delta
+    let seconds = if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        value.parse::<u64>().unwrap_or(u64::MAX)
     } else {
         let at_ms = http_date_ms(value)?;
         let delta_ms = (at_ms - now_ms).max(0.0);
         (delta_ms / 1000.0).ceil() as u64
     };
-    Some(seconds.clamp(1, u64::from(MAX_RETRY_AFTER_S)) as u32)
+    Some(seconds.min(u64::from(MAX_RETRY_AFTER_S)) as u32)
 }
 
 /// Parses `Sun, 06 Nov 1994 08:49:37 GMT` into milliseconds since the epoch.
@@ -202,13 +259,16 @@ fn http_date_ms(value: &str) -> Option<f64> {
 
 /// Sends one call through Zendesk's proxy and reads the answer.
 pub async fn send(client: &Client, call: &Call) -> Result<LikeAnswer, Failure> {
-    let response = client.proxy_post(&call.url, &call.body).await;
+    let response = client
+        .proxy_post(&call.url, &call.body.fields(), call.timeout_ms)
+        .await;
     Failure::read_response(response, js_sys::Date::now())
 }
 
 #[cfg(test)]
 mod tests {
     use heart_contract::{PostToPath, TicketId};
+    use serde_json::{Map, Value};
 
     use super::*;
     use crate::i18n::Lang;
@@ -229,13 +289,14 @@ mod tests {
             state_path: PostToPath::parse("/v2/state").expect("path"),
             like_path: PostToPath::parse("https://svc.example/like?a=1&b=2").expect("url"),
         };
-        let read = Call::new(Op::Read, &ticket(), &settings);
+        let read = Call::new(Op::Read, &ticket(), &settings, 900);
         assert_eq!(
             read.url,
             "/api/v2/any_channel/proxy.json?ticket_id=62&post_to_path=%2Fv2%2Fstate"
         );
         assert_eq!(read.body, Body::Read(ticket().state_query()));
-        let set = Call::new(Op::Set(true), &ticket(), &settings);
+        assert_eq!(read.timeout_ms, 900);
+        let set = Call::new(Op::Set(true), &ticket(), &settings, 900);
         assert_eq!(
             set.url,
             "/api/v2/any_channel/proxy.json?ticket_id=62&post_to_path=https%3A%2F%2Fsvc.example%2Flike%3Fa%3D1%26b%3D2"
@@ -245,7 +306,7 @@ mod tests {
 
     #[test]
     fn statuses_are_told_apart() {
-        let f = |status, text| Failure::from_status(status, text, None, 0.0);
+        let f = |status, text| Failure::from_status(status, text, None, None, 0.0);
         assert_eq!(f(0, "timeout"), Failure::Timeout);
         assert_eq!(f(0, "error"), Failure::Network);
         assert_eq!(f(401, ""), Failure::Denied(401));
@@ -255,15 +316,86 @@ mod tests {
         assert_eq!(
             f(429, ""),
             Failure::RateLimited {
-                retry_after_s: DEFAULT_RETRY_AFTER_S
+                retry_after_s: None
             }
         );
-        assert_eq!(f(500, ""), Failure::Server(500));
-        assert_eq!(f(502, ""), Failure::Server(502));
-        assert_eq!(f(504, ""), Failure::Server(504));
+        assert_eq!(
+            f(500, ""),
+            Failure::Server {
+                status: 500,
+                explained: false
+            }
+        );
         assert_eq!(f(200, ""), Failure::Malformed);
         assert_eq!(f(409, ""), Failure::Http(409));
         assert_eq!(f(302, ""), Failure::Http(302));
+    }
+
+    #[test]
+    fn the_proxys_own_refusals_are_told_by_their_error() {
+        let f = |status, error| Failure::from_status(status, "", Some(error), None, 0.0);
+        assert_eq!(f(404, "RecordNotFound"), Failure::NoIntegration);
+        assert_eq!(f(404, "photo_not_found"), Failure::NotFound(404));
+        assert_eq!(f(404, "not_found"), Failure::NotFound(404));
+        assert_eq!(f(422, "RecordNotFound"), Failure::NotFound(422));
+        assert_eq!(f(400, "InvalidPostToPath"), Failure::BadPath);
+        assert_eq!(f(400, "InvalidJSON"), Failure::Http(400));
+        assert_eq!(
+            f(500, "injected_fault"),
+            Failure::Server {
+                status: 500,
+                explained: true
+            }
+        );
+    }
+
+    #[test]
+    fn only_a_refusal_is_a_certain_failure() {
+        let certain = [
+            Failure::Denied(401),
+            Failure::Denied(403),
+            Failure::NoIntegration,
+            Failure::NotFound(404),
+            Failure::NotFound(422),
+            Failure::BadPath,
+            Failure::Http(400),
+            Failure::RateLimited {
+                retry_after_s: Some(3),
+            },
+            Failure::Server {
+                status: 500,
+                explained: true,
+            },
+        ];
+        let uncertain = [
+            Failure::Deadline,
+            Failure::Timeout,
+            Failure::Network,
+            Failure::Malformed,
+            Failure::Server {
+                status: 500,
+                explained: false,
+            },
+            Failure::Server {
+                status: 502,
+                explained: true,
+            },
+            Failure::Server {
+                status: 503,
+                explained: true,
+            },
+            Failure::Server {
+                status: 504,
+                explained: true,
+            },
+            Failure::Http(302),
+        ];
+        for f in certain {
+            assert!(f.is_certain(), "{f:?}");
+        }
+        for f in uncertain {
+            assert!(!f.is_certain(), "{f:?}");
+        }
     }
 
     #[test]
@@ -272,9 +404,13 @@ mod tests {
         assert_eq!(now, 1_795_600_800_000.0);
         assert_eq!(retry_after_seconds("30", now), Some(30));
         assert_eq!(retry_after_seconds(" 7 ", now), Some(7));
-        assert_eq!(retry_after_seconds("0", now), Some(1));
+        assert_eq!(retry_after_seconds("0", now), Some(0));
         assert_eq!(
             retry_after_seconds("999999999", now),
+            Some(MAX_RETRY_AFTER_S)
+        );
+        assert_eq!(
+            retry_after_seconds("99999999999999999999999", now),
             Some(MAX_RETRY_AFTER_S)
         );
         assert_eq!(
@@ -283,11 +419,12 @@ mod tests {
         );
         assert_eq!(
             retry_after_seconds("Wed, 25 Nov 2026 09:00:00 GMT", now),
-            Some(1)
+            Some(0)
         );
         for bad in [
             "soon",
             "-5",
+            "+5",
             "Wed, 25 Nov 2026 10:01:30 CET",
             "Wed, 32 Nov 2026 10:00:00 GMT",
             "",
@@ -295,13 +432,15 @@ mod tests {
             assert_eq!(retry_after_seconds(bad, now), None, "{bad:?}");
         }
         assert_eq!(
-            Failure::from_status(429, "", Some("12"), now),
-            Failure::RateLimited { retry_after_s: 12 }
+            Failure::from_status(429, "", None, Some("12"), now),
+            Failure::RateLimited {
+                retry_after_s: Some(12)
+            }
         );
         assert_eq!(
-            Failure::from_status(429, "", Some("later"), now),
+            Failure::from_status(429, "", None, Some("later"), now),
             Failure::RateLimited {
-                retry_after_s: DEFAULT_RETRY_AFTER_S
+                retry_after_s: None
             }
         );
     }
@@ -323,16 +462,18 @@ mod tests {
             ),
             Ok(answer.clone())
         );
-        assert_eq!(
-            Failure::read_response(
-                RawResponse::Ok {
-                    status: 201,
-                    answer: None
-                },
-                0.0
-            ),
-            Err(Failure::Malformed)
-        );
+        for status in [201, 204] {
+            assert_eq!(
+                Failure::read_response(
+                    RawResponse::Ok {
+                        status,
+                        answer: None
+                    },
+                    0.0
+                ),
+                Err(Failure::Malformed)
+            );
+        }
         assert_eq!(
             Failure::read_response(
                 RawResponse::Ok {
@@ -341,19 +482,24 @@ mod tests {
                 },
                 0.0
             ),
-            Err(Failure::Server(503))
+            Err(Failure::Server {
+                status: 503,
+                explained: false
+            })
         );
         assert_eq!(
             Failure::read_response(
                 RawResponse::Failed {
                     status: 429,
                     status_text: "Too Many Requests".into(),
-                    retry_after: Some("3".into()),
                     error: None,
+                    retry_after: Some("3".into())
                 },
                 0.0
             ),
-            Err(Failure::RateLimited { retry_after_s: 3 })
+            Err(Failure::RateLimited {
+                retry_after_s: Some(3)
+            })
         );
     }
 
@@ -372,7 +518,7 @@ mod tests {
         };
         assert_eq!(
             failed(404, Some("RecordNotFound")),
-            Err(Failure::NoInstance)
+            Err(Failure::NoIntegration)
         );
         assert_eq!(
             failed(404, Some("photo_not_found")),
@@ -386,15 +532,58 @@ mod tests {
     }
 
     #[test]
+    fn the_bodys_fields_are_the_contracts_serialisation() {
+        let as_json = |body: &Body| {
+            let fields: Map<String, Value> = body
+                .fields()
+                .into_iter()
+                .map(|(key, value)| {
+                    let value = match value {
+                        Json::Str(s) => Value::from(s),
+                        Json::Bool(b) => Value::from(b),
+                        Json::Null => Value::Null,
+                    };
+                    (key.to_owned(), value)
+                })
+                .collect();
+            Value::Object(fields)
+        };
+        let mut no_id = ticket();
+        no_id.external_id = None;
+        for t in [ticket(), no_id] {
+            let read = t.state_query();
+            assert_eq!(
+                as_json(&Body::Read(read.clone())),
+                serde_json::to_value(&read).expect("json")
+            );
+            for liked in [true, false] {
+                let set = t.set_like(liked);
+                assert_eq!(
+                    as_json(&Body::Set(set.clone())),
+                    serde_json::to_value(&set).expect("json")
+                );
+            }
+        }
+    }
+
+    #[test]
     fn reasons_name_the_status_in_the_agents_language() {
         let de = Lang::De.strings();
         assert_eq!(
-            Failure::Server(503).reason(de),
+            Failure::Server {
+                status: 503,
+                explained: false
+            }
+            .reason(de),
             "der Integrationsdienst ist ausgefallen (503)"
         );
         assert_eq!(
             Failure::Timeout.reason(Lang::En.strings()),
             "the request timed out"
+        );
+        assert_eq!(
+            Failure::Deadline.reason(Lang::En.strings()),
+            "Zendesk did not answer in time"
         );
     }
 }

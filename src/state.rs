@@ -1,7 +1,8 @@
 //! The like-state machine: every transition of the heart lives here, as a Yew [`Reducible`].
 //!
 //! It decides which request to send next (`in_flight`, read by the `use_like_state` hook) and
-//! what the agent sees; it never calls JS, so all of it is unit-tested natively.
+//! what the agent sees; it never calls JS and reads no clock: the time comes in with the actions
+//! (`Sent`, `Answered`, `Tick`), so deadlines and backoff are unit-tested without waiting.
 //!
 //! Rules:
 //! - The heart shows what the service last *returned* (`confirmed`), or, while a set is
@@ -9,22 +10,33 @@
 //! - At most one request is in flight. Clicks during a set only move `desired`; when the set
 //!   is answered and `desired` differs from both what was sent and what came back, one more
 //!   set goes out. Ten quick clicks: one request, then at most one more.
-//! - A failed set rolls back to `confirmed` and offers a retry; a failed read never pretends
-//!   the photo is "not liked". A 429 waits out `Retry-After`, then retries by itself.
+//! - Every request has the app's own deadline ([`Timing::deadline_ms`]), whatever the host does.
+//! - A set that surely failed (refused: 400, 401/403, 404/422, 500 with a JSON error) rolls
+//!   back and offers a retry. One whose outcome is unknown (no answer, a gateway's 502/504, an
+//!   unreadable answer) leaves no guess on screen: the state is read again and shown, with a
+//!   message that the change may or may not have gone through. A failed read never pretends
+//!   the photo is "not liked".
+//! - A 429 is retried by itself after `Retry-After` (the floor) and an exponential, jittered
+//!   backoff, a few times; then "Try again" is offered. An automatic retry never sends a set the
+//!   agent asked for longer ago than [`Timing::set_max_age_ms`].
+//! - A reload asked for while a set or a wait is pending is remembered and done right after; a
+//!   reload while the state is still being read for the first time is that read.
 //! - The app hides where it has nothing to show, and says why ([`HideReason`]): a channel known
-//!   not to be an integration, or the proxy's own "no integration instance" answer to the
-//!   read. A 404 that the integration service answered is an error to show, not a reason.
+//!   not to be an integration, or the proxy's own "no integration instance for this ticket"
+//!   (until a later read works). The service's 404/422 is an error that names the setting to
+//!   check.
 //! - Who likes is the account the service last named (`account`), kept with the confirmed
 //!   answer; an answer that names none keeps the one already known.
 
 use std::rc::Rc;
 
-use heart_contract::{LikeAnswer, Settings, SettingsError};
+use heart_contract::{LikeAnswer, Setting, Settings, SettingsError};
 use yew::Reducible;
 
 use crate::i18n::Lang;
 use crate::proxy::{Call, Failure, Op};
 use crate::ticket::TicketContext;
+use crate::timing::{Jitter, Timing};
 
 /// What the app needs to make calls for one ticket.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -88,6 +100,8 @@ pub enum Mode {
 pub struct Request {
     pub id: u32,
     pub op: Op,
+    /// When the app stops waiting for it (ms since the epoch); set once the hook has sent it.
+    pub deadline_at: Option<u64>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,20 +109,29 @@ pub struct Problem {
     /// What was attempted.
     pub failed: Op,
     pub failure: Failure,
-    /// What "Try again" does.
-    pub retry: Op,
-    /// The failed request; a scheduled retry names it, so a stale timer does nothing.
-    pub request_id: u32,
+    /// What "Try again" (or the automatic retry) does; `None`: nothing is left to retry.
+    pub retry: Option<Op>,
+    /// Waiting out a rate limit: the automatic retry is due then (ms since the epoch).
+    pub retry_at: Option<u64>,
+    /// The wait, in whole seconds, as announced.
+    pub wait_s: u64,
+    /// A set with an unknown outcome: the heart shows the state read after it.
+    pub unsure: bool,
 }
 
 impl Problem {
-    /// Rate-limited: the retry waits for `Retry-After` and then happens by itself.
-    pub fn waiting(&self) -> Option<u32> {
-        match self.failure {
-            Failure::RateLimited { retry_after_s } => Some(retry_after_s),
-            _ => None,
-        }
+    /// Rate-limited and waiting: the retry happens by itself.
+    pub fn waiting(&self) -> bool {
+        self.retry_at.is_some()
     }
+}
+
+/// A set whose outcome is unknown, while the state is read again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Unsure {
+    sent: bool,
+    wanted: bool,
+    failure: Failure,
 }
 
 /// A confirmed change, announced to screen readers.
@@ -123,6 +146,9 @@ pub enum Action {
     Booted {
         lang: Lang,
         boot: Boot,
+        timing: Timing,
+        /// Seeds the retry jitter.
+        seed: u64,
     },
     /// Read the state again: the app was activated again, or the ticket changed.
     Reload,
@@ -130,13 +156,14 @@ pub enum Action {
     Toggle,
     /// The agent pressed "Try again".
     Retry,
-    /// A rate limit's `Retry-After` has passed.
-    RetryDue {
-        request_id: u32,
-    },
+    /// The hook handed request `id` to Zendesk at `now` (ms since the epoch).
+    Sent { id: u32, now: u64 },
+    /// The time the reducer asked to be woken at ([`LikeState::next_wake`]) has come.
+    Tick { now: u64 },
     Answered {
         id: u32,
         result: Result<LikeAnswer, Failure>,
+        now: u64,
     },
 }
 
@@ -175,8 +202,18 @@ pub struct LikeState {
     pub in_flight: Option<Request>,
     pub problem: Option<Problem>,
     pub notice: Option<Notice>,
-    /// Set when the app hides.
-    pub hidden_because: Option<HideReason>,
+    /// Why start-up hid the app (a channel known not to be an integration).
+    hidden_at_boot: Option<HideReason>,
+    /// The proxy said this ticket has no integration instance: hidden until a read works.
+    pub unlinked: bool,
+    unsure: Option<Unsure>,
+    reload_pending: bool,
+    /// 429s in a row.
+    limited: u32,
+    /// When the agent asked for the set being pursued (stamped when it is sent).
+    asked_at: Option<u64>,
+    timing: Timing,
+    jitter: Jitter,
     last_id: u32,
 }
 
@@ -190,7 +227,14 @@ impl Default for LikeState {
             in_flight: None,
             problem: None,
             notice: None,
-            hidden_because: None,
+            hidden_at_boot: None,
+            unlinked: false,
+            unsure: None,
+            reload_pending: false,
+            limited: 0,
+            asked_at: None,
+            timing: Timing::default(),
+            jitter: Jitter::new(0),
             last_id: 0,
         }
     }
@@ -209,24 +253,29 @@ impl Reducible for LikeState {
 impl LikeState {
     pub fn apply(&mut self, action: Action) {
         match action {
-            Action::Booted { lang, boot } => self.boot(lang, boot),
+            Action::Booted {
+                lang,
+                boot,
+                timing,
+                seed,
+            } => {
+                self.timing = timing;
+                self.jitter = Jitter::new(seed);
+                self.boot(lang, boot);
+            }
             Action::Reload => self.reload(),
             Action::Toggle => self.toggle(),
             Action::Retry => {
-                if let Some(problem) = self.problem.filter(|p| p.waiting().is_none()) {
+                if let Some(problem) = self.problem.filter(|p| !p.waiting()) {
+                    self.limited = 0;
                     self.retry(problem);
                 }
             }
-            Action::RetryDue { request_id } => {
-                if let Some(problem) = self
-                    .problem
-                    .filter(|p| p.request_id == request_id && p.waiting().is_some())
-                {
-                    self.retry(problem);
-                }
-            }
-            Action::Answered { id, result } => self.answered(id, result),
+            Action::Sent { id, now } => self.sent(id, now),
+            Action::Tick { now } => self.tick(now),
+            Action::Answered { id, result, now } => self.answered(id, result, now),
         }
+        self.run_pending_reload();
     }
 
     fn session(&self) -> Option<&Rc<Session>> {
@@ -242,16 +291,82 @@ impl LikeState {
         let request = self.in_flight?;
         Some((
             request.id,
-            Call::new(request.op, &session.ticket, &session.settings),
+            Call::new(
+                request.op,
+                &session.ticket,
+                &session.settings,
+                self.timing.request_timeout_ms,
+            ),
         ))
+    }
+
+    /// When the hook must dispatch [`Action::Tick`]: the deadline of the request in flight, or
+    /// the end of a rate-limit wait, whichever comes first.
+    pub fn next_wake(&self) -> Option<u64> {
+        let deadline = self.in_flight.and_then(|r| r.deadline_at);
+        let retry = self.problem.and_then(|p| p.retry_at);
+        match (deadline, retry) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 
     fn send(&mut self, op: Op) {
         self.last_id = self.last_id.wrapping_add(1);
+        if op == Op::Read {
+            // A read sent from now on answers any reload asked for until now.
+            self.reload_pending = false;
+        }
         self.in_flight = Some(Request {
             id: self.last_id,
             op,
+            deadline_at: None,
         });
+    }
+
+    fn sent(&mut self, id: u32, now: u64) {
+        let deadline_ms = self.timing.deadline_ms;
+        if let Some(request) = self
+            .in_flight
+            .as_mut()
+            .filter(|r| r.id == id && r.deadline_at.is_none())
+        {
+            request.deadline_at = Some(now.saturating_add(deadline_ms));
+            if matches!(request.op, Op::Set(_)) && self.asked_at.is_none() {
+                self.asked_at = Some(now);
+            }
+        }
+    }
+
+    fn tick(&mut self, now: u64) {
+        if let Some(request) = self
+            .in_flight
+            .filter(|r| r.deadline_at.is_some_and(|at| now >= at))
+        {
+            self.answered(request.id, Err(Failure::Deadline), now);
+        }
+        if let Some(problem) = self
+            .problem
+            .filter(|p| p.retry_at.is_some_and(|at| now >= at))
+        {
+            if self.set_too_old(problem.retry, now) {
+                // The agent asked too long ago: an automatic retry would surprise them.
+                self.problem = Some(Problem {
+                    retry_at: None,
+                    ..problem
+                });
+            } else {
+                self.retry(problem);
+            }
+        }
+    }
+
+    /// Whether retrying `op` at `at` would send a set the agent asked for too long ago.
+    fn set_too_old(&self, op: Option<Op>, at: u64) -> bool {
+        matches!(op, Some(Op::Set(_)))
+            && self
+                .asked_at
+                .is_some_and(|asked| at.saturating_sub(asked) > self.timing.set_max_age_ms)
     }
 
     fn boot(&mut self, lang: Lang, boot: Boot) {
@@ -265,7 +380,7 @@ impl LikeState {
                 Mode::Active(Rc::new(session))
             }
             Boot::Hidden(why) => {
-                self.hidden_because = Some(why);
+                self.hidden_at_boot = Some(why);
                 Mode::Hidden
             }
             Boot::Misconfigured(error) => Mode::Misconfigured(error),
@@ -273,27 +388,40 @@ impl LikeState {
         };
     }
 
+    fn waiting(&self) -> bool {
+        self.problem.is_some_and(|p| p.waiting())
+    }
+
     fn reload(&mut self) {
         if self.session().is_none() {
             return;
         }
-        // A set's answer is as fresh as a read; a rate limit is waited out, not raced.
-        let set_pending = matches!(self.in_flight, Some(Request { op: Op::Set(_), .. }));
-        let waiting = self.problem.is_some_and(|p| p.waiting().is_some());
-        if set_pending || waiting {
+        let reading_unknown =
+            self.confirmed.is_none() && matches!(self.in_flight, Some(r) if r.op == Op::Read);
+        if reading_unknown {
+            // The read under way (the opening's, or the check after an unsure set) is sent
+            // after everything Zendesk could be announcing at start-up: one read is enough.
             return;
         }
-        self.problem = None;
-        self.notice = None;
-        // A read already in flight is superseded: its answer may predate what changed.
+        if self.in_flight.is_some() || self.waiting() {
+            self.reload_pending = true;
+            return;
+        }
+        self.limited = 0;
         self.send(Op::Read);
+    }
+
+    /// A reload asked for during a set or a wait, once neither is pending any more.
+    fn run_pending_reload(&mut self) {
+        if self.reload_pending && self.in_flight.is_none() && !self.waiting() {
+            self.reload_pending = false;
+            self.reload();
+        }
     }
 
     /// Whether a press of the heart does anything now.
     pub fn can_toggle(&self) -> bool {
-        self.session().is_some()
-            && self.confirmed.is_some()
-            && self.problem.is_none_or(|p| p.waiting().is_none())
+        self.session().is_some() && self.confirmed.is_some() && !self.unlinked && !self.waiting()
     }
 
     fn toggle(&mut self) {
@@ -306,6 +434,8 @@ impl LikeState {
         self.desired = Some(!shown);
         self.problem = None;
         self.notice = None;
+        self.limited = 0;
+        self.asked_at = None;
         match self.in_flight {
             // Coalesce: the answer to the set in flight decides whether another is needed.
             Some(Request { op: Op::Set(_), .. }) => {}
@@ -315,8 +445,15 @@ impl LikeState {
     }
 
     fn retry(&mut self, problem: Problem) {
+        let Some(op) = problem.retry else {
+            return;
+        };
         self.problem = None;
-        match problem.retry {
+        if !problem.waiting() {
+            // "Try again" is a new request of the agent's.
+            self.asked_at = None;
+        }
+        match op {
             Op::Read => self.send(Op::Read),
             Op::Set(liked) => {
                 self.desired = Some(liked);
@@ -325,36 +462,84 @@ impl LikeState {
         }
     }
 
-    fn answered(&mut self, id: u32, result: Result<LikeAnswer, Failure>) {
+    fn rate_limited(&mut self, failed: Op, retry: Op, retry_after_s: Option<u32>, now: u64) {
+        self.limited = self.limited.saturating_add(1);
+        let floor = retry_after_s.map_or(0, |s| u64::from(s) * 1000);
+        let jitter = self.jitter.draw();
+        let delay = floor.max(self.timing.backoff_ms(self.limited, jitter));
+        let at = now.saturating_add(delay);
+        let automatic = self.limited <= self.timing.auto_retries
+            && delay <= self.timing.max_wait_ms
+            && !self.set_too_old(Some(retry), at);
+        self.problem = Some(Problem {
+            failed,
+            failure: Failure::RateLimited { retry_after_s },
+            retry: Some(retry),
+            retry_at: automatic.then_some(at),
+            wait_s: delay.div_ceil(1000),
+            unsure: false,
+        });
+    }
+
+    fn answered(&mut self, id: u32, result: Result<LikeAnswer, Failure>, now: u64) {
         let Some(request) = self.in_flight.filter(|r| r.id == id) else {
-            return; // superseded
+            return; // superseded, or past its deadline
         };
         self.in_flight = None;
+        if !matches!(result, Err(f) if f.is_rate_limit()) {
+            self.limited = 0;
+        }
         match (request.op, result) {
-            (Op::Read, Ok(answer)) => {
-                self.confirm(answer);
+            (_, Err(Failure::NoIntegration)) => {
+                self.unlinked = true;
+                self.desired = None;
                 self.problem = None;
+                self.unsure = None;
+                self.notice = None;
             }
-            (Op::Read, Err(Failure::NoInstance)) => {
-                self.hidden_because = Some(HideReason::NoInstance);
-                self.mode = Mode::Hidden;
+            (Op::Read, Ok(answer)) => {
+                let liked = answer.liked;
+                self.confirm(answer);
+                self.unlinked = false;
+                if let Some(unsure) = self.unsure.take() {
+                    self.problem = Some(Problem {
+                        failed: Op::Set(unsure.sent),
+                        failure: unsure.failure,
+                        retry: (liked != unsure.wanted).then_some(Op::Set(unsure.wanted)),
+                        retry_at: None,
+                        wait_s: 0,
+                        unsure: true,
+                    });
+                } else if self
+                    .problem
+                    .is_some_and(|p| p.failed == Op::Read || p.failure.is_rate_limit())
+                {
+                    self.problem = None;
+                }
+            }
+            (Op::Read, Err(Failure::RateLimited { retry_after_s })) => {
+                self.rate_limited(Op::Read, Op::Read, retry_after_s, now);
             }
             (Op::Read, Err(failure)) => {
                 self.problem = Some(Problem {
                     failed: Op::Read,
                     failure,
-                    retry: Op::Read,
-                    request_id: id,
+                    retry: Some(Op::Read),
+                    retry_at: None,
+                    wait_s: 0,
+                    unsure: false,
                 });
             }
             (Op::Set(sent), Ok(answer)) => {
                 let liked = answer.liked;
                 self.confirm(answer);
+                self.unlinked = false;
                 self.problem = None;
                 let wanted = self.desired.unwrap_or(sent);
                 // Send again only for clicks made while this set was in flight. If the
                 // service answered something other than what was sent, its word stands.
                 if wanted != sent && wanted != liked {
+                    self.asked_at = None;
                     self.send(Op::Set(wanted));
                 } else {
                     self.desired = None;
@@ -367,19 +552,50 @@ impl LikeState {
             }
             (Op::Set(sent), Err(failure)) => {
                 let wanted = self.desired.take().unwrap_or(sent);
-                let retry = match &self.confirmed {
-                    Some(c) if c.liked != wanted => Op::Set(wanted),
-                    // The agent's last click matches the last confirmed state, but the failed
-                    // set may still have reached the origin: "Try again" re-reads.
-                    _ => Op::Read,
-                };
-                self.problem = Some(Problem {
-                    failed: Op::Set(sent),
-                    failure,
-                    retry,
-                    request_id: id,
-                });
+                if failure.is_certain() {
+                    let retry = match &self.confirmed {
+                        Some(c) if c.liked != wanted => Op::Set(wanted),
+                        // The agent's last click matches the last confirmed state: "Try
+                        // again" re-reads.
+                        _ => Op::Read,
+                    };
+                    match failure {
+                        Failure::RateLimited { retry_after_s } => {
+                            self.rate_limited(Op::Set(sent), retry, retry_after_s, now);
+                        }
+                        _ => {
+                            self.problem = Some(Problem {
+                                failed: Op::Set(sent),
+                                failure,
+                                retry: Some(retry),
+                                retry_at: None,
+                                wait_s: 0,
+                                unsure: false,
+                            });
+                        }
+                    }
+                } else {
+                    // It may have been applied: no guess on screen, read what the service says.
+                    self.confirmed = None;
+                    self.problem = None;
+                    self.notice = None;
+                    self.unsure = Some(Unsure {
+                        sent,
+                        wanted,
+                        failure,
+                    });
+                    self.send(Op::Read);
+                }
             }
+        }
+    }
+
+    /// Why the app is hidden, if it is: logged to the console for the admin who wonders.
+    pub fn hide_reason(&self) -> Option<HideReason> {
+        match self.mode {
+            Mode::Hidden => self.hidden_at_boot.clone(),
+            Mode::Active(_) if self.unlinked => Some(HideReason::NoInstance),
+            _ => None,
         }
     }
 
@@ -434,6 +650,7 @@ impl LikeState {
             Mode::Hidden => ViewState::Hidden,
             Mode::Misconfigured(_) => ViewState::Misconfigured,
             Mode::Unavailable(_) => ViewState::Error,
+            Mode::Active(_) if self.unlinked => ViewState::Hidden,
             Mode::Active(_) if self.problem.is_some() => ViewState::Error,
             Mode::Active(_) if self.confirmed.is_none() => ViewState::Loading,
             Mode::Active(_) if self.desired.is_some() => ViewState::Saving,
@@ -463,6 +680,7 @@ impl LikeState {
             ),
             Mode::Unavailable(Unavailable::NotInZendesk) => loud(s.not_in_zendesk.into(), false),
             Mode::Unavailable(Unavailable::NoContext) => loud(s.no_ticket.into(), false),
+            Mode::Active(_) if self.unlinked => quiet(""),
             Mode::Active(_) => {
                 if let Some(problem) = self.problem {
                     let template = match problem.failed {
@@ -470,17 +688,30 @@ impl LikeState {
                         Op::Set(true) => s.failed_like,
                         Op::Set(false) => s.failed_unlike,
                     };
-                    let text = template.replace("{reason}", &problem.failure.reason(s));
-                    return match problem.waiting() {
-                        Some(secs) => loud(
-                            format!("{text} {}", s.retrying_in.replace("{s}", &secs.to_string())),
-                            false,
-                        ),
-                        None => loud(text, true),
+                    let mut text = template.replace("{reason}", &problem.failure.reason(s));
+                    if problem.failure.names_the_setting() {
+                        let setting = match problem.failed {
+                            Op::Read => Setting::StatePath,
+                            Op::Set(_) => Setting::LikePath,
+                        };
+                        text.push(' ');
+                        text.push_str(&s.check_setting.replace("{name}", setting.name()));
+                    }
+                    if problem.unsure {
+                        text.push(' ');
+                        text.push_str(s.unsure);
+                    }
+                    return if problem.waiting() {
+                        text.push(' ');
+                        text.push_str(&s.retrying_in.replace("{s}", &problem.wait_s.to_string()));
+                        loud(text, false)
+                    } else {
+                        loud(text, problem.retry.is_some())
                     };
                 }
                 let account = self.account();
                 match (&self.confirmed, self.desired, self.notice) {
+                    (None, _, _) if self.unsure.is_some() => loud(s.checking.into(), false),
                     (None, _, _) => quiet(s.loading),
                     (Some(_), Some(true), _) => quiet(s.liking),
                     (Some(_), Some(false), _) => quiet(s.unliking),
@@ -530,7 +761,7 @@ pub struct Status {
 
 #[cfg(test)]
 mod tests {
-    use heart_contract::{PathError, Setting, TicketId};
+    use heart_contract::{PathError, TicketId};
 
     use super::*;
     use crate::proxy::Body;
@@ -563,23 +794,34 @@ mod tests {
         }
     }
 
-    /// A state machine with a log of every request it asked the hook to send.
+    const T0: u64 = 1_000_000;
+
+    /// A state machine with a clock and a log of every request it asked the hook to send. Like
+    /// the hook, it reports each new request as sent at the current time.
     struct Run {
         state: Rc<LikeState>,
         sent: Vec<Request>,
+        now: u64,
     }
 
     impl Run {
-        fn booted(boot: Boot) -> Self {
+        fn booted_with(lang: Lang, boot: Boot, timing: Timing) -> Self {
             let mut run = Run {
                 state: Rc::new(LikeState::default()),
                 sent: vec![],
+                now: T0,
             };
             run.act(Action::Booted {
-                lang: Lang::En,
+                lang,
                 boot,
+                timing,
+                seed: 7,
             });
             run
+        }
+
+        fn booted(boot: Boot) -> Self {
+            Self::booted_with(Lang::En, boot, Timing::default())
         }
 
         /// Booted on a channel ticket, with the first read answered.
@@ -592,9 +834,11 @@ mod tests {
         fn act(&mut self, action: Action) {
             self.state = self.state.clone().reduce(action);
             if let Some(req) = self.state.in_flight
-                && self.sent.last() != Some(&req)
+                && self.sent.last().map(|r| r.id) != Some(req.id)
             {
                 self.sent.push(req);
+                let now = self.now;
+                self.state = self.state.clone().reduce(Action::Sent { id: req.id, now });
             }
         }
 
@@ -604,7 +848,31 @@ mod tests {
 
         fn answer(&mut self, result: Result<LikeAnswer, Failure>) {
             let id = self.in_flight().id;
-            self.act(Action::Answered { id, result });
+            let now = self.now;
+            self.act(Action::Answered { id, result, now });
+        }
+
+        /// Lets `ms` pass, waking the reducer when it asked to be.
+        fn wait(&mut self, ms: u64) {
+            let until = self.now + ms;
+            while let Some(at) = self.state.next_wake().filter(|at| *at <= until) {
+                self.now = self.now.max(at);
+                let now = self.now;
+                self.act(Action::Tick { now });
+            }
+            self.now = until;
+        }
+
+        /// Lets time pass until the reducer's next wake-up, and returns how long that was.
+        fn wait_for_wake(&mut self) -> u64 {
+            let at = self.state.next_wake().expect("a wake-up");
+            let waited = at - self.now;
+            self.wait(waited);
+            waited
+        }
+
+        fn status(&self) -> Status {
+            self.state.status()
         }
     }
 
@@ -619,6 +887,7 @@ mod tests {
             "/api/v2/any_channel/proxy.json?ticket_id=62&post_to_path=%2Flike_state"
         );
         assert_eq!(call.body, Body::Read(session().ticket.state_query()));
+        assert_eq!(call.timeout_ms, Timing::default().request_timeout_ms);
         assert!(
             !run.state.can_toggle(),
             "nothing to toggle before the state is known"
@@ -632,6 +901,7 @@ mod tests {
         assert_eq!(run.state.shown_liked(), Some(true));
         assert_eq!(run.state.shown_count(), Some(41));
         assert_eq!(run.state.in_flight, None);
+        assert_eq!(run.state.next_wake(), None, "nothing left to wake for");
     }
 
     #[test]
@@ -651,7 +921,7 @@ mod tests {
         assert_eq!(run.state.view_state(), ViewState::Ready);
         assert_eq!(run.state.shown_liked(), Some(true));
         assert_eq!(
-            run.state.status().text,
+            run.status().text,
             "The photo is liked as the business account."
         );
         assert_eq!(run.sent.len(), 2);
@@ -714,7 +984,7 @@ mod tests {
         assert_eq!(byline.label, "Like as the business account");
         assert_eq!(byline.account, "the business account");
         run.act(Action::Toggle);
-        run.answer(Err(Failure::Network));
+        run.answer(Err(Failure::Denied(401)));
         assert_eq!(
             run.state.byline().expect("rolled back").caption(),
             "Liked as the business account"
@@ -737,14 +1007,7 @@ mod tests {
 
     #[test]
     fn the_byline_follows_the_agents_language() {
-        let mut run = Run {
-            state: Rc::new(LikeState::default()),
-            sent: vec![],
-        };
-        run.act(Action::Booted {
-            lang: Lang::De,
-            boot: Boot::Active(session()),
-        });
+        let mut run = Run::booted_with(Lang::De, Boot::Active(session()), Timing::default());
         run.answer(Ok(answer_as(true, 5, "@omniwear")));
         let byline = run.state.byline().expect("a byline");
         assert_eq!(byline.caption(), "Als @omniwear mit „Gefällt mir“ markiert");
@@ -795,34 +1058,131 @@ mod tests {
     }
 
     #[test]
-    fn a_failed_set_rolls_back_and_offers_a_retry() {
+    fn a_certain_failure_rolls_back_and_offers_a_retry() {
+        let certain = [
+            (
+                Failure::Denied(401),
+                "the integration's access was refused (401)",
+            ),
+            (
+                Failure::Denied(403),
+                "the integration's access was refused (403)",
+            ),
+            (Failure::Http(400), "unexpected answer (400)"),
+            (
+                Failure::Server {
+                    status: 500,
+                    explained: true,
+                },
+                "the integration service failed (500)",
+            ),
+        ];
+        for (failure, reason) in certain {
+            let mut run = Run::ready(false, 3);
+            run.act(Action::Toggle);
+            run.answer(Err(failure));
+            assert_eq!(run.state.view_state(), ViewState::Error, "{failure:?}");
+            assert_eq!(run.state.shown_liked(), Some(false), "rolled back");
+            assert_eq!(run.state.shown_count(), Some(3));
+            assert_eq!(run.state.in_flight, None, "{failure:?}: nothing read again");
+            let status = run.status();
+            assert_eq!(status.text, format!("Couldn't like the photo: {reason}."));
+            assert!(status.visible && status.retry);
+            run.act(Action::Retry);
+            assert_eq!(run.in_flight().op, Op::Set(true));
+            assert_eq!(run.state.shown_liked(), Some(true));
+            run.answer(Ok(answer(true, 4)));
+            assert_eq!(run.state.view_state(), ViewState::Ready);
+            assert_eq!(run.sent.len(), 3);
+        }
+    }
+
+    #[test]
+    fn an_uncertain_failure_reads_the_state_again_and_says_so() {
+        let uncertain = [
+            Failure::Deadline,
+            Failure::Timeout,
+            Failure::Network,
+            Failure::Malformed,
+            Failure::Server {
+                status: 502,
+                explained: true,
+            },
+            Failure::Server {
+                status: 504,
+                explained: true,
+            },
+            Failure::Server {
+                status: 500,
+                explained: false,
+            },
+        ];
+        for failure in uncertain {
+            for applied in [true, false] {
+                let mut run = Run::ready(false, 3);
+                run.act(Action::Toggle);
+                run.answer(Err(failure));
+                // No guess on screen while the state is read again.
+                assert_eq!(run.in_flight().op, Op::Read, "{failure:?}");
+                assert_eq!(run.state.shown_liked(), None, "{failure:?}");
+                assert_eq!(run.state.view_state(), ViewState::Loading);
+                let checking = run.status();
+                assert_eq!(checking.text, "Checking whether it went through…");
+                assert!(checking.visible && !checking.retry);
+                assert!(!run.state.can_toggle());
+                run.answer(Ok(answer(applied, if applied { 4 } else { 3 })));
+                assert_eq!(run.state.shown_liked(), Some(applied), "the service's word");
+                assert_eq!(run.state.view_state(), ViewState::Error);
+                let status = run.status();
+                assert_eq!(
+                    status.text,
+                    format!(
+                        "Couldn't like the photo: {}. It may or may not have gone through; the heart shows the photo's current state.",
+                        failure.reason(Lang::En.strings())
+                    )
+                );
+                // Retry only when the photo is not as the agent asked.
+                assert_eq!(status.retry, !applied, "{failure:?} applied={applied}");
+                assert_eq!(run.sent.len(), 3);
+                if !applied {
+                    run.act(Action::Retry);
+                    assert_eq!(run.in_flight().op, Op::Set(true));
+                }
+                assert!(run.state.can_toggle() || !applied);
+            }
+        }
+    }
+
+    #[test]
+    fn a_failed_read_after_an_unsure_set_shows_no_heart() {
         let mut run = Run::ready(false, 3);
         run.act(Action::Toggle);
-        run.answer(Err(Failure::Server(503)));
-        assert_eq!(run.state.view_state(), ViewState::Error);
-        assert_eq!(run.state.shown_liked(), Some(false));
-        assert_eq!(run.state.shown_count(), Some(3));
-        let status = run.state.status();
-        assert_eq!(
-            status.text,
-            "Couldn't like the photo: the integration service failed (503)."
+        run.answer(Err(Failure::Network));
+        run.answer(Err(Failure::Server {
+            status: 503,
+            explained: false,
+        }));
+        assert_eq!(run.state.shown_liked(), None);
+        let status = run.status();
+        assert!(
+            status.text.starts_with("Couldn't load the like"),
+            "{status:?}"
         );
-        assert!(status.visible && status.retry);
+        assert!(status.retry);
         run.act(Action::Retry);
-        assert_eq!(run.in_flight().op, Op::Set(true));
-        assert_eq!(run.state.shown_liked(), Some(true));
         run.answer(Ok(answer(true, 4)));
-        assert_eq!(run.state.view_state(), ViewState::Ready);
+        assert_eq!(run.state.shown_liked(), Some(true));
+        assert!(run.status().text.contains("may or may not"));
     }
 
     #[test]
     fn a_failed_unlike_says_unlike() {
         let mut run = Run::ready(true, 3);
         run.act(Action::Toggle);
-        run.answer(Err(Failure::Timeout));
+        run.answer(Err(Failure::Denied(403)));
         assert_eq!(
-            run.state.status().text,
-            "Couldn't unlike the photo: the request timed out."
+            run.status().text,
+            "Couldn't unlike the photo: the integration's access was refused (403)."
         );
         assert_eq!(run.state.shown_liked(), Some(true));
     }
@@ -832,7 +1192,7 @@ mod tests {
         let mut run = Run::ready(false, 3);
         run.act(Action::Toggle);
         run.act(Action::Toggle);
-        run.answer(Err(Failure::Network));
+        run.answer(Err(Failure::Denied(401)));
         assert_eq!(run.state.shown_liked(), Some(false));
         run.act(Action::Retry);
         assert_eq!(run.in_flight().op, Op::Read);
@@ -856,7 +1216,7 @@ mod tests {
         assert_eq!(run.state.view_state(), ViewState::Error);
         assert_eq!(run.state.shown_liked(), None);
         assert!(!run.state.can_toggle());
-        let status = run.state.status();
+        let status = run.status();
         assert_eq!(
             status.text,
             "Couldn't load the like: the integration service's answer could not be read."
@@ -867,49 +1227,117 @@ mod tests {
     }
 
     #[test]
-    fn no_integration_for_the_ticket_hides_the_app() {
+    fn the_proxys_no_instance_hides_the_app_until_a_read_works() {
         let mut run = Run::booted(Boot::Active(session()));
-        run.answer(Err(Failure::NoInstance));
+        run.answer(Err(Failure::NoIntegration));
         assert_eq!(run.state.view_state(), ViewState::Hidden);
-        assert_eq!(run.state.hidden_because, Some(HideReason::NoInstance));
+        assert_eq!(run.state.hide_reason(), Some(HideReason::NoInstance));
         assert!(
             run.state
-                .hidden_because
-                .as_ref()
+                .hide_reason()
                 .is_some_and(|w| w.explain().contains("no integration instance"))
         );
-        run.act(Action::Reload);
-        assert_eq!(run.state.in_flight, None, "a hidden app stays quiet");
-        // The service's own 404 or 422 on the read is shown, not taken for "no instance".
-        for code in [404, 422] {
-            let mut run = Run::booted(Boot::Active(session()));
-            run.answer(Err(Failure::NotFound(code)));
-            assert_eq!(run.state.view_state(), ViewState::Error);
-            assert_eq!(run.state.hidden_because, None);
-            assert_eq!(
-                run.state.status().text,
-                format!("Couldn't load the like: the photo was not found ({code}).")
-            );
-        }
-        // On a set, the read already proved the integration: a 404 is an error to show.
-        let mut run = Run::ready(false, 1);
+        assert!(!run.state.can_toggle());
         run.act(Action::Toggle);
+        assert_eq!(run.sent.len(), 1);
+        // A later activation reads again; still none: still hidden.
+        run.act(Action::Reload);
+        run.answer(Err(Failure::NoIntegration));
+        assert_eq!(run.state.view_state(), ViewState::Hidden);
+        // One that reads fine shows the app again.
+        run.act(Action::Reload);
+        run.answer(Ok(answer(true, 2)));
+        assert_eq!(run.state.view_state(), ViewState::Ready);
+        assert_eq!(run.state.hide_reason(), None);
+        assert_eq!(run.state.shown_liked(), Some(true));
+        assert_eq!(run.sent.len(), 3);
+    }
+
+    #[test]
+    fn the_services_404_or_a_refused_path_names_the_setting() {
+        for (failure, code) in [
+            (Failure::NotFound(404), "(404)"),
+            (Failure::NotFound(422), "(422)"),
+            (Failure::BadPath, "(400)"),
+        ] {
+            let mut run = Run::booted(Boot::Active(session()));
+            run.answer(Err(failure));
+            assert_eq!(run.state.view_state(), ViewState::Error, "not hidden");
+            let status = run.status();
+            assert!(status.text.contains(code), "{status:?}");
+            assert!(
+                status
+                    .text
+                    .ends_with("An admin should check the setting state_path."),
+                "{status:?}"
+            );
+            assert!(status.retry);
+            run.act(Action::Retry);
+            run.answer(Ok(answer(false, 1)));
+            run.act(Action::Toggle);
+            run.answer(Err(failure));
+            let status = run.status();
+            assert!(
+                status.text.starts_with("Couldn't like the photo")
+                    && status
+                        .text
+                        .ends_with("An admin should check the setting like_path."),
+                "{status:?}"
+            );
+            assert_eq!(run.state.shown_liked(), Some(false), "rolled back");
+        }
+        let mut run = Run::booted(Boot::Active(session()));
         run.answer(Err(Failure::NotFound(404)));
-        assert_eq!(run.state.view_state(), ViewState::Error);
         assert_eq!(
-            run.state.status().text,
-            "Couldn't like the photo: the photo was not found (404)."
+            run.status().text,
+            "Couldn't load the like: the integration service found no such photo or path (404). An admin should check the setting state_path."
         );
     }
 
     #[test]
-    fn a_rate_limit_is_waited_out_then_retried() {
+    fn every_request_has_the_apps_own_deadline() {
+        let timing = Timing::default();
+        let mut run = Run::booted(Boot::Active(session()));
+        assert_eq!(run.state.next_wake(), Some(T0 + timing.deadline_ms));
+        run.wait(timing.deadline_ms - 1);
+        assert_eq!(run.state.view_state(), ViewState::Loading, "not yet");
+        run.wait(1);
+        let status = run.status();
+        assert_eq!(
+            status.text,
+            "Couldn't load the like: Zendesk did not answer in time."
+        );
+        assert!(status.retry);
+        assert_eq!(run.state.next_wake(), None);
+        // The answer that comes after all is ignored.
+        let late = run.sent[0].id;
+        let now = run.now;
+        run.act(Action::Answered {
+            id: late,
+            result: Ok(answer(true, 1)),
+            now,
+        });
+        assert_eq!(run.state.shown_liked(), None);
+        run.act(Action::Retry);
+        run.answer(Ok(answer(false, 1)));
+        // A set past its deadline may have been applied: the state is read again.
+        run.act(Action::Toggle);
+        run.wait(timing.deadline_ms);
+        assert_eq!(run.in_flight().op, Op::Read);
+        run.answer(Ok(answer(true, 2)));
+        assert_eq!(run.state.shown_liked(), Some(true));
+        assert!(run.status().text.contains("Zendesk did not answer in time"));
+    }
+
+    #[test]
+    fn a_rate_limit_waits_at_least_retry_after_then_retries_by_itself() {
         let mut run = Run::ready(false, 1);
         run.act(Action::Toggle);
-        let failed_id = run.in_flight().id;
-        run.answer(Err(Failure::RateLimited { retry_after_s: 30 }));
+        run.answer(Err(Failure::RateLimited {
+            retry_after_s: Some(30),
+        }));
         assert_eq!(run.state.shown_liked(), Some(false));
-        let status = run.state.status();
+        let status = run.status();
         assert_eq!(
             status.text,
             "Couldn't like the photo: too many requests (429). Trying again in 30 s."
@@ -920,41 +1348,213 @@ mod tests {
         run.act(Action::Toggle);
         run.act(Action::Retry);
         run.act(Action::Reload);
-        run.act(Action::RetryDue {
-            request_id: failed_id + 1,
-        });
+        run.wait(29_999);
         assert_eq!(run.sent.len(), sent, "nothing goes out before Retry-After");
-        run.act(Action::RetryDue {
-            request_id: failed_id,
-        });
+        run.wait(1);
+        assert_eq!(run.in_flight().op, Op::Set(true));
+        run.answer(Ok(answer(true, 2)));
+        // The reload asked for during the wait comes right after.
+        assert_eq!(run.in_flight().op, Op::Read);
+        run.answer(Ok(answer(true, 2)));
+        assert_eq!(run.state.view_state(), ViewState::Ready);
+        assert_eq!(run.sent.len(), sent + 2);
+    }
+
+    #[test]
+    fn without_retry_after_the_backoff_doubles_with_jitter_then_stops() {
+        let timing = Timing::default();
+        let mut run = Run::booted(Boot::Active(session()));
+        let mut waits = Vec::new();
+        for _ in 0..timing.auto_retries {
+            run.answer(Err(Failure::RateLimited {
+                retry_after_s: None,
+            }));
+            assert!(run.state.problem.is_some_and(|p| p.waiting()));
+            waits.push(run.wait_for_wake());
+        }
+        // The last automatic retry is limited too: the app stops and offers "Try again".
+        run.answer(Err(Failure::RateLimited {
+            retry_after_s: None,
+        }));
+        assert_eq!(run.state.next_wake(), None);
+        let status = run.status();
+        assert_eq!(
+            status.text,
+            "Couldn't load the like: too many requests (429)."
+        );
+        assert!(status.retry);
+        assert_eq!(run.sent.len() as u32, 1 + timing.auto_retries);
+        for (i, wait) in waits.iter().enumerate() {
+            let full = timing.backoff_base_ms << i;
+            assert!(
+                (full / 2..full).contains(wait),
+                "retry {}: {wait} ms not in [{}, {full})",
+                i + 1,
+                full / 2
+            );
+        }
+        run.wait(3_600_000);
+        assert_eq!(run.sent.len() as u32, 1 + timing.auto_retries, "stopped");
+        run.act(Action::Retry);
+        assert_eq!(run.in_flight().op, Op::Read);
+        run.answer(Ok(answer(false, 1)));
+        assert_eq!(run.state.view_state(), ViewState::Ready);
+    }
+
+    #[test]
+    fn retry_after_zero_or_in_the_past_still_backs_off() {
+        let mut run = Run::booted(Boot::Active(session()));
+        run.answer(Err(Failure::RateLimited {
+            retry_after_s: Some(0),
+        }));
+        let waited = run.wait_for_wake();
+        assert!((1_000..2_000).contains(&waited), "{waited}");
+    }
+
+    #[test]
+    fn a_wait_longer_than_a_minute_is_left_to_the_agent() {
+        let mut run = Run::ready(false, 1);
+        run.act(Action::Toggle);
+        run.answer(Err(Failure::RateLimited {
+            retry_after_s: Some(3_600),
+        }));
+        assert_eq!(run.state.next_wake(), None);
+        let status = run.status();
+        assert_eq!(
+            status.text,
+            "Couldn't like the photo: too many requests (429)."
+        );
+        assert!(status.retry && run.state.can_toggle());
+        run.act(Action::Retry);
         assert_eq!(run.in_flight().op, Op::Set(true));
     }
 
     #[test]
-    fn reload_rereads_but_never_races_a_set() {
+    fn an_automatic_retry_never_sends_a_set_asked_for_over_a_minute_ago() {
+        let mut run = Run::ready(false, 1);
+        run.act(Action::Toggle);
+        run.wait(10_000);
+        run.answer(Err(Failure::RateLimited {
+            retry_after_s: Some(45),
+        }));
+        assert!(run.state.problem.is_some_and(|p| p.waiting()), "55 s: fine");
+        run.wait_for_wake();
+        assert_eq!(run.in_flight().op, Op::Set(true));
+        run.wait(5_000);
+        run.answer(Err(Failure::RateLimited {
+            retry_after_s: Some(1),
+        }));
+        // Asked 60 s ago: another automatic set would be a surprise.
+        assert_eq!(run.state.next_wake(), None);
+        assert!(run.status().retry);
+        let sent = run.sent.len();
+        run.wait(600_000);
+        assert_eq!(run.sent.len(), sent);
+        // "Try again" is a new request of the agent's, with a new minute.
+        run.act(Action::Retry);
+        run.answer(Err(Failure::RateLimited {
+            retry_after_s: Some(1),
+        }));
+        assert!(run.state.problem.is_some_and(|p| p.waiting()));
+    }
+
+    #[test]
+    fn a_late_wake_up_does_not_send_a_set_past_its_minute() {
+        let timing = Timing {
+            set_max_age_ms: 3_000,
+            ..Timing::default()
+        };
+        let mut run = Run::booted_with(Lang::En, Boot::Active(session()), timing);
+        run.answer(Ok(answer(false, 1)));
+        run.act(Action::Toggle);
+        run.wait(1_000);
+        run.answer(Err(Failure::RateLimited {
+            retry_after_s: Some(1),
+        }));
+        assert!(run.state.problem.is_some_and(|p| p.waiting()));
+        let sent = run.sent.len();
+        // A background tab's timer fires late: by then the agent asked 10 s ago.
+        run.now += 9_000;
+        let now = run.now;
+        run.act(Action::Tick { now });
+        assert_eq!(run.sent.len(), sent);
+        assert!(run.status().retry);
+        assert_eq!(run.state.next_wake(), None);
+    }
+
+    #[test]
+    fn a_reload_during_a_set_is_done_right_after() {
+        let mut run = Run::ready(false, 1);
+        run.act(Action::Toggle);
+        let set = run.in_flight();
+        run.act(Action::Reload);
+        assert_eq!(run.in_flight(), set, "one request at a time");
+        run.answer(Ok(answer(true, 2)));
+        assert_eq!(run.in_flight().op, Op::Read);
+        assert_eq!(
+            run.status().text,
+            "The photo is liked as the business account.",
+            "still announced"
+        );
+        run.answer(Ok(answer(true, 3)));
+        assert_eq!(run.state.shown_count(), Some(3));
+        assert_eq!(run.state.in_flight, None);
+        // After a failed set too, without hiding its message.
+        run.act(Action::Toggle);
+        run.act(Action::Reload);
+        run.answer(Err(Failure::Denied(401)));
+        assert_eq!(run.in_flight().op, Op::Read);
+        run.answer(Ok(answer(true, 3)));
+        assert!(run.status().text.contains("(401)"));
+        assert!(run.status().retry);
+    }
+
+    #[test]
+    fn one_read_per_opening_however_the_start_up_events_arrive() {
+        let mut run = Run::booted(Boot::Active(session()));
+        run.act(Action::Reload);
+        run.act(Action::Reload);
+        assert_eq!(run.sent.len(), 1);
+        run.answer(Ok(answer(false, 1)));
+        assert_eq!(run.state.in_flight, None);
+        assert_eq!(run.sent.len(), 1);
+        // Events before start-up finished change nothing either.
+        let mut early = Run {
+            state: Rc::new(LikeState::default()),
+            sent: vec![],
+            now: T0,
+        };
+        early.act(Action::Reload);
+        early.act(Action::Booted {
+            lang: Lang::En,
+            boot: Boot::Active(session()),
+            timing: Timing::default(),
+            seed: 1,
+        });
+        early.act(Action::Reload);
+        early.answer(Ok(answer(false, 1)));
+        assert_eq!(early.sent.len(), 1);
+    }
+
+    #[test]
+    fn a_later_reload_reads_again_one_at_a_time() {
         let mut run = Run::ready(false, 1);
         run.act(Action::Reload);
         let first = run.in_flight();
         assert_eq!(first.op, Op::Read);
         run.act(Action::Reload);
-        let second = run.in_flight();
-        assert_ne!(first.id, second.id);
-        // The superseded read's answer is ignored.
-        run.act(Action::Answered {
-            id: first.id,
-            result: Ok(answer(true, 9)),
-        });
-        assert_eq!(run.state.shown_liked(), Some(false));
+        assert_eq!(run.in_flight(), first, "no second request in flight");
         run.answer(Ok(answer(true, 2)));
         assert_eq!(
             run.state.shown_liked(),
             Some(true),
             "another agent's like is picked up"
         );
-        run.act(Action::Toggle);
-        let set = run.in_flight();
-        run.act(Action::Reload);
-        assert_eq!(run.in_flight(), set);
+        // The reload asked for during that read: one more.
+        assert_eq!(run.in_flight().op, Op::Read);
+        run.answer(Ok(answer(true, 2)));
+        assert_eq!(run.state.in_flight, None);
+        assert_eq!(run.sent.len(), 3);
     }
 
     #[test]
@@ -964,9 +1564,11 @@ mod tests {
         let read = run.in_flight();
         run.act(Action::Toggle);
         assert_eq!(run.in_flight().op, Op::Set(true));
+        let now = run.now;
         run.act(Action::Answered {
             id: read.id,
             result: Ok(answer(false, 1)),
+            now,
         });
         assert_eq!(
             run.state.shown_liked(),
@@ -987,7 +1589,7 @@ mod tests {
         run.act(Action::Toggle);
         assert!(run.sent.is_empty());
         assert_eq!(run.state.view_state(), ViewState::Misconfigured);
-        let status = run.state.status();
+        let status = run.status();
         assert!(status.visible && !status.retry);
         assert!(status.text.contains("like_path"), "{}", status.text);
         assert!(
@@ -1010,27 +1612,20 @@ mod tests {
             assert!(run.sent.is_empty(), "{boot:?}");
         }
         let run = Run::booted(Boot::Unavailable(Unavailable::NotInZendesk));
-        assert_eq!(
-            run.state.status().text,
-            "Open this app from a ticket in Zendesk."
-        );
+        assert_eq!(run.status().text, "Open this app from a ticket in Zendesk.");
     }
 
     #[test]
     fn messages_follow_the_agents_language() {
-        let mut run = Run {
-            state: Rc::new(LikeState::default()),
-            sent: vec![],
-        };
-        run.act(Action::Booted {
-            lang: Lang::Fr,
-            boot: Boot::Active(session()),
-        });
+        let mut run = Run::booted_with(Lang::Fr, Boot::Active(session()), Timing::default());
         run.answer(Ok(answer(false, 0)));
         run.act(Action::Toggle);
-        run.answer(Err(Failure::Server(500)));
+        run.answer(Err(Failure::Server {
+            status: 500,
+            explained: true,
+        }));
         assert_eq!(
-            run.state.status().text,
+            run.status().text,
             "Impossible d’aimer la photo : le service d’intégration a échoué (500)."
         );
     }

@@ -5,11 +5,9 @@
 
 use heart_contract::{Field, LikeAnswer};
 use js_sys::{Array, Function, JSON, Object, Promise, Reflect};
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{JsFuture, spawn_local};
 
-use crate::proxy::TIMEOUT_MS;
 use crate::ticket::{CONTEXT_PATHS, ContextAnswer, MetadataAnswer, Scalar, whole_number};
 
 #[wasm_bindgen]
@@ -63,23 +61,9 @@ pub enum RawResponse {
     Failed {
         status: u16,
         status_text: String,
-        retry_after: Option<String>,
         error: Option<String>,
+        retry_after: Option<String>,
     },
-}
-
-/// `client.request` options (the field names are ZAF's).
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct RequestOptions<'a> {
-    url: &'a str,
-    #[serde(rename = "type")]
-    method: &'static str,
-    content_type: &'static str,
-    data_type: &'static str,
-    data: String,
-    http_complete_response: bool,
-    timeout: u32,
 }
 
 /// A connected ZAF client.
@@ -95,10 +79,21 @@ impl PartialEq for Client {
     }
 }
 
-fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(JsValue::from)
+/// One value of a JSON body the bridge writes: what the contract's bodies hold.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Json<'a> {
+    Str(&'a str),
+    Bool(bool),
+    Null,
+}
+
+/// A plain JS object of `fields`.
+fn object(fields: &[(&str, JsValue)]) -> Object {
+    let object = Object::new();
+    for (key, value) in fields {
+        let _ = Reflect::set(&object, &JsValue::from_str(key), value);
+    }
+    object
 }
 
 async fn settle(promise: Result<Promise, JsValue>) -> Result<JsValue, JsValue> {
@@ -253,22 +248,48 @@ impl Client {
     }
 
     /// POSTs `body` as JSON to `url` (a Zendesk API path) through `client.request`.
-    pub async fn proxy_post<B: Serialize>(&self, url: &str, body: &B) -> RawResponse {
-        let options = to_js(body)
-            .and_then(|body| JSON::stringify(&body))
-            .and_then(|data| {
-                to_js(&RequestOptions {
-                    url,
-                    method: "POST",
-                    content_type: "application/json",
-                    data_type: "json",
-                    data: data.as_string().unwrap_or_default(),
-                    http_complete_response: true,
-                    timeout: TIMEOUT_MS,
-                })
-            });
+    pub async fn proxy_post(
+        &self,
+        url: &str,
+        body: &[(&str, Json<'_>)],
+        timeout_ms: u32,
+    ) -> RawResponse {
+        let body: Vec<(&str, JsValue)> = body
+            .iter()
+            .map(|(key, value)| {
+                let value = match value {
+                    Json::Str(s) => JsValue::from_str(s),
+                    Json::Bool(b) => JsValue::from_bool(*b),
+                    Json::Null => JsValue::NULL,
+                };
+                (*key, value)
+            })
+            .collect();
+        // `client.request` options (the field names are ZAF's).
+        let options = JSON::stringify(&object(&body)).map(|data| {
+            JsValue::from(object(&[
+                ("url", JsValue::from_str(url)),
+                ("type", JsValue::from_str("POST")),
+                ("contentType", JsValue::from_str("application/json")),
+                ("dataType", JsValue::from_str("json")),
+                ("data", data.into()),
+                ("httpCompleteResponse", JsValue::TRUE),
+                ("timeout", JsValue::from(timeout_ms)),
+            ]))
+        });
         let result = match options {
-            Ok(options) => settle(self.raw.request(&options)).await,
+            Ok(options) => {
+                let before = self.request_handler_keys();
+                let promise = self.raw.request(&options);
+                let mine: Vec<JsValue> = self
+                    .request_handler_keys()
+                    .into_iter()
+                    .filter(|k| !before.contains(k))
+                    .collect();
+                let result = settle(promise).await;
+                self.forget_request_handlers(&mine);
+                result
+            }
             Err(error) => Err(error),
         };
         match result {
@@ -298,9 +319,38 @@ impl Client {
                     status_text: prop(&error, "statusText")
                         .and_then(|t| t.as_string())
                         .unwrap_or_default(),
-                    retry_after: header_of(&error, "retry-after"),
                     error: prop(&body_of(&error), "error").and_then(|e| e.as_string()),
+                    retry_after: header_of(&error, "retry-after"),
                 }
+            }
+        }
+    }
+
+    /// The SDK's table of event handlers (`_messageHandlers`), where it keeps one.
+    fn handler_table(&self) -> Option<Object> {
+        let raw: &JsValue = self.raw.as_ref();
+        prop(raw, "_messageHandlers")?.dyn_into::<Object>().ok()
+    }
+
+    /// The SDK's handler names for `client.request` calls (`request:<n>.done` / `.fail`).
+    fn request_handler_keys(&self) -> Vec<JsValue> {
+        let Some(table) = self.handler_table() else {
+            return Vec::new();
+        };
+        Object::keys(&table)
+            .iter()
+            .filter(|k| k.as_string().is_some_and(|k| k.starts_with("request:")))
+            .collect()
+    }
+
+    /// The SDK (zendesk_app_framework_sdk 2.0) subscribes a `.done` and a `.fail` handler for
+    /// every `client.request` and never unsubscribes them: a page would keep both for every
+    /// request it ever made. Once the app's request has settled, its two go. (With an SDK that
+    /// keeps no such table, nothing happens.)
+    fn forget_request_handlers(&self, keys: &[JsValue]) {
+        if let Some(table) = self.handler_table() {
+            for key in keys {
+                let _ = Reflect::delete_property(&table, key);
             }
         }
     }
@@ -337,6 +387,10 @@ impl Client {
         self.invoke("hide", None);
     }
 
+    pub fn show(&self) {
+        self.invoke("show", None);
+    }
+
     /// Calls `handler` with each event's payload until the subscription is dropped.
     pub fn on(&self, event: &'static str, handler: impl FnMut(JsValue) + 'static) -> Subscription {
         let handler = Closure::<dyn FnMut(JsValue)>::new(handler);
@@ -364,6 +418,12 @@ impl Drop for Subscription {
             .raw
             .off(self.event, self.handler.as_ref().unchecked_ref());
     }
+}
+
+/// A number the host page set in `window.zendeskHeartTiming` (see [`crate::timing`]).
+pub fn timing_override(key: &str) -> Option<f64> {
+    let global: JsValue = js_sys::global().into();
+    prop(&prop(&global, "zendeskHeartTiming")?, key)?.as_f64()
 }
 
 /// Whether an `app.activated` payload is the first activation of a freshly loaded app

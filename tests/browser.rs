@@ -25,6 +25,10 @@ extern "C" {
     fn respond(i: u32, status: u16, body: &str, headers: Option<String>);
     fn fire(event: &str, payload: Option<String>);
     fn invokes() -> String;
+    #[wasm_bindgen(js_name = liveTimers)]
+    fn live_timers() -> u32;
+    #[wasm_bindgen(js_name = handlerCount)]
+    fn handler_count() -> u32;
 }
 
 /// A mounted app with its own fake Zendesk.
@@ -235,13 +239,15 @@ async fn a_failed_set_rolls_back_and_can_be_retried() {
     let app = loaded(channel_ticket(), false, 4).await;
     app.click(".heart");
     until("the set request", || request_count() == 2).await;
-    respond(1, 503, r#"{"error": "Unavailable"}"#, None);
+    respond(1, 500, r#"{"error": "Unavailable"}"#, None);
     until("error", || app.state() == "error").await;
     assert_eq!(app.pressed().as_deref(), Some("false"), "rolled back");
     assert_eq!(
         app.status(),
-        "Couldn't like the photo: the integration service failed (503)."
+        "Couldn't like the photo: the integration service failed (500)."
     );
+    settle().await;
+    assert_eq!(request_count(), 2, "a refusal needs no second look");
     assert!(!app.get(".status").class_list().contains("visually-hidden"));
     app.click(".retry");
     until("the retried set", || request_count() == 3).await;
@@ -360,7 +366,10 @@ async fn a_failed_read_shows_an_error_not_an_unliked_heart() {
 
 #[wasm_bindgen_test]
 async fn a_rate_limit_waits_for_retry_after_then_retries() {
-    let app = loaded(channel_ticket(), false, 0).await;
+    let mut config = channel_ticket();
+    // No backoff beyond Retry-After, so the wait is exactly the header's.
+    config["timing"] = json!({"backoff_base_ms": 0});
+    let app = loaded(config, false, 0).await;
     app.click(".heart");
     until("the set request", || request_count() == 2).await;
     respond(
@@ -431,7 +440,7 @@ async fn the_agents_locale_picks_the_language() {
     assert_eq!(app.attr("#heart-app", "lang").as_deref(), Some("de"));
     app.click(".heart");
     until("the set request", || request_count() == 2).await;
-    respond(1, 500, "oops", None);
+    respond(1, 500, r#"{"error": "oops"}"#, None);
     until("error", || app.state() == "error").await;
     assert_eq!(
         app.status(),
@@ -515,7 +524,7 @@ async fn the_iframe_is_resized_to_the_content_height() {
     let before = height();
     app.click(".heart");
     until("the set request", || request_count() == 2).await;
-    respond(1, 503, "{}", None);
+    respond(1, 500, r#"{"error": "oops"}"#, None);
     until("error", || app.state() == "error").await;
     assert!(height() > before, "the error line adds height");
     until("a resize to the taller height", || {
@@ -670,4 +679,115 @@ async fn a_hostile_handle_is_inert_text_within_the_panel() {
     );
     let label = app.attr(".heart", "aria-label").unwrap_or_default();
     assert!(label.starts_with("Like as <img"), "{label}");
+}
+
+#[wasm_bindgen_test]
+async fn an_unsure_set_reads_again_and_shows_what_the_service_says() {
+    let app = loaded(channel_ticket(), false, 4).await;
+    app.click(".heart");
+    until("the set request", || request_count() == 2).await;
+    respond(1, 502, r#"{"error": "BadGateway"}"#, None);
+    until("the check read", || request_count() == 3).await;
+    assert_eq!(app.find("button.heart"), None, "no guess while checking");
+    assert_eq!(app.status(), "Checking whether it went through…");
+    assert_eq!(body(2), body(0));
+    respond(2, 200, r#"{"liked": true, "like_count": 5}"#, None);
+    until("the service's state", || {
+        app.pressed().as_deref() == Some("true")
+    })
+    .await;
+    assert_eq!(app.state(), "error");
+    assert_eq!(
+        app.status(),
+        "Couldn't like the photo: the integration service failed (502). It may or may not have \
+         gone through; the heart shows the photo's current state."
+    );
+    assert_eq!(app.find(".retry"), None, "it is as the agent asked");
+}
+
+#[wasm_bindgen_test]
+async fn a_request_zendesk_never_answers_ends_at_the_apps_deadline() {
+    let mut config = channel_ticket();
+    config["timing"] = json!({"deadline_ms": 300, "request_timeout_ms": 60000});
+    let app = mount(config);
+    until("the read request", || request_count() == 1).await;
+    assert_eq!(options(0)["timeout"], 60000);
+    until("error", || app.state() == "error").await;
+    assert_eq!(
+        app.status(),
+        "Couldn't load the like: Zendesk did not answer in time."
+    );
+    assert!(app.find(".retry").is_some());
+    assert_eq!(live_timers(), 0, "no timer left behind");
+    // The answer that comes after all changes nothing.
+    respond(0, 200, r#"{"liked": true, "like_count": 5}"#, None);
+    settle().await;
+    assert_eq!(app.state(), "error");
+    assert_eq!(request_count(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn a_later_activation_that_reads_fine_shows_the_app_again() {
+    let app = mount(channel_ticket());
+    until("the read request", || request_count() == 1).await;
+    respond(0, 404, r#"{"error": "RecordNotFound"}"#, None);
+    until("hidden", || app.state() == "hidden").await;
+    fire("app.activated", Some("{}".into()));
+    until("a read on activation", || request_count() == 2).await;
+    respond(1, 200, r#"{"liked": false, "like_count": 1}"#, None);
+    until("ready", || app.state() == "ready").await;
+    until("invoke('show')", || invokes().contains(r#""name":"show""#)).await;
+    assert!(!app.get("#heart-app").hidden());
+}
+
+#[wasm_bindgen_test]
+async fn the_services_404_is_an_error_naming_the_setting_not_a_hidden_app() {
+    let app = mount(channel_ticket());
+    until("the read request", || request_count() == 1).await;
+    respond(0, 404, r#"{"error": "not_found"}"#, None);
+    until("error", || app.state() == "error").await;
+    assert!(
+        app.status()
+            .ends_with("An admin should check the setting state_path."),
+        "{}",
+        app.status()
+    );
+    assert!(!invokes().contains(r#""name":"hide""#));
+}
+
+#[wasm_bindgen_test]
+async fn unmounting_leaves_no_timer_listener_or_callback_behind() {
+    // During a rate-limit wait: a timer.
+    let mut config = channel_ticket();
+    config["timing"] = json!({"backoff_base_ms": 60000, "max_wait_ms": 120000});
+    let mut app = mount(config);
+    until("the read request", || request_count() == 1).await;
+    assert!(handler_count() >= 3, "activated, updated, colour scheme");
+    respond(0, 429, r#"{"error": "TooManyRequests"}"#, None);
+    until("waiting", || app.status().contains("Trying again in")).await;
+    assert!(live_timers() >= 1, "the wait is a timer");
+    if let Some(handle) = app.handle.take() {
+        handle.destroy();
+    }
+    settle().await;
+    assert_eq!(live_timers(), 0, "the wait's timer is cleared");
+    assert_eq!(handler_count(), 0, "every handler is unsubscribed");
+
+    // During a request: its deadline's timer and the pending promise.
+    let mut app = loaded(channel_ticket(), false, 0).await;
+    fire("app.activated", Some("{}".into()));
+    until("a read", || request_count() == 2).await;
+    assert!(live_timers() >= 1, "the deadline is a timer");
+    if let Some(handle) = app.handle.take() {
+        handle.destroy();
+    }
+    settle().await;
+    assert_eq!(live_timers(), 0, "the deadline's timer is cleared");
+    assert_eq!(handler_count(), 0);
+    // Zendesk answering late, or firing events, reaches nothing.
+    respond(1, 200, r#"{"liked": true, "like_count": 1}"#, None);
+    fire("app.activated", Some("{}".into()));
+    settle().await;
+    assert_eq!(request_count(), 2);
+    assert_eq!(live_timers(), 0);
 }

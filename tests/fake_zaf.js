@@ -4,6 +4,32 @@
 
 let fake = null;
 
+// Timers started and not yet fired or cleared (the app's own: gloo-timers calls these globals).
+const liveTimerIds = new Set();
+const realSetTimeout = globalThis.setTimeout;
+const realClearTimeout = globalThis.clearTimeout;
+globalThis.setTimeout = function (fn, ms, ...args) {
+  const id = realSetTimeout(function () {
+    liveTimerIds.delete(id);
+    if (typeof fn === "function") fn.apply(this, args);
+  }, ms);
+  liveTimerIds.add(id);
+  return id;
+};
+globalThis.clearTimeout = function (id) {
+  liveTimerIds.delete(id);
+  realClearTimeout(id);
+};
+
+export function liveTimers() {
+  return liveTimerIds.size;
+}
+
+// Event handlers the app has subscribed and not unsubscribed, over every event.
+export function handlerCount() {
+  return Object.values(fake.handlers).reduce((n, list) => n + list.length, 0);
+}
+
 export function installFakeZaf(configJson) {
   const config = JSON.parse(configJson);
   const state = { config, requests: [], invokes: [], handlers: {} };
@@ -39,6 +65,8 @@ export function installFakeZaf(configJson) {
     },
   };
   fake = state;
+  // The app's timing, shortened where a test needs it (see src/timing.rs).
+  globalThis.zendeskHeartTiming = config.timing;
   globalThis.ZAFClient = { init: () => (config.outside ? false : client) };
 }
 

@@ -280,7 +280,7 @@ fn npm_tools(project: &Project, env: &Env, report: &mut Report) -> Result<PathBu
     let dir = cache_dir()?.join(format!("npm-{key:016x}"));
     let node_modules = dir.join("node_modules");
     let what = format!(
-        "npm tools (binaryen, esbuild, ZAF SDK) in {}",
+        "npm tools (binaryen, esbuild, ZAF SDK, axe-core) in {}",
         dir.display()
     );
 

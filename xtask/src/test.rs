@@ -21,6 +21,7 @@ pub fn run(project: &Project) -> Result<()> {
     let mut env = Env::new(None)?;
     let mut package_dir = None;
     let mut zaf_sdk = None;
+    let mut node_modules = None;
     let mut tally = Tally::default();
 
     let steps: [&'static str; 7] = [
@@ -36,7 +37,10 @@ pub fn run(project: &Project) -> Result<()> {
         println!("\n==> {name}");
         let step_started = Instant::now();
         let result: Result<()> = match name {
-            "setup" => setup::run(project, setup::Mode::Install).map(|tools| env = tools.env),
+            "setup" => setup::run(project, setup::Mode::Install).map(|tools| {
+                env = tools.env;
+                node_modules = Some(tools.node_modules);
+            }),
             "fmt" => cargo(&env, project)
                 .args(["fmt", "--all", "--", "--check"])
                 .run(),
@@ -58,11 +62,13 @@ pub fn run(project: &Project) -> Result<()> {
                 package_dir = Some(p.dir);
                 zaf_sdk = Some(p.zaf_sdk);
             }),
-            "tests (native)" => match (&package_dir, &zaf_sdk) {
-                (Some(dir), Some(sdk)) => cargo(&env, project)
+            "tests (native)" => match (&package_dir, &zaf_sdk, &node_modules) {
+                (Some(dir), Some(sdk), Some(npm)) => cargo(&env, project)
                     .args(["test", "--workspace"])
                     .env("ZENDESK_HEART_PACKAGE_DIR", dir)
                     .env("ZENDESK_HEART_ZAF_SDK", sdk)
+                    // axe-core, for the fault matrix's accessibility checks (tests/faults.rs).
+                    .env("ZENDESK_HEART_AXE", npm.join("axe-core/axe.min.js"))
                     .env("CHROMEDRIVER", CHROMEDRIVER)
                     .run_tests()
                     .map(|t| tally.add(t)),

@@ -2,9 +2,8 @@
 
 use std::fmt;
 
-use crate::proxy::encode_query_value;
-
-/// Zendesk's limit on `post_to_path`, counted as it travels in the query string.
+/// Zendesk's limit on `post_to_path`, in characters (Unicode scalar values) of the value as the
+/// proxy reads it from the query string, i.e. after URL-decoding.
 pub const MAX_POST_TO_PATH: usize = 511;
 
 /// A `post_to_path` the proxy accepts: a path relative to the integration's manifest URL
@@ -21,22 +20,67 @@ pub enum PathError {
     MissingHost,
     /// Neither `/…` nor `https://…` (e.g. `http://…`, `like`, `ftp://…`).
     NotPathOrHttps,
-    /// Control characters or white space, which no URL carries unescaped.
+    /// Control, white-space, invisible or bidirectional-formatting characters, or a backslash
+    /// (which URL parsers read as `/`, so `/\evil.example` would name another host).
     InvalidCharacter,
-    /// Longer than [`MAX_POST_TO_PATH`] once URL-encoded.
+    /// Longer than [`MAX_POST_TO_PATH`] characters.
     TooLong {
-        encoded_len: usize,
+        chars: usize,
     },
+}
+
+/// Whether `c` is invisible when shown, or reorders what is shown: Unicode's
+/// Default_Ignorable_Code_Point set (zero-width characters, joiners, the byte-order mark, the
+/// bidirectional marks, embeddings, overrides and isolates, variation selectors, tags…) and the
+/// interlinear annotation characters.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c as u32,
+        0x00AD
+            | 0x034F
+            | 0x061C
+            | 0x115F..=0x1160
+            | 0x17B4..=0x17B5
+            | 0x180B..=0x180F
+            | 0x200B..=0x200F
+            | 0x202A..=0x202E
+            | 0x2060..=0x206F
+            | 0x3164
+            | 0xFE00..=0xFE0F
+            | 0xFEFF
+            | 0xFFA0
+            | 0xFFF0..=0xFFFB
+            | 0x1BCA0..=0x1BCA3
+            | 0x1D173..=0x1D17A
+            | 0xE0000..=0xE0FFF
+    )
+}
+
+/// The rules every `post_to_path` obeys, whatever its form, as the app checks its settings and
+/// as the sandbox's proxy checks what it receives: not empty, no character that is a control,
+/// white space, invisible, bidirectional formatting or a backslash, and at most
+/// [`MAX_POST_TO_PATH`] characters (counted as the proxy counts them: the decoded value's
+/// Unicode scalar values, so `é` is one).
+pub fn check_post_to_path(raw: &str) -> Result<(), PathError> {
+    if raw.is_empty() {
+        return Err(PathError::Empty);
+    }
+    if raw
+        .chars()
+        .any(|c| c.is_control() || c.is_whitespace() || c == '\\' || is_invisible(c))
+    {
+        return Err(PathError::InvalidCharacter);
+    }
+    let chars = raw.chars().count();
+    if chars > MAX_POST_TO_PATH {
+        return Err(PathError::TooLong { chars });
+    }
+    Ok(())
 }
 
 impl PostToPath {
     pub fn parse(raw: &str) -> Result<Self, PathError> {
-        if raw.is_empty() {
-            return Err(PathError::Empty);
-        }
-        if raw.chars().any(|c| c.is_control() || c.is_whitespace()) {
-            return Err(PathError::InvalidCharacter);
-        }
+        check_post_to_path(raw)?;
         if raw.starts_with("//") {
             return Err(PathError::ProtocolRelative);
         }
@@ -53,10 +97,6 @@ impl PostToPath {
             if host.is_empty() || host.starts_with(':') || host.contains('@') {
                 return Err(PathError::MissingHost);
             }
-        }
-        let encoded_len = encode_query_value(raw).len();
-        if encoded_len > MAX_POST_TO_PATH {
-            return Err(PathError::TooLong { encoded_len });
         }
         Ok(Self(raw.to_owned()))
     }
@@ -92,10 +132,12 @@ impl fmt::Display for PathError {
             Self::NotPathOrHttps => {
                 f.write_str("must be a path starting with / or an https:// URL")
             }
-            Self::InvalidCharacter => f.write_str("contains spaces or control characters"),
-            Self::TooLong { encoded_len } => write!(
+            Self::InvalidCharacter => {
+                f.write_str("contains a space, a control or invisible character, or a backslash")
+            }
+            Self::TooLong { chars } => write!(
                 f,
-                "is {encoded_len} characters once URL-encoded; Zendesk accepts at most {MAX_POST_TO_PATH}"
+                "is {chars} characters long; Zendesk accepts at most {MAX_POST_TO_PATH}"
             ),
         }
     }
@@ -144,6 +186,19 @@ mod tests {
             ("https://user@evil.example/", PathError::MissingHost),
             ("/li ke", PathError::InvalidCharacter),
             ("/like\n", PathError::InvalidCharacter),
+            ("/\\evil.example", PathError::InvalidCharacter),
+            (
+                "https://svc.example\\@evil.example/",
+                PathError::InvalidCharacter,
+            ),
+            ("/like\u{200B}", PathError::InvalidCharacter),
+            ("\u{FEFF}/like", PathError::InvalidCharacter),
+            ("/like\u{202E}gpj.", PathError::InvalidCharacter),
+            ("/like\u{2066}", PathError::InvalidCharacter),
+            ("/like\u{00A0}", PathError::InvalidCharacter),
+            ("/like\u{00AD}", PathError::InvalidCharacter),
+            ("/like\u{E0041}", PathError::InvalidCharacter),
+            ("/like\u{0085}", PathError::InvalidCharacter),
         ];
         for (raw, want) in cases {
             assert_eq!(PostToPath::parse(raw), Err(want), "{raw:?}");
@@ -151,28 +206,46 @@ mod tests {
     }
 
     #[test]
-    fn length_limit_counts_the_encoded_form() {
-        // "/" travels as "%2F": three characters.
-        let at_limit = format!("/{}", "a".repeat(MAX_POST_TO_PATH - 3));
+    fn visible_non_ascii_text_is_fine() {
+        for ok in ["/likes/café", "/写真/いいね", "https://svc.example/ü?q=ß"] {
+            assert!(PostToPath::parse(ok).is_ok(), "{ok:?}");
+        }
+    }
+
+    #[test]
+    fn length_limit_counts_characters_as_the_proxy_reads_them() {
+        let at_limit = format!("/{}", "a".repeat(MAX_POST_TO_PATH - 1));
         assert!(PostToPath::parse(&at_limit).is_ok());
-        let over = format!("/{}", "a".repeat(MAX_POST_TO_PATH - 2));
+        let over = format!("/{}", "a".repeat(MAX_POST_TO_PATH));
         assert_eq!(
             PostToPath::parse(&over),
-            Err(PathError::TooLong { encoded_len: 512 })
+            Err(PathError::TooLong { chars: 512 })
         );
-        // 200 'é' are 200 chars but 1200 once percent-encoded as UTF-8.
-        let wide = format!("/{}", "é".repeat(200));
+        // 'é' is one character (two bytes in UTF-8, six once percent-encoded).
+        let wide = format!("/{}", "é".repeat(MAX_POST_TO_PATH - 1));
+        assert!(PostToPath::parse(&wide).is_ok());
+        let wider = format!("/{}", "é".repeat(MAX_POST_TO_PATH));
         assert_eq!(
-            PostToPath::parse(&wide),
-            Err(PathError::TooLong {
-                encoded_len: 3 + 1200
-            })
+            check_post_to_path(&wider),
+            Err(PathError::TooLong { chars: 512 })
+        );
+    }
+
+    #[test]
+    fn the_shared_check_ignores_the_form() {
+        // The proxy resolves relative and same-host http URLs itself: only the text is checked.
+        assert_eq!(check_post_to_path("http://127.0.0.1:4569/like"), Ok(()));
+        assert_eq!(check_post_to_path("like_state"), Ok(()));
+        assert_eq!(check_post_to_path(""), Err(PathError::Empty));
+        assert_eq!(
+            check_post_to_path("/a\\b"),
+            Err(PathError::InvalidCharacter)
         );
     }
 
     #[test]
     fn errors_read_as_sentences() {
-        let msg = PathError::TooLong { encoded_len: 600 }.to_string();
+        let msg = PathError::TooLong { chars: 600 }.to_string();
         assert!(msg.contains("600") && msg.contains("511"), "{msg}");
     }
 }

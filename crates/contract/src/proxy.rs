@@ -9,10 +9,12 @@ use crate::path::PostToPath;
 /// Zendesk's Any Channel proxy, relative to the Zendesk account's origin.
 pub const PROXY_PATH: &str = "/api/v2/any_channel/proxy.json";
 
-/// The `error` of the proxy's 404 for a ticket that no integration instance created (Zendesk's
-/// usual `{"error": "RecordNotFound", "description": "Not found"}`), told apart from a 404 that
-/// the integration service answered (its own `error`, relayed).
+/// The `error` of the proxy's own 404 when the ticket has no channel integration instance
+/// (Zendesk's `RecordNotFound`). An integration service's 404 carries its own `error`, which is
+/// how the app tells "not a channel ticket" (hide) from "the service has no such path or photo".
 pub const NO_INSTANCE_ERROR: &str = "RecordNotFound";
+/// The `error` of the proxy's 400 for a `post_to_path` it refuses.
+pub const BAD_PATH_ERROR: &str = "InvalidPostToPath";
 
 /// Everything but RFC 3986's unreserved characters is escaped, so a value can never end the
 /// query parameter early (`&`, `=`, `#`, `+`) whatever the admin typed.

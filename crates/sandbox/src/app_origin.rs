@@ -23,6 +23,8 @@ pub struct AppFiles {
     pub zaf_sdk: Option<PathBuf>,
     /// Put first in `iframe.html`'s `<head>` (see [`crate::Options::head_script`]).
     pub head_script: Option<String>,
+    /// Serve `.wasm` as `application/octet-stream` ([`crate::Config::wasm_octet_stream`]).
+    pub wasm_octet_stream: bool,
 }
 
 pub fn router(files: Arc<AppFiles>) -> Router {
@@ -32,10 +34,11 @@ pub fn router(files: Arc<AppFiles>) -> Router {
         .with_state(files)
 }
 
-fn content_type(path: &Path) -> &'static str {
+fn content_type(path: &Path, wasm_octet_stream: bool) -> &'static str {
     match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
         "html" => "text/html; charset=utf-8",
         "js" | "mjs" => "text/javascript; charset=utf-8",
+        "wasm" if wasm_octet_stream => "application/octet-stream",
         "wasm" => "application/wasm",
         "css" => "text/css; charset=utf-8",
         "json" | "map" => "application/json",
@@ -102,7 +105,10 @@ async fn asset(State(files): State<Arc<AppFiles>>, UrlPath(path): UrlPath<String
     };
     (
         [
-            (header::CONTENT_TYPE, content_type(&full)),
+            (
+                header::CONTENT_TYPE,
+                content_type(&full, files.wasm_octet_stream),
+            ),
             (header::CACHE_CONTROL, "no-store"),
         ],
         body,
@@ -138,6 +144,17 @@ mod tests {
             "<html><head><script>a()</script><meta charset=utf-8></head>"
         );
         assert_eq!(with_head_script("<p>x", "a()"), "<script>a()</script><p>x");
+    }
+
+    #[test]
+    fn wasm_can_be_served_as_an_unknown_binary() {
+        let wasm = Path::new("app-1a2b.wasm");
+        assert_eq!(content_type(wasm, false), "application/wasm");
+        assert_eq!(content_type(wasm, true), "application/octet-stream");
+        assert_eq!(
+            content_type(Path::new("a.js"), true),
+            "text/javascript; charset=utf-8"
+        );
     }
 
     #[test]

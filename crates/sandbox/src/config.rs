@@ -35,6 +35,9 @@ pub struct Config {
     pub color_scheme: String,
     /// Fire `app.activated` with `{firstLoad: true}` once the app listens for it after load.
     pub activate_on_load: bool,
+    /// Serve the package's `.wasm` as `application/octet-stream`, as an asset host that does not
+    /// know `application/wasm` would (wasm-bindgen's loader then falls back to reading bytes).
+    pub wasm_octet_stream: bool,
     /// The app's installation settings (`client.metadata().settings`).
     pub settings: BTreeMap<String, serde_json::Value>,
     /// Tickets that did not come from a pull (e.g. email).
@@ -294,6 +297,7 @@ impl Default for Config {
             locale: "en-US".into(),
             color_scheme: "light".into(),
             activate_on_load: true,
+            wasm_octet_stream: false,
             settings,
             tickets,
             accounts,

@@ -1,7 +1,7 @@
 //! The Zendesk host: agent ticket pages with the app in an iframe, the agent's session, the
 //! proxy, and the sandbox's own controls (`/sandbox/*`).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasher, Hasher, RandomState};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -20,12 +20,14 @@ use serde_json::{Value, json};
 
 use crate::channel::{Framework, Ticket};
 use crate::config::Config;
-use crate::faults::{Fault, Faults};
+use crate::faults::{Fault, Faults, ProxyFault};
 use crate::log::RequestLog;
 use crate::origin::MockOrigin;
 use crate::package::AppInfo;
 
 pub const SESSION_COOKIE: &str = "_zendesk_session";
+/// The most agent sessions kept at once.
+pub const MAX_SESSIONS: usize = 1_000;
 
 pub struct HostState {
     pub config: Arc<Config>,
@@ -40,8 +42,7 @@ pub struct HostState {
     pub origin: Arc<MockOrigin>,
     /// Zendesk's side of the Channel framework: the tickets, the integration instances.
     pub channel: Arc<Framework>,
-    /// Agent sessions: session id → CSRF token.
-    sessions: Mutex<HashMap<String, String>>,
+    sessions: Sessions,
     /// The app's guid, one per sandbox run (as one installation has one).
     pub app_guid: String,
     /// The unzipped app package: its name and version come from it.
@@ -95,7 +96,7 @@ impl HostState {
             faults,
             origin,
             channel,
-            sessions: Mutex::new(HashMap::new()),
+            sessions: Sessions::default(),
             app_guid: uuid(),
             package_dir: None,
         }
@@ -120,8 +121,7 @@ impl HostState {
 
     /// The CSRF token of the request's agent session, if it has one.
     fn csrf_of(&self, headers: &HeaderMap) -> Option<String> {
-        let id = Self::session_id(headers)?;
-        self.sessions.lock().ok()?.get(&id).cloned()
+        self.sessions.csrf(&Self::session_id(headers)?)
     }
 
     pub fn is_agent(&self, headers: &HeaderMap) -> bool {
@@ -130,15 +130,43 @@ impl HostState {
 
     pub fn csrf_ok(&self, headers: &HeaderMap) -> bool {
         let sent = headers.get("x-csrf-token").and_then(|v| v.to_str().ok());
-        matches!((self.csrf_of(headers), sent), (Some(want), Some(got)) if want == got)
+        matches!((self.csrf_of(headers), sent),
+            (Some(want), Some(got)) if crate::origin::same_secret(want.as_bytes(), got.as_bytes()))
     }
 
     /// Signs an agent in: a new session id and its CSRF token.
     pub fn sign_in(&self) -> (String, String) {
+        self.sessions.sign_in()
+    }
+}
+
+/// Agent sessions: session id → CSRF token, with the order they were made in (at most
+/// [`MAX_SESSIONS`]; the oldest go first).
+#[derive(Default)]
+struct Sessions(Mutex<(HashMap<String, String>, VecDeque<String>)>);
+
+impl Sessions {
+    fn csrf(&self, id: &str) -> Option<String> {
+        self.0.lock().ok()?.0.get(id).cloned()
+    }
+
+    #[cfg(test)]
+    fn count(&self) -> usize {
+        self.0.lock().map(|s| s.0.len()).unwrap_or(0)
+    }
+
+    fn sign_in(&self) -> (String, String) {
         let id = random_hex();
         let csrf = random_hex();
-        if let Ok(mut s) = self.sessions.lock() {
-            s.insert(id.clone(), csrf.clone());
+        if let Ok(mut s) = self.0.lock() {
+            let (by_id, order) = &mut *s;
+            while order.len() >= MAX_SESSIONS {
+                if let Some(oldest) = order.pop_front() {
+                    by_id.remove(&oldest);
+                }
+            }
+            by_id.insert(id.clone(), csrf.clone());
+            order.push_back(id.clone());
         }
         (id, csrf)
     }
@@ -396,20 +424,28 @@ async fn log_clear(State(host): State<Arc<HostState>>) -> StatusCode {
 }
 
 async fn faults_get(State(host): State<Arc<HostState>>) -> impl IntoResponse {
-    Json(host.faults.all())
+    Json(host.faults.listing())
 }
 
+/// A service fault (`fault`) or one of the proxy's own (`proxy`) for `path`.
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct SetFault {
     path: String,
-    fault: Fault,
+    fault: Option<Fault>,
+    proxy: Option<ProxyFault>,
 }
 
 async fn faults_set(State(host): State<Arc<HostState>>, body: axum::body::Bytes) -> Response {
     match serde_json::from_slice::<SetFault>(&body) {
         Ok(set) if set.path.starts_with('/') => {
-            host.faults.set(&set.path, set.fault);
-            Json(host.faults.all()).into_response()
+            if let Some(fault) = set.fault {
+                host.faults.set(&set.path, fault);
+            }
+            if let Some(fault) = set.proxy {
+                host.faults.set_proxy(&set.path, fault);
+            }
+            Json(host.faults.listing()).into_response()
         }
         Ok(_) => json_error(
             StatusCode::BAD_REQUEST,
@@ -433,7 +469,7 @@ async fn faults_clear(
         Some(path) => host.faults.clear(&path),
         None => host.faults.clear_all(),
     }
-    Json(host.faults.all())
+    Json(host.faults.listing())
 }
 
 async fn photos(State(host): State<Arc<HostState>>) -> impl IntoResponse {
@@ -463,5 +499,24 @@ async fn origin_like(State(host): State<Arc<HostState>>, body: axum::body::Bytes
             "RecordNotFound",
             "no such account or photo",
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sessions_are_bounded_and_the_oldest_go_first() {
+        let sessions = Sessions::default();
+        let (first, first_csrf) = sessions.sign_in();
+        assert_eq!(sessions.csrf(&first), Some(first_csrf));
+        let mut last = String::new();
+        for _ in 0..MAX_SESSIONS + 10 {
+            last = sessions.sign_in().0;
+        }
+        assert_eq!(sessions.count(), MAX_SESSIONS);
+        assert_eq!(sessions.csrf(&first), None, "the oldest went");
+        assert!(sessions.csrf(&last).is_some());
     }
 }

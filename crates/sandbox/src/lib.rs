@@ -40,7 +40,7 @@ use tokio::sync::watch;
 
 use channel::{ChannelRequirement, Framework};
 pub use config::Config;
-pub use faults::{Fault, Faults};
+pub use faults::{Fault, Faults, Hang, ProxyFault};
 pub use log::{ProxyCall, RequestLog, ServiceCall};
 pub use origin::MockOrigin;
 
@@ -167,6 +167,7 @@ impl Sandbox {
             package_dir: options.package_dir,
             zaf_sdk: options.zaf_sdk,
             head_script: options.head_script,
+            wasm_octet_stream: config.wasm_octet_stream,
         });
         serve(app_listener, app_origin::router(files), stop_rx.clone());
 
@@ -269,10 +270,11 @@ impl Sandbox {
         let _ = self.stop_integration.send(true);
     }
 
-    /// Stops the servers (also done on drop).
+    /// Stops the servers (also done on drop); held calls go on, so nothing waits forever.
     pub fn stop(&self) {
         let _ = self.stop.send(true);
         let _ = self.stop_integration.send(true);
+        self.faults.release();
     }
 }
 

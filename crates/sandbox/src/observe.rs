@@ -5,14 +5,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Json;
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use heart_contract::{ErrorBody, ProxyForm};
 
-use crate::faults::{Fault, Faults};
+use crate::faults::{Fault, Faults, dropped};
 use crate::log::{RequestLog, ServiceCall};
 
 #[derive(Clone)]
@@ -84,20 +84,51 @@ pub async fn observe(State(obs): State<Observer>, req: Request, next: Next) -> R
         .await;
     obs.log
         .set_service_status(index, response.status().as_u16());
+    match &fault {
+        Some(fault) => after_handling(fault, response).await,
+        None => response,
+    }
+}
+
+/// The answer a fault that fires after the service handled the call makes of the service's.
+async fn after_handling(fault: &Fault, response: Response) -> Response {
+    if fault.after_drop {
+        return dropped();
+    }
+    if let Some(code) = fault.after_status {
+        let status = StatusCode::from_u16(code).unwrap_or(StatusCode::GATEWAY_TIMEOUT);
+        let body = ErrorBody::new(
+            "injected_fault",
+            format!("injected fault: HTTP {code} after the call was handled"),
+        );
+        return (status, Json(body)).into_response();
+    }
+    if let Some(size) = fault.pad_bytes {
+        let (parts, body) = response.into_parts();
+        let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        };
+        let Ok(serde_json::Value::Object(mut answer)) = serde_json::from_slice(&bytes) else {
+            return Response::from_parts(parts, Body::from(bytes));
+        };
+        answer.insert(
+            "padding".into(),
+            serde_json::Value::String("x".repeat(size.saturating_sub(bytes.len()))),
+        );
+        let padded = serde_json::Value::Object(answer).to_string();
+        let mut response = Response::from_parts(parts, Body::from(padded));
+        response.headers_mut().remove(header::CONTENT_LENGTH);
+        return response;
+    }
     response
 }
 
-/// The answer a fault replaces the service's with (`None`: answer normally).
+/// The answer a fault replaces the service's with before it sees the call (`None`: the
+/// service handles it).
 fn faulty_response(fault: &Fault) -> Option<Response> {
     if fault.drop_connection {
         // The headers may go out, but the body fails: hyper closes the connection mid-answer.
-        let stream = futures_util::stream::once(async {
-            Err::<Bytes, std::io::Error>(std::io::Error::new(
-                std::io::ErrorKind::ConnectionAborted,
-                "injected fault: connection dropped",
-            ))
-        });
-        return Some(Response::new(Body::from_stream(stream)));
+        return Some(dropped());
     }
     if let Some(seconds) = fault.retry_after {
         let body = ErrorBody::new(
@@ -108,6 +139,18 @@ fn faulty_response(fault: &Fault) -> Option<Response> {
             (
                 StatusCode::TOO_MANY_REQUESTS,
                 [(header::RETRY_AFTER, seconds.to_string())],
+                Json(body),
+            )
+                .into_response(),
+        );
+    }
+    if let Some(ahead) = fault.retry_after_date_s {
+        let at = std::time::SystemTime::now() + Duration::from_secs(ahead);
+        let body = ErrorBody::new("rate_limited", "the origin's rate limit was hit");
+        return Some(
+            (
+                StatusCode::TOO_MANY_REQUESTS,
+                [(header::RETRY_AFTER, http_date(at))],
                 Json(body),
             )
                 .into_response(),
@@ -127,5 +170,55 @@ fn faulty_response(fault: &Fault) -> Option<Response> {
                 .into_response(),
         );
     }
+    if fault.wrong_types {
+        return Some(Json(serde_json::json!({"liked": "yes", "like_count": -1})).into_response());
+    }
     None
+}
+
+/// `Sun, 06 Nov 1994 08:49:37 GMT` (IMF-fixdate), rounded up to the next whole second.
+pub fn http_date(at: std::time::SystemTime) -> String {
+    let since = at.duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    let secs = since.as_secs() + u64::from(since.subsec_nanos() > 0);
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    format!(
+        "{}, {day:02} {} {year} {:02}:{:02}:{:02} GMT",
+        WEEKDAYS[(days.rem_euclid(7)) as usize],
+        MONTHS[(month - 1) as usize],
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn http_dates_are_imf_fixdates() {
+        let at = std::time::UNIX_EPOCH + Duration::from_secs(784_111_777);
+        assert_eq!(http_date(at), "Sun, 06 Nov 1994 08:49:37 GMT");
+        let at = std::time::UNIX_EPOCH + Duration::from_millis(1_795_600_800_001);
+        assert_eq!(http_date(at), "Wed, 25 Nov 2026 10:00:01 GMT");
+        assert_eq!(
+            http_date(std::time::UNIX_EPOCH + Duration::from_secs(951_782_400)),
+            "Tue, 29 Feb 2000 00:00:00 GMT"
+        );
+    }
 }

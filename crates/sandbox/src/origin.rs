@@ -107,16 +107,19 @@ pub trait Origin: Send + Sync + 'static {
     fn permalink(&self, photo_id: &str, comment_id: Option<&str>) -> Option<String>;
 }
 
-/// Compares a token with the valid ones without an early exit (digests, so lengths do not leak).
+/// Compares two secrets without an early exit: their SHA-256 digests, compared in constant time
+/// (`subtle`), so neither where they differ nor their lengths show in the answer's timing.
+pub fn same_secret(a: &[u8], b: &[u8]) -> bool {
+    let a = ring::digest::digest(&ring::digest::SHA256, a);
+    let b = ring::digest::digest(&ring::digest::SHA256, b);
+    a.as_ref().ct_eq(b.as_ref()).into()
+}
+
+/// Whether `given` is one of the valid tokens; every one is compared (no early exit).
 fn token_matches(valid: &[String], given: &str) -> bool {
-    let given = ring::digest::digest(&ring::digest::SHA256, given.as_bytes());
-    valid
-        .iter()
-        .fold(subtle::Choice::from(0), |found, token| {
-            let want = ring::digest::digest(&ring::digest::SHA256, token.as_bytes());
-            found | want.as_ref().ct_eq(given.as_ref())
-        })
-        .into()
+    valid.iter().fold(false, |found, token| {
+        found | same_secret(token.as_bytes(), given.as_bytes())
+    })
 }
 
 /// An in-memory "Instagram": accounts with tokens, photos with an owner, likes, mentions and
@@ -554,6 +557,21 @@ mod tests {
         Credentials {
             account: "omniwear".into(),
             token: token.into(),
+        }
+    }
+
+    #[test]
+    fn secrets_compare_whole() {
+        assert!(same_secret(b"omniwear-token", b"omniwear-token"));
+        assert!(same_secret(b"", b""));
+        for other in [
+            &b"omniwear-tokem"[..],
+            b"omniwear-toke",
+            b"omniwear-token!",
+            b"",
+            b"x",
+        ] {
+            assert!(!same_secret(b"omniwear-token", other), "{other:?}");
         }
     }
 

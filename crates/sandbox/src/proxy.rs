@@ -9,9 +9,10 @@ use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use heart_contract::{ErrorBody, MAX_POST_TO_PATH, NO_INSTANCE_ERROR};
+use heart_contract::{ErrorBody, NO_INSTANCE_ERROR, check_post_to_path};
 use reqwest::Url;
 
+use crate::faults::Hang;
 use crate::host::HostState;
 use crate::log::ProxyCall;
 
@@ -31,15 +32,8 @@ fn refuse(status: StatusCode, error: &str, description: impl Into<String>) -> Re
 /// Resolves `post_to_path` against the manifest URL; the result must stay on the manifest's
 /// scheme, host and port.
 pub fn resolve_post_to_path(manifest: &Url, raw: &str) -> Result<Url, String> {
-    let chars = raw.chars().count();
-    if raw.is_empty() {
-        return Err("post_to_path is empty".into());
-    }
-    if chars > MAX_POST_TO_PATH {
-        return Err(format!(
-            "post_to_path is {chars} characters; at most {MAX_POST_TO_PATH} are allowed"
-        ));
-    }
+    // The same rule the app checks its settings with: one function, one way to count.
+    check_post_to_path(raw).map_err(|e| format!("post_to_path {e}"))?;
     let url = manifest
         .join(raw)
         .map_err(|e| format!("post_to_path is not a URL: {e}"))?;
@@ -65,6 +59,7 @@ pub async fn proxy(
     body: Bytes,
 ) -> Response {
     let started = Instant::now();
+    let _pending = host.log.begin_proxy();
     let params: HashMap<String, String> =
         serde_urlencoded::from_str(query.as_deref().unwrap_or("")).unwrap_or_default();
     let client_data = String::from_utf8_lossy(&body).into_owned();
@@ -155,6 +150,17 @@ async fn forward(
     let target = resolve_post_to_path(&host.manifest_url, path_raw)
         .map_err(|e| refuse(StatusCode::BAD_REQUEST, "InvalidPostToPath", e))?;
     call.target = Some(target.to_string());
+    // Zendesk's own faults, if the sandbox injects any for this service path.
+    let proxy_fault = host.faults.take_proxy(target.path());
+    if let Some(fault) = &proxy_fault {
+        call.error = Some(fault.describe());
+        if fault.hang == Some(Hang::Before) {
+            host.faults.hold().await;
+        }
+        if let Some(response) = fault.response() {
+            return Ok(response);
+        }
+    }
     let client_data = std::str::from_utf8(body).map_err(|_| {
         refuse(
             StatusCode::BAD_REQUEST,
@@ -217,6 +223,9 @@ async fn forward(
         call.retry_after = value.to_str().ok().map(str::to_owned);
         response.headers_mut().insert(header::RETRY_AFTER, value);
     }
+    if proxy_fault.and_then(|f| f.hang) == Some(Hang::After) {
+        host.faults.hold().await;
+    }
     Ok(response)
 }
 
@@ -238,6 +247,8 @@ fn upstream_failure(e: &reqwest::Error) -> Refusal {
 
 #[cfg(test)]
 mod tests {
+    use heart_contract::MAX_POST_TO_PATH;
+
     use super::*;
 
     #[test]
@@ -261,6 +272,9 @@ mod tests {
             "http://localhost:4569/like",
             "http://user@127.0.0.1:4569/like",
             "javascript:alert(1)",
+            "/\\evil.example/like",
+            "/like\u{200B}",
+            "/like\u{202E}",
         ] {
             assert!(ok(bad).is_err(), "{bad:?} should be refused");
         }

@@ -18,7 +18,8 @@ pub fn Status(props: &StatusProps) -> Html {
     let onclick = props.on_retry.reform(|_: MouseEvent| ());
     html! {
         <div class="status-line">
-            <p class={classes!("status", (!props.visible).then_some("visually-hidden"))} role="status">
+            // A plain string, not `classes!`: Yew's class set would link an index map for one class.
+            <p class={if props.visible { "status" } else { "status visually-hidden" }} role="status">
                 { props.text.clone() }
             </p>
             if let Some(label) = props.retry.clone() {

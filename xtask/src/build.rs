@@ -78,7 +78,14 @@ pub fn run(project: &Project) -> Result<Built> {
     tools
         .env
         .cmd("wasm-opt")
-        .arg("-Oz")
+        // Run -Oz until it stops shrinking; the producers and target-features sections are
+        // only for tools and would be downloaded for nothing.
+        .args([
+            "-Oz",
+            "--converge",
+            "--strip-producers",
+            "--strip-target-features",
+        ])
         .arg(&bound)
         .arg("-o")
         .arg(&optimised)

@@ -165,6 +165,20 @@ impl TicketContext {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_page_asks_for_the_same_paths_early() {
+        // index.html starts `client.get` before the wasm runs; the bridge reads its answer.
+        let list: Vec<String> = super::CONTEXT_PATHS
+            .iter()
+            .map(|p| format!("\"{p}\""))
+            .collect();
+        let asked = format!("c.get([{}])", list.join(","));
+        assert!(
+            include_str!("../index.html").contains(&asked),
+            "index.html must ask for {asked}"
+        );
+    }
+
     use heart_contract::{PathError, Setting};
 
     use super::*;

@@ -4,6 +4,9 @@
 //! ([`crate::ticket`], [`crate::proxy`]). Nothing here panics on what Zendesk sends.
 
 use heart_contract::{Field, LikeAnswer};
+use std::cell::Cell;
+use std::rc::Rc;
+
 use js_sys::{Array, Function, JSON, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{JsFuture, spawn_local};
@@ -70,7 +73,19 @@ pub enum RawResponse {
 #[derive(Clone)]
 pub struct Client {
     raw: RawClient,
+    /// The `client.get` and `client.metadata()` that `iframe.html` started while the wasm
+    /// downloaded (see `index.html`), each used once.
+    early: Rc<Early>,
 }
+
+#[derive(Default)]
+struct Early {
+    context: Cell<Option<Promise>>,
+    metadata: Cell<Option<Promise>>,
+}
+
+/// The global where `index.html`'s inline script leaves `{client, context, metadata}`.
+const EARLY_GLOBAL: &str = "__heartBoot";
 
 impl PartialEq for Client {
     fn eq(&self, other: &Self) -> bool {
@@ -206,11 +221,28 @@ fn header_of(response: &JsValue, name: &str) -> Option<String> {
 
 impl Client {
     /// The client, or `None` when the page is not inside Zendesk (no SDK, or no `origin`
-    /// and `app_guid` in the URL).
+    /// and `app_guid` in the URL). Takes over the client `iframe.html` started, if it did.
     pub fn init() -> Option<Client> {
+        let global = js_sys::global();
+        let key = JsValue::from_str(EARLY_GLOBAL);
+        if let Some(boot) = Reflect::get(&global, &key).ok().filter(JsValue::is_object) {
+            let _ = Reflect::delete_property(global.unchecked_ref::<Object>(), &key);
+            if let Some(client) = prop(&boot, "client").filter(JsValue::is_object) {
+                let promise = |key| prop(&boot, key).and_then(|p| p.dyn_into::<Promise>().ok());
+                let early = Early {
+                    context: Cell::new(promise("context")),
+                    metadata: Cell::new(promise("metadata")),
+                };
+                return Some(Client {
+                    raw: client.unchecked_into(),
+                    early: Rc::new(early),
+                });
+            }
+        }
         match zaf_init() {
             Ok(client) if client.is_object() => Some(Client {
                 raw: client.unchecked_into(),
+                early: Rc::default(),
             }),
             Ok(_) => None,
             Err(error) => {
@@ -222,8 +254,14 @@ impl Client {
 
     /// `client.get` of the ticket and agent paths.
     pub async fn context(&self) -> Result<ContextAnswer, JsValue> {
-        let paths: Array = CONTEXT_PATHS.iter().map(|p| JsValue::from_str(p)).collect();
-        let answer = settle(self.raw.get(&paths))
+        let asked = match self.early.context.take() {
+            Some(promise) => Ok(promise),
+            None => {
+                let paths: Array = CONTEXT_PATHS.iter().map(|p| JsValue::from_str(p)).collect();
+                self.raw.get(&paths)
+            }
+        };
+        let answer = settle(asked)
             .await
             .inspect_err(|e| warn("client.get failed", e))?;
         let via = prop(&answer, "ticket.via").unwrap_or(JsValue::UNDEFINED);
@@ -237,7 +275,11 @@ impl Client {
 
     /// `client.metadata().settings`.
     pub async fn metadata(&self) -> Result<MetadataAnswer, JsValue> {
-        let metadata = settle(self.raw.metadata())
+        let asked = match self.early.metadata.take() {
+            Some(promise) => Ok(promise),
+            None => self.raw.metadata(),
+        };
+        let metadata = settle(asked)
             .await
             .inspect_err(|e| warn("client.metadata failed", e))?;
         let settings = prop(&metadata, "settings").unwrap_or(JsValue::UNDEFINED);

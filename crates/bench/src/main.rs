@@ -155,7 +155,7 @@ async fn run(args: &Args) -> R<()> {
         }
         // A copy that names the integration of this run's sandbox, on a free port.
         let copy = std::env::temp_dir().join(format!("heart-bench-{}-{name}", std::process::id()));
-        copy_dir(&package, &copy)?;
+        sandbox::package::copy(&package, &copy)?;
         let integration_port = requirements::point_at_free_port(&copy)?;
         let sandbox = Sandbox::start(Options {
             config: Config {
@@ -194,20 +194,6 @@ async fn run(args: &Args) -> R<()> {
         }
         std::fs::write(out, serde_json::to_string_pretty(&report)?)?;
         println!("written: {}", out.display());
-    }
-    Ok(())
-}
-
-fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(to)?;
-    for entry in std::fs::read_dir(from)? {
-        let entry = entry?;
-        let target = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            copy_dir(&entry.path(), &target)?;
-        } else {
-            std::fs::copy(entry.path(), target)?;
-        }
     }
     Ok(())
 }

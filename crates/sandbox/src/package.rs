@@ -14,6 +14,30 @@ pub struct AppInfo {
     pub version: String,
 }
 
+/// Copies a package folder to `to` (emptied first): tests and tools run the sandbox on a copy,
+/// whose `requirements.json` they point at the integration they start
+/// ([`crate::channel::requirements::point_at_free_port`]).
+pub fn copy(from: &Path, to: &Path) -> std::io::Result<()> {
+    fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
+        std::fs::create_dir_all(to)?;
+        for entry in std::fs::read_dir(from)? {
+            let entry = entry?;
+            let target = to.join(entry.file_name());
+            if entry.file_type()?.is_dir() {
+                copy_dir(&entry.path(), &target)?;
+            } else {
+                std::fs::copy(entry.path(), target)?;
+            }
+        }
+        Ok(())
+    }
+    match std::fs::remove_dir_all(to) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    copy_dir(from, to)
+}
+
 /// The name when the package says none (or there is no package).
 pub const UNNAMED: &str = "App";
 
@@ -80,6 +104,35 @@ fn translated_name(dir: &Path, locale: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_copy_is_the_folder_as_it_is_now() {
+        let base = std::env::temp_dir().join(format!("sandbox-copy-{}", std::process::id()));
+        let (from, to) = (base.join("from"), base.join("to"));
+        std::fs::create_dir_all(from.join("assets")).expect("dirs");
+        std::fs::write(from.join("manifest.json"), "{}").expect("file");
+        std::fs::write(from.join("assets/iframe.html"), "<p>").expect("file");
+        std::fs::create_dir_all(&to).expect("dirs");
+        std::fs::write(to.join("stale.txt"), "old").expect("file");
+        copy(&from, &to).expect("copied");
+        assert_eq!(
+            std::fs::read_to_string(to.join("manifest.json"))
+                .ok()
+                .as_deref(),
+            Some("{}")
+        );
+        assert_eq!(
+            std::fs::read_to_string(to.join("assets/iframe.html"))
+                .ok()
+                .as_deref(),
+            Some("<p>")
+        );
+        assert!(
+            !to.join("stale.txt").exists(),
+            "what was there before is gone"
+        );
+        let _ = std::fs::remove_dir_all(&base);
+    }
 
     fn package(files: &[(&str, &str)]) -> std::path::PathBuf {
         let dir = std::env::temp_dir().join(format!(

@@ -39,27 +39,12 @@ pub fn config_for(name: &str, config: Config) -> Config {
     }
 }
 
-fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(to)?;
-    for entry in std::fs::read_dir(from)? {
-        let entry = entry?;
-        let target = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            copy_dir(&entry.path(), &target)?;
-        } else {
-            std::fs::copy(entry.path(), target)?;
-        }
-    }
-    Ok(())
-}
-
 /// A copy of a package (`name` tells copies apart), whose `requirements.json` each case rewrites.
 pub fn copy_package(package: &Path, name: &str) -> R<PathBuf> {
     let copy = workspace_target()
         .join("e2e")
         .join(format!("{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&copy);
-    copy_dir(package, &copy)?;
+    sandbox::package::copy(package, &copy)?;
     Ok(copy)
 }
 

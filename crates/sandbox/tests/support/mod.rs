@@ -31,22 +31,8 @@ pub fn workspace_target() -> PathBuf {
 /// A copy of the app package under `target/`, which each sandbox's start rewrites to name its
 /// own integration (`requirements::point_at_free_port`).
 pub fn copy_package(package: &Path, name: &str) -> std::io::Result<PathBuf> {
-    fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
-        std::fs::create_dir_all(to)?;
-        for entry in std::fs::read_dir(from)? {
-            let entry = entry?;
-            let target = to.join(entry.file_name());
-            if entry.file_type()?.is_dir() {
-                copy_dir(&entry.path(), &target)?;
-            } else {
-                std::fs::copy(entry.path(), target)?;
-            }
-        }
-        Ok(())
-    }
     let copy = workspace_target().join(format!("{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&copy);
-    copy_dir(package, &copy)?;
+    sandbox::package::copy(package, &copy)?;
     Ok(copy)
 }
 

@@ -13,18 +13,19 @@ use std::error::Error;
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fantoccini::actions::{
     InputSource, KeyAction, KeyActions, MOUSE_BUTTON_LEFT, MouseActions, PointerAction,
 };
 use fantoccini::key::Key;
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{Client, Locator};
 use sandbox::{Config, Fault, Sandbox};
 use serde_json::{Value, json};
 
-type R<T> = Result<T, Box<dyn Error + Send + Sync>>;
+#[path = "support/mod.rs"]
+mod support;
+use support::{R, start_browser, start_driver, workspace_target};
 
 const WAIT: Duration = Duration::from_secs(10);
 const POLL: Duration = Duration::from_millis(50);
@@ -58,101 +59,9 @@ macro_rules! wait_until {
     }};
 }
 
-fn workspace_target() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"))
-}
-
 fn screenshot_dir() -> PathBuf {
     let dir = workspace_target().join("e2e");
     dir.canonicalize().unwrap_or(dir)
-}
-
-/// The chromedriver this test binary spawned; killed on drop.
-struct Driver {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> R<u16> {
-    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
-        .local_addr()?
-        .port())
-}
-
-async fn start_driver() -> R<Driver> {
-    let binary = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
-    let port = free_port()?;
-    let child = Command::new(&binary)
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| format!("cannot start {binary}: {e}"))?;
-    let driver = Driver {
-        child,
-        url: format!("http://127.0.0.1:{port}"),
-    };
-    let http = reqwest::Client::new();
-    let status = format!("{}/status", driver.url);
-    wait_until!("chromedriver to answer /status", {
-        match http.get(&status).send().await {
-            Ok(r) if r.status().is_success() => Ok(Some(())),
-            Ok(r) => Err(format!("status {}", r.status())),
-            Err(e) => Err(e.to_string()),
-        }
-    })?;
-    Ok(driver)
-}
-
-async fn start_browser(driver: &Driver, profile: &Path, extra: &[String]) -> R<Client> {
-    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    let args = [
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--hide-scrollbars",
-        "--lang=en-US",
-    ];
-    let mut args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-    args.push(format!("--user-data-dir={}", profile.display()));
-    args.extend_from_slice(extra);
-    let caps = json!({
-        "browserName": "chrome",
-        "goog:chromeOptions": {"binary": chromium, "args": args},
-    });
-    let Value::Object(caps) = caps else {
-        return fail("capabilities");
-    };
-    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-    let client = ClientBuilder::new(connector)
-        .capabilities(caps)
-        .connect(&driver.url)
-        .await
-        .map_err(|e| format!("cannot open a Chromium session: {e}"))?;
-    // A 1280×800 viewport, the size of the screenshots.
-    let chrome = client
-        .execute("return window.outerHeight - window.innerHeight;", vec![])
-        .await?
-        .as_u64()
-        .unwrap_or(0);
-    client
-        .set_window_size(1280, 800 + u32::try_from(chrome).unwrap_or(0))
-        .await?;
-    Ok(client)
 }
 
 /// The browser, pointed at one case's sandbox.
@@ -1053,7 +962,8 @@ async fn e2e() {
     std::fs::create_dir_all(&profile).expect("profile dir");
     // Chromium cannot use a profile path with `..` in it.
     let profile = profile.canonicalize().expect("profile dir");
-    let client = start_browser(&driver, &profile, &[identity.chromium_flag()])
+    // A 1280×800 viewport, the size of the screenshots.
+    let client = start_browser(&driver, &profile, &[identity.chromium_flag()], (1280, 800))
         .await
         .expect("browser");
 

@@ -462,7 +462,9 @@ impl Shared {
         std::fs::create_dir_all(&self.profile)?;
         // Chromium cannot use a profile path with `..` in it.
         let profile = self.profile.canonicalize()?;
-        let client = support::start_browser(&driver, &profile).await?;
+        // `gc()` exposed and exact `performance.memory`, for the soak's heap figures.
+        let flags = ["--js-flags=--expose-gc", "--enable-precise-memory-info"].map(String::from);
+        let client = support::start_browser(&driver, &profile, &flags, (1280, 900)).await?;
         *self.browser.lock().map_err(|_| "poisoned")? = Some((driver, client.clone()));
         Ok(client)
     }

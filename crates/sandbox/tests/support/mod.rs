@@ -122,8 +122,14 @@ pub async fn start_driver() -> R<Driver> {
     Ok(driver)
 }
 
-/// Headless Chromium with `gc()` exposed and exact `performance.memory`, for heap figures.
-pub async fn start_browser(driver: &Driver, profile: &Path) -> R<Client> {
+/// Headless Chromium with `extra` flags and a viewport of `width`×`height` (the screenshots'
+/// size), in a profile of its own.
+pub async fn start_browser(
+    driver: &Driver,
+    profile: &Path,
+    extra: &[String],
+    (width, height): (u32, u32),
+) -> R<Client> {
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     let mut args: Vec<String> = [
         "--headless=new",
@@ -136,13 +142,12 @@ pub async fn start_browser(driver: &Driver, profile: &Path) -> R<Client> {
         "--no-first-run",
         "--hide-scrollbars",
         "--lang=en-US",
-        "--js-flags=--expose-gc",
-        "--enable-precise-memory-info",
     ]
     .iter()
     .map(|s| s.to_string())
     .collect();
     args.push(format!("--user-data-dir={}", profile.display()));
+    args.extend_from_slice(extra);
     let caps = json!({
         "browserName": "chrome",
         "goog:chromeOptions": {"binary": chromium, "args": args},
@@ -156,7 +161,14 @@ pub async fn start_browser(driver: &Driver, profile: &Path) -> R<Client> {
         .connect(&driver.url)
         .await
         .map_err(|e| format!("cannot open a Chromium session: {e}"))?;
-    client.set_window_size(1280, 900).await?;
+    let chrome = client
+        .execute("return window.outerHeight - window.innerHeight;", vec![])
+        .await?
+        .as_u64()
+        .unwrap_or(0);
+    client
+        .set_window_size(width, height + u32::try_from(chrome).unwrap_or(0))
+        .await?;
     Ok(client)
 }
 

@@ -25,7 +25,7 @@ use serde_json::{Value, json};
 
 #[path = "support/mod.rs"]
 mod support;
-use support::{R, start_browser, start_driver, workspace_target};
+use support::{R, env_path, start_browser, start_driver, workspace_target};
 
 const WAIT: Duration = Duration::from_secs(10);
 const POLL: Duration = Duration::from_millis(50);
@@ -143,9 +143,14 @@ impl Ui<'_> {
     }
 
     async fn wait_app(&self, what: &str, ok: impl Fn(&Value) -> bool) -> R<Value> {
+        self.wait_probe(APP_PROBE, what, ok).await
+    }
+
+    /// Runs `probe` in the app's iframe until `ok` holds of its answer.
+    async fn wait_probe(&self, probe: &str, what: &str, ok: impl Fn(&Value) -> bool) -> R<Value> {
         let deadline = Instant::now() + WAIT;
         loop {
-            let last = match self.app().await {
+            let last = match self.in_app(probe).await {
                 Ok(v) if ok(&v) => return Ok(v),
                 Ok(v) => v,
                 Err(e) => json!({ "probe error": e.to_string() }),
@@ -873,23 +878,6 @@ async fn keyboard_only(ui: &Ui<'_>) -> R<()> {
 }
 
 // ---------------------------------------------------------------- runner
-
-fn env_path(name: &str) -> Result<PathBuf, String> {
-    let path = std::env::var_os(name).map(PathBuf::from).ok_or_else(|| {
-        format!(
-            "{name} is not set. The end-to-end tests need the built app package and the ZAF SDK \
-             bundle: run them with `cargo xtask test`."
-        )
-    })?;
-    if path.exists() {
-        Ok(path)
-    } else {
-        Err(format!(
-            "{name}={} does not exist; run `cargo xtask test`",
-            path.display()
-        ))
-    }
-}
 
 /// A package with only the protocol probe as its `iframe.html`.
 fn probe_package() -> R<PathBuf> {

@@ -71,21 +71,7 @@ return {
 
 /// Polls the app (with [`WHO_PROBE`]) until `ok` holds.
 async fn wait_who(ui: &Ui<'_>, what: &str, ok: impl Fn(&Value) -> bool) -> R<Value> {
-    let deadline = Instant::now() + WAIT;
-    loop {
-        let last = match ui.in_app(WHO_PROBE).await {
-            Ok(v) if ok(&v) => return Ok(v),
-            Ok(v) => v,
-            Err(e) => json!({ "probe error": e.to_string() }),
-        };
-        if Instant::now() >= deadline {
-            return fail(format!(
-                "waited {} s for {what}; app: {last}",
-                WAIT.as_secs()
-            ));
-        }
-        tokio::time::sleep(POLL).await;
-    }
+    ui.wait_probe(WHO_PROBE, what, ok).await
 }
 
 fn ready_with(v: &Value, pressed: &str, caption: &str) -> bool {

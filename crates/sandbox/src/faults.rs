@@ -292,16 +292,7 @@ impl Faults {
 
     /// The proxy fault for one call for `path`, counting it against `times`.
     pub fn take_proxy(&self, path: &str) -> Option<ProxyFault> {
-        let mut map = self.proxy_by_path.lock().ok()?;
-        let fault = map.get_mut(path)?;
-        let out = fault.clone();
-        if let Some(n) = fault.times.as_mut() {
-            *n = n.saturating_sub(1);
-            if *n == 0 {
-                map.remove(path);
-            }
-        }
-        Some(out)
+        take_counted(&self.proxy_by_path, path, |f| &mut f.times)
     }
 
     pub fn all(&self) -> BTreeMap<String, Fault> {
@@ -310,17 +301,26 @@ impl Faults {
 
     /// The fault for one request to `path`, counting it against `times`.
     pub fn take(&self, path: &str) -> Option<Fault> {
-        let mut map = self.by_path.lock().ok()?;
-        let fault = map.get_mut(path)?;
-        let out = fault.clone();
-        if let Some(n) = fault.times.as_mut() {
-            *n = n.saturating_sub(1);
-            if *n == 0 {
-                map.remove(path);
-            }
-        }
-        Some(out)
+        take_counted(&self.by_path, path, |f| &mut f.times)
     }
+}
+
+/// The fault set for `path`, once: its `times` counts down, and the fault goes at zero.
+fn take_counted<F: Clone>(
+    faults: &Mutex<BTreeMap<String, F>>,
+    path: &str,
+    times: impl Fn(&mut F) -> &mut Option<u32>,
+) -> Option<F> {
+    let mut map = faults.lock().ok()?;
+    let fault = map.get_mut(path)?;
+    let out = fault.clone();
+    if let Some(n) = times(fault).as_mut() {
+        *n = n.saturating_sub(1);
+        if *n == 0 {
+            map.remove(path);
+        }
+    }
+    Some(out)
 }
 
 #[cfg(test)]

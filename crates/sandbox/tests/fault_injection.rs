@@ -6,7 +6,6 @@ mod common;
 use std::time::Duration;
 
 use common::{PHOTO_62, http, sign_in, start};
-use reqwest::header::COOKIE;
 use sandbox::config::OMNIWEAR_TOKEN;
 use sandbox::{Config, Fault, Hang, ProxyFault};
 use serde_json::json;
@@ -15,22 +14,11 @@ fn like(liked: bool) -> serde_json::Value {
     json!({"ticket_id": "62", "external_id": PHOTO_62, "liked": liked})
 }
 
-/// Sends a proxied call and returns its status and raw body.
+/// Sends a proxied call and returns its status, content type and raw body.
 async fn raw(agent: &common::Agent, path: &str, body: serde_json::Value) -> (u16, String, String) {
     let query =
         serde_urlencoded::to_string([("ticket_id", "62"), ("post_to_path", path)]).expect("query");
-    let r = http()
-        .post(format!(
-            "{}/api/v2/any_channel/proxy.json?{query}",
-            agent.host
-        ))
-        .header(COOKIE, &agent.cookie)
-        .header("X-CSRF-Token", &agent.csrf)
-        .header("Content-Type", "application/json")
-        .body(body.to_string())
-        .send()
-        .await
-        .expect("an answer");
+    let r = agent.proxy_response(&query, &body.to_string()).await;
     let status = r.status().as_u16();
     let content_type = r
         .headers()

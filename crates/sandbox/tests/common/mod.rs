@@ -79,7 +79,12 @@ pub struct Answer {
 impl Agent {
     /// What `client.request` makes the host send: a POST to the proxy with the session.
     pub async fn proxy_raw(&self, query: &str, body: &str) -> Answer {
-        let r = http()
+        answer(self.proxy_response(query, body).await).await
+    }
+
+    /// The same POST, its response as it came (for answers that are not JSON).
+    pub async fn proxy_response(&self, query: &str, body: &str) -> reqwest::Response {
+        http()
             .post(format!(
                 "{}/api/v2/any_channel/proxy.json?{query}",
                 self.host
@@ -90,8 +95,7 @@ impl Agent {
             .body(body.to_owned())
             .send()
             .await
-            .expect("proxy answers");
-        answer(r).await
+            .expect("proxy answers")
     }
 
     pub async fn proxy(&self, ticket: u64, path: &str, body: serde_json::Value) -> Answer {

@@ -37,23 +37,19 @@ pub struct Options {
 pub fn validate(package: &Package, options: &Options) -> Report {
     let mut report = Report::new(options.strict);
     let out = zendesk::validate(package);
-    for item in out.errors {
-        report.push(
-            Origin::Zendesk,
-            Severity::Error,
-            item.key,
-            item.file.as_deref(),
-            item.message,
-        );
-    }
-    for item in out.warnings {
-        report.push(
-            Origin::Zendesk,
-            Severity::Warning,
-            item.key,
-            item.file.as_deref(),
-            item.message,
-        );
+    for (severity, items) in [
+        (Severity::Error, out.errors),
+        (Severity::Warning, out.warnings),
+    ] {
+        for item in items {
+            report.push(
+                Origin::Zendesk,
+                severity,
+                item.key,
+                item.file.as_deref(),
+                item.message,
+            );
+        }
     }
     for item in out.ours {
         report.ours(item.key, item.file.as_deref(), item.message);

@@ -133,7 +133,7 @@ pub struct MockOrigin {
 struct Inner {
     /// Valid tokens by account.
     tokens: BTreeMap<String, Vec<String>>,
-    /// Display handles by account.
+    /// Display handles by account, where the config sets one (else `@<account>`).
     handles: BTreeMap<String, String>,
     photos: BTreeMap<String, MockPhoto>,
     comments: Vec<MockComment>,
@@ -221,8 +221,9 @@ impl MockOrigin {
             let mut tokens = vec![a.token.clone()];
             tokens.extend(a.other_tokens.iter().cloned());
             inner.tokens.insert(name.clone(), tokens);
-            let handle = a.handle.clone().unwrap_or_else(|| format!("@{name}"));
-            inner.handles.insert(name.clone(), handle);
+            if let Some(handle) = &a.handle {
+                inner.handles.insert(name.clone(), handle.clone());
+            }
             if a.revoke_after_startup {
                 inner.revoke_after_startup.push(name.clone());
             }
@@ -266,6 +267,13 @@ impl MockOrigin {
         self.inner
             .lock()
             .map_err(|_| OriginError::Unavailable("origin state poisoned".into()))
+    }
+
+    fn find_photo<'a>(inner: &'a Inner, photo_id: &str) -> Result<&'a MockPhoto, OriginError> {
+        inner
+            .photos
+            .get(photo_id)
+            .ok_or_else(|| OriginError::NotFound(photo_id.to_owned()))
     }
 
     fn authorized(inner: &Inner, auth: &Credentials) -> Result<(), OriginError> {
@@ -437,11 +445,7 @@ impl Origin for MockOrigin {
     ) -> Result<LikeAnswer, OriginError> {
         let inner = self.lock()?;
         Self::authorized(&inner, auth)?;
-        let photo = inner
-            .photos
-            .get(photo_id)
-            .ok_or_else(|| OriginError::NotFound(photo_id.to_owned()))?;
-        Ok(photo.answer(&auth.account))
+        Ok(Self::find_photo(&inner, photo_id)?.answer(&auth.account))
     }
 
     /// Like Instagram, it lets an account like any photo: refusing others' is the integration's job.
@@ -478,10 +482,7 @@ impl Origin for MockOrigin {
     async fn relation(&self, auth: &Credentials, photo_id: &str) -> Result<Relation, OriginError> {
         let inner = self.lock()?;
         Self::authorized(&inner, auth)?;
-        let photo = inner
-            .photos
-            .get(photo_id)
-            .ok_or_else(|| OriginError::NotFound(photo_id.to_owned()))?;
+        let photo = Self::find_photo(&inner, photo_id)?;
         Ok(if photo.owner == auth.account {
             Relation::Own
         } else if photo.mentions.contains(&auth.account) {

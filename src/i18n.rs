@@ -121,6 +121,8 @@ pub struct Strings {
     pub path_too_long: &'static str,
     pub not_in_zendesk: &'static str,
     pub no_ticket: &'static str,
+    /// `client.metadata()` failed.
+    pub no_settings: &'static str,
 }
 
 impl Strings {
@@ -200,6 +202,7 @@ static EN: Strings = Strings {
     path_too_long: "is {n} characters long; Zendesk accepts at most {max}",
     not_in_zendesk: "Open this app from a ticket in Zendesk.",
     no_ticket: "Zendesk did not say which ticket this is.",
+    no_settings: "Zendesk did not send the app its settings.",
 };
 
 static DE: Strings = Strings {
@@ -242,6 +245,7 @@ static DE: Strings = Strings {
     path_too_long: "ist {n} Zeichen lang; Zendesk erlaubt höchstens {max}",
     not_in_zendesk: "Öffnen Sie diese App in einem Ticket in Zendesk.",
     no_ticket: "Zendesk hat nicht mitgeteilt, um welches Ticket es geht.",
+    no_settings: "Zendesk hat die Einstellungen der App nicht übermittelt.",
 };
 
 static FR: Strings = Strings {
@@ -284,6 +288,7 @@ static FR: Strings = Strings {
     path_too_long: "fait {n} caractères ; Zendesk en accepte au plus {max}",
     not_in_zendesk: "Ouvrez cette app depuis un ticket dans Zendesk.",
     no_ticket: "Zendesk n’a pas indiqué de quel ticket il s’agit.",
+    no_settings: "Zendesk n’a pas transmis les paramètres de l’app.",
 };
 
 static ES: Strings = Strings {
@@ -326,6 +331,7 @@ static ES: Strings = Strings {
     path_too_long: "tiene {n} caracteres; Zendesk admite como máximo {max}",
     not_in_zendesk: "Abra esta app desde un ticket en Zendesk.",
     no_ticket: "Zendesk no indicó de qué ticket se trata.",
+    no_settings: "Zendesk no envió la configuración de la app.",
 };
 
 static JA: Strings = Strings {
@@ -368,6 +374,7 @@ static JA: Strings = Strings {
     path_too_long: "は {n} 文字です。Zendesk が受け付けるのは最大 {max} 文字です",
     not_in_zendesk: "このアプリは Zendesk のチケットから開いてください。",
     no_ticket: "Zendesk からチケットの情報を取得できませんでした。",
+    no_settings: "Zendesk からアプリの設定を取得できませんでした。",
 };
 
 static PT_BR: Strings = Strings {
@@ -410,6 +417,7 @@ static PT_BR: Strings = Strings {
     path_too_long: "tem {n} caracteres; o Zendesk aceita no máximo {max}",
     not_in_zendesk: "Abra este app a partir de um ticket no Zendesk.",
     no_ticket: "O Zendesk não informou qual é o ticket.",
+    no_settings: "O Zendesk não enviou as configurações do app.",
 };
 
 #[cfg(test)]

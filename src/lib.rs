@@ -1,10 +1,12 @@
 //! zendesk-heart: the ticket-sidebar app.
 //!
 //! Data path: [`zaf`] (the ZAF client bridge) → [`proxy`] (calls through Zendesk's Any Channel
-//! proxy) → [`state`] (the like-state reducer) → [`components`] (the heart view).
-//! [`ticket`], [`proxy`], [`state`] and [`i18n`] are pure and tested natively; [`zaf`],
+//! proxy) → [`state`] (the like-state reducer) → [`view`] (what the panel shows) →
+//! [`components`] (the heart view). [`value`], [`ticket`], [`boot`], [`proxy`], [`state`],
+//! [`view`], [`timing`], [`i18n`] and [`scheme`] are pure and tested natively; [`zaf`],
 //! [`hooks`] and [`components`] are the browser boundary, tested in a real browser.
 
+pub mod boot;
 pub mod components;
 pub mod hooks;
 pub mod i18n;
@@ -13,6 +15,8 @@ pub mod scheme;
 pub mod state;
 pub mod ticket;
 pub mod timing;
+pub mod value;
+pub mod view;
 pub mod zaf;
 
 pub use components::app::App;

@@ -1,3 +1,5 @@
+//! The binary: mounts the app (see [`zendesk_heart::start`]).
+
 fn main() {
     zendesk_heart::start();
 }

@@ -1,15 +1,15 @@
 //! The proxy client: which call to make, and what its answer means.
 //!
-//! Everything here but [`send`] is pure, so the URL, the body and the reading of every kind of
-//! answer are unit-tested natively. [`send`] hands the call to the ZAF bridge.
+//! Pure: the URL, the body, the timeout and the reading of every kind of answer are unit-tested
+//! natively. The `use_like_state` hook hands each [`Call`] to the ZAF bridge, asking it to read
+//! [`ANSWER_READS`], and gives what came back to [`read_response`].
 
 use heart_contract::{
-    BAD_PATH_ERROR, LikeAnswer, NO_INSTANCE_ERROR, SetLike, Settings, StateQuery, proxy_url,
+    BAD_PATH_ERROR, Field, LikeAnswer, NO_INSTANCE_ERROR, SetLike, Settings, StateQuery, proxy_url,
 };
 
-use crate::i18n::Strings;
 use crate::ticket::TicketContext;
-use crate::zaf::{Client, Json, RawResponse};
+use crate::value::{Json, Path, Response, Scalar};
 
 /// What a request asks of the integration service.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -137,32 +137,6 @@ impl Failure {
         }
     }
 
-    /// Reads what a call answered: a like-state, or why not.
-    pub fn read_response(response: RawResponse, now_ms: f64) -> Result<LikeAnswer, Failure> {
-        match response {
-            RawResponse::Ok {
-                status: 200..=299,
-                answer,
-            } => answer.ok_or(Failure::Malformed),
-            RawResponse::Ok { status, .. } => {
-                Err(Failure::from_status(status, "", None, None, now_ms))
-            }
-            RawResponse::Failed {
-                status,
-                status_text,
-                error,
-                retry_after,
-                ..
-            } => Err(Failure::from_status(
-                status,
-                &status_text,
-                error.as_deref(),
-                retry_after.as_deref(),
-                now_ms,
-            )),
-        }
-    }
-
     pub fn is_rate_limit(self) -> bool {
         matches!(self, Failure::RateLimited { .. })
     }
@@ -187,21 +161,37 @@ impl Failure {
     pub fn names_the_setting(self) -> bool {
         matches!(self, Failure::NotFound(_) | Failure::BadPath)
     }
+}
 
-    /// The reason, in the agent's language, to stand in "Couldn't like the photo: {reason}."
-    pub fn reason(self, s: &Strings) -> String {
-        match self {
-            Failure::Deadline => s.reason_deadline.to_owned(),
-            Failure::Network => s.reason_network.to_owned(),
-            Failure::Timeout => s.reason_timeout.to_owned(),
-            Failure::Denied(code) => format!("{} ({code})", s.reason_denied),
-            Failure::NoIntegration => format!("{} (404)", s.reason_not_found),
-            Failure::NotFound(code) => format!("{} ({code})", s.reason_not_found),
-            Failure::BadPath => format!("{} (400)", s.reason_bad_path),
-            Failure::RateLimited { .. } => format!("{} (429)", s.reason_rate_limited),
-            Failure::Server { status, .. } => format!("{} ({status})", s.reason_server),
-            Failure::Malformed => s.reason_malformed.to_owned(),
-            Failure::Http(code) => format!("{} ({code})", s.reason_http),
+/// The keys of an answer's JSON body the app reads, in the order [`read_response`] takes them.
+pub const ANSWER_READS: [Path<'static>; 4] =
+    [&["liked"], &["like_count"], &["account"], &["error"]];
+
+/// The header read from a failed answer.
+pub const RETRY_AFTER: &str = "retry-after";
+
+/// Reads what a call answered (its body read at [`ANSWER_READS`]): a like-state, by the
+/// contract's rules, or why not. `now_ms` (ms since the epoch) reads a `Retry-After` date.
+pub fn read_response(response: Response, now_ms: f64) -> Result<LikeAnswer, Failure> {
+    let field = |i: usize| response.body.get(i).map_or(Field::Absent, Scalar::field);
+    match response.status {
+        200..=299 if response.resolved => {
+            LikeAnswer::from_fields(field(0), field(1), field(2)).ok_or(Failure::Malformed)
+        }
+        status if response.resolved => Err(Failure::from_status(status, "", None, None, now_ms)),
+        status => {
+            let error = match response.body.get(3) {
+                Some(Scalar::Str(error)) => Some(error.as_str()),
+                _ => None,
+            };
+            let retry_after = response.headers.get(RETRY_AFTER);
+            Err(Failure::from_status(
+                status,
+                &response.status_text,
+                error,
+                retry_after.as_deref(),
+                now_ms,
+            ))
         }
     }
 }
@@ -257,22 +247,14 @@ fn http_date_ms(value: &str) -> Option<f64> {
     Some(((days * 86_400 + h * 3600 + m * 60 + s) * 1000) as f64)
 }
 
-/// Sends one call through Zendesk's proxy and reads the answer.
-pub async fn send(client: &Client, call: &Call) -> Result<LikeAnswer, Failure> {
-    let response = client
-        .proxy_post(&call.url, &call.body.fields(), call.timeout_ms)
-        .await;
-    Failure::read_response(response, js_sys::Date::now())
-}
-
 #[cfg(test)]
 mod tests {
     use heart_contract::{PostToPath, TicketId};
     use serde_json::{Map, Value};
 
     use super::*;
-    use crate::i18n::Lang;
     use crate::ticket::Channel;
+    use crate::value::Headers;
 
     fn ticket() -> TicketContext {
         TicketContext {
@@ -445,6 +427,27 @@ mod tests {
         );
     }
 
+    fn resolved(status: u16, body: Vec<Scalar>) -> Response {
+        Response {
+            resolved: true,
+            status,
+            body,
+            ..Response::default()
+        }
+    }
+
+    fn rejected(status: u16, error: Option<&str>, headers: Headers) -> Response {
+        let mut body = vec![Scalar::Absent; 3];
+        body.extend(error.map(|e| Scalar::Str(e.into())));
+        Response {
+            resolved: false,
+            status,
+            status_text: String::new(),
+            body,
+            headers,
+        }
+    }
+
     #[test]
     fn a_success_without_a_like_state_is_malformed() {
         let answer = LikeAnswer {
@@ -452,70 +455,61 @@ mod tests {
             like_count: Some(3),
             account: Some("@omniwear".into()),
         };
+        let like_state = || {
+            vec![
+                Scalar::Bool(true),
+                Scalar::Num(3.0),
+                Scalar::Str("@omniwear".into()),
+            ]
+        };
         assert_eq!(
-            Failure::read_response(
-                RawResponse::Ok {
-                    status: 200,
-                    answer: Some(answer.clone())
-                },
-                0.0
-            ),
+            read_response(resolved(200, like_state()), 0.0),
             Ok(answer.clone())
         );
-        for status in [201, 204] {
+        for (status, body) in [
+            (201, vec![]),
+            (204, vec![Scalar::Null; 4]),
+            (200, vec![Scalar::Str("true".into()), Scalar::Num(1.5)]),
+        ] {
             assert_eq!(
-                Failure::read_response(
-                    RawResponse::Ok {
-                        status,
-                        answer: None
-                    },
-                    0.0
-                ),
+                read_response(resolved(status, body), 0.0),
                 Err(Failure::Malformed)
             );
         }
         assert_eq!(
-            Failure::read_response(
-                RawResponse::Ok {
-                    status: 503,
-                    answer: Some(answer)
-                },
-                0.0
-            ),
+            read_response(resolved(503, like_state()), 0.0),
             Err(Failure::Server {
                 status: 503,
                 explained: false
             })
         );
+        let limited = Response {
+            status_text: "Too Many Requests".into(),
+            ..rejected(429, None, Headers::Text("Retry-After: 3\r\n".into()))
+        };
         assert_eq!(
-            Failure::read_response(
-                RawResponse::Failed {
-                    status: 429,
-                    status_text: "Too Many Requests".into(),
-                    error: None,
-                    retry_after: Some("3".into())
-                },
-                0.0
-            ),
+            read_response(limited, 0.0),
             Err(Failure::RateLimited {
                 retry_after_s: Some(3)
+            })
+        );
+        let timeout = Response {
+            status_text: "timeout".into(),
+            ..rejected(0, None, Headers::None)
+        };
+        assert_eq!(read_response(timeout, 0.0), Err(Failure::Timeout));
+        let pairs = Headers::Pairs(vec![("Retry-After".into(), Scalar::Str("9".into()))]);
+        assert_eq!(
+            read_response(rejected(429, None, pairs), 0.0),
+            Err(Failure::RateLimited {
+                retry_after_s: Some(9)
             })
         );
     }
 
     #[test]
     fn the_proxys_no_instance_answer_is_told_from_the_services_404() {
-        let failed = |status, error: Option<&str>| {
-            Failure::read_response(
-                RawResponse::Failed {
-                    status,
-                    status_text: String::new(),
-                    retry_after: None,
-                    error: error.map(str::to_owned),
-                },
-                0.0,
-            )
-        };
+        let failed = |status, error| read_response(rejected(status, error, Headers::None), 0.0);
         assert_eq!(
             failed(404, Some("RecordNotFound")),
             Err(Failure::NoIntegration)
@@ -564,26 +558,5 @@ mod tests {
                 );
             }
         }
-    }
-
-    #[test]
-    fn reasons_name_the_status_in_the_agents_language() {
-        let de = Lang::De.strings();
-        assert_eq!(
-            Failure::Server {
-                status: 503,
-                explained: false
-            }
-            .reason(de),
-            "der Integrationsdienst ist ausgefallen (503)"
-        );
-        assert_eq!(
-            Failure::Timeout.reason(Lang::En.strings()),
-            "the request timed out"
-        );
-        assert_eq!(
-            Failure::Deadline.reason(Lang::En.strings()),
-            "Zendesk did not answer in time"
-        );
     }
 }

@@ -1,5 +1,10 @@
 //! Light or dark, as Zendesk says: `colorScheme=` in the iframe URL, then `colorScheme.changed`.
 
+use crate::value::{Path, Scalar};
+
+/// Where a `colorScheme.changed` payload may hold the scheme: itself, or one of its keys.
+pub const EVENT_READS: [Path<'static>; 4] = [&[], &["colorScheme"], &["scheme"], &["value"]];
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum ColorScheme {
     #[default]
@@ -21,6 +26,17 @@ impl ColorScheme {
             ColorScheme::Light => "light",
             ColorScheme::Dark => "dark",
         }
+    }
+
+    /// From a `colorScheme.changed` payload read at [`EVENT_READS`]: the first text there.
+    pub fn from_event(values: Vec<Scalar>) -> Option<Self> {
+        values
+            .into_iter()
+            .find_map(|v| match v {
+                Scalar::Str(s) => Some(s),
+                _ => None,
+            })
+            .and_then(|s| Self::parse(&s))
     }
 
     /// From the iframe URL's query (`?…`) or fragment (`#…`), where ZAF also looks for its
@@ -90,6 +106,19 @@ mod tests {
             ColorScheme::Light
         );
         assert_eq!(ColorScheme::from_location("", ""), ColorScheme::Light);
+    }
+
+    #[test]
+    fn the_event_names_the_scheme_itself_or_in_a_key() {
+        let text = |s: &str| Scalar::Str(s.into());
+        let event = |values: Vec<Scalar>| ColorScheme::from_event(values);
+        assert_eq!(event(vec![text("dark")]), Some(ColorScheme::Dark));
+        assert_eq!(
+            event(vec![Scalar::Other, Scalar::Absent, text("Light")]),
+            Some(ColorScheme::Light)
+        );
+        assert_eq!(event(vec![Scalar::Other, Scalar::Num(1.0)]), None);
+        assert_eq!(event(vec![text("sepia")]), None);
     }
 
     #[test]

@@ -1,8 +1,11 @@
 //! What the app learns from Zendesk at start: the ticket, the agent's locale, the admin's
-//! settings. The bridge hands over the ZAF client's answers as scalars; the rules that read them
-//! live here, so they are tested natively.
+//! settings. The bridge hands over the ZAF client's answers as scalars, read where this module
+//! says ([`CONTEXT_READS`], [`SETTINGS_READS`]); the rules that read them live here, so they are
+//! tested natively.
 
 use heart_contract::{SetLike, Settings, SettingsError, StateQuery, TicketId};
+
+use crate::value::{Path, Scalar, whole_number};
 
 /// The ZAF paths the app asks for in one `client.get`.
 pub const CONTEXT_PATHS: [&str; 4] = [
@@ -12,36 +15,25 @@ pub const CONTEXT_PATHS: [&str; 4] = [
     "currentUser.locale",
 ];
 
-/// One value of a ZAF answer whose type Zendesk does not promise, as the bridge found it.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub enum Scalar {
-    Str(String),
-    Num(f64),
-    /// Absent, null, a boolean, an object…
-    #[default]
-    Other,
+/// Where each fact of [`ContextAnswer`] is in `client.get(CONTEXT_PATHS)`'s answer, in order.
+pub const CONTEXT_READS: [Path<'static>; 4] = [
+    &["ticket.id"],
+    &["ticket.externalId"],
+    &["ticket.via", "channel"],
+    &["currentUser.locale"],
+];
+
+/// Where each setting of [`MetadataAnswer`] is in `client.metadata()`'s answer, in order.
+pub const SETTINGS_READS: [Path<'static>; 2] =
+    [&["settings", "state_path"], &["settings", "like_path"]];
+
+/// Hands out `values` in order, then absent ones.
+fn in_order(values: Vec<Scalar>) -> impl FnMut() -> Scalar {
+    let mut values = values.into_iter();
+    move || values.next().unwrap_or_default()
 }
 
-/// The largest integer a JS number holds exactly.
-const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
-
-/// A JS number that is a non-negative whole number, as one (no float formatting needed).
-pub fn whole_number(n: f64) -> Option<u64> {
-    (n.fract() == 0.0 && (0.0..=MAX_SAFE_INTEGER).contains(&n)).then_some(n as u64)
-}
-
-impl Scalar {
-    /// Non-blank text, or a whole number written out.
-    fn text(self) -> Option<String> {
-        match self {
-            Scalar::Str(s) if !s.trim().is_empty() => Some(s),
-            Scalar::Num(n) => whole_number(n).map(|n| n.to_string()),
-            _ => None,
-        }
-    }
-}
-
-/// `client.get(CONTEXT_PATHS)`, as scalars (paths that failed are [`Scalar::Other`]).
+/// `client.get(CONTEXT_PATHS)`, as scalars (what Zendesk left out is [`Scalar::Absent`]).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContextAnswer {
     pub ticket_id: Scalar,
@@ -49,6 +41,19 @@ pub struct ContextAnswer {
     /// `ticket.via.channel`.
     pub via_channel: Scalar,
     pub locale: Scalar,
+}
+
+impl ContextAnswer {
+    /// The answer read at [`CONTEXT_READS`].
+    pub fn from_values(values: Vec<Scalar>) -> Self {
+        let mut next = in_order(values);
+        ContextAnswer {
+            ticket_id: next(),
+            external_id: next(),
+            via_channel: next(),
+            locale: next(),
+        }
+    }
 }
 
 /// `client.metadata().settings`, as scalars.
@@ -59,6 +64,15 @@ pub struct MetadataAnswer {
 }
 
 impl MetadataAnswer {
+    /// The answer read at [`SETTINGS_READS`].
+    pub fn from_values(values: Vec<Scalar>) -> Self {
+        let mut next = in_order(values);
+        MetadataAnswer {
+            state_path: next(),
+            like_path: next(),
+        }
+    }
+
     /// The settings as the admin left them, validated. Unset (null) settings take the defaults;
     /// a set one is used as typed and must be a valid `post_to_path`.
     pub fn settings(self) -> Result<Settings, SettingsError> {
@@ -68,7 +82,7 @@ impl MetadataAnswer {
             Scalar::Num(n) => {
                 Some(whole_number(n).map_or_else(|| "a number".into(), |n| n.to_string()))
             }
-            Scalar::Other => None,
+            _ => None,
         };
         let state = raw(self.state_path);
         let like = raw(self.like_path);
@@ -128,7 +142,7 @@ impl TicketContext {
         let id = match answer.ticket_id {
             Scalar::Num(n) => whole_number(n)?,
             Scalar::Str(s) => s.trim().parse().ok()?,
-            Scalar::Other => return None,
+            _ => return None,
         };
         let ticket = (id > 0).then_some(TicketId(id))?;
         // A numeric via id is not read as a channel: only a name is known.
@@ -177,6 +191,17 @@ mod tests {
             include_str!("../index.html").contains(&asked),
             "index.html must ask for {asked}"
         );
+    }
+
+    #[test]
+    fn every_read_is_of_a_path_asked_for() {
+        for read in super::CONTEXT_READS {
+            assert!(super::CONTEXT_PATHS.contains(&read[0]), "{read:?}");
+        }
+        let answer = ContextAnswer::from_values(vec![Scalar::Num(1.0), text("x")]);
+        assert_eq!(answer.ticket_id, Scalar::Num(1.0));
+        assert_eq!(answer.external_id, text("x"));
+        assert_eq!(answer.locale, Scalar::Absent, "missing values are absent");
     }
 
     use heart_contract::{PathError, Setting};
@@ -272,7 +297,9 @@ mod tests {
             text(""),
             Scalar::Num(46.0),
             Scalar::Num(4.0),
-            Scalar::Other,
+            Scalar::Absent,
+            Scalar::Null,
+            Scalar::Bool(true),
         ] {
             assert_eq!(channel(unknown.clone()), Channel::Unknown, "{unknown:?}");
         }
@@ -281,6 +308,7 @@ mod tests {
     #[test]
     fn no_usable_ticket_id_means_no_ticket() {
         for bad in [
+            Scalar::Absent,
             Scalar::Other,
             Scalar::Num(0.0),
             Scalar::Num(-3.0),
@@ -314,7 +342,7 @@ mod tests {
         assert_eq!(err.error, PathError::ProtocolRelative);
         let err = MetadataAnswer {
             state_path: Scalar::Num(5.0),
-            like_path: Scalar::Other,
+            like_path: Scalar::Null,
         }
         .settings()
         .expect_err("a number is no path");

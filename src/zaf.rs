@@ -1,9 +1,11 @@
 //! The thin typed bridge to the ZAF client (`window.ZAFClient`, Zendesk's SDK).
 //!
-//! It only moves values across the JS boundary; what they mean is decided in pure code
-//! ([`crate::ticket`], [`crate::proxy`]). Nothing here panics on what Zendesk sends.
+//! It declares the JS bindings and moves values across the boundary, nothing else: what
+//! Zendesk answered comes out as plain data ([`crate::value`]), read at the paths the caller
+//! names, and what it means is decided in pure code ([`crate::ticket`], [`crate::boot`],
+//! [`crate::proxy`]). It knows the SDK's API and the envelope of `client.request`'s answers,
+//! and nothing of the app's domain. Nothing here panics on what Zendesk sends.
 
-use heart_contract::{Field, LikeAnswer};
 use std::cell::Cell;
 use std::rc::Rc;
 
@@ -11,7 +13,7 @@ use js_sys::{Array, Function, JSON, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{JsFuture, spawn_local};
 
-use crate::ticket::{CONTEXT_PATHS, ContextAnswer, MetadataAnswer, Scalar, whole_number};
+use crate::value::{Headers, Json, Path, Response, Scalar};
 
 #[wasm_bindgen]
 extern "C" {
@@ -51,22 +53,14 @@ pub fn info(message: &str) {
     web_sys::console::info_1(&JsValue::from_str(&format!("zendesk-heart: {message}")));
 }
 
-/// What `client.request` gave back, before it is judged ([`crate::proxy::Failure::read_response`]).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum RawResponse {
-    /// Resolved: the status and the body read as a like-state (`None` if it is not one).
-    Ok {
-        status: u16,
-        answer: Option<LikeAnswer>,
-    },
-    /// Rejected: HTTP status (0 for none), status text, any `Retry-After`, and the `error` of a
-    /// JSON error body (which tells the proxy's own 404 from the service's).
-    Failed {
-        status: u16,
-        status_text: String,
-        error: Option<String>,
-        retry_after: Option<String>,
-    },
+/// The clock, in milliseconds since the epoch.
+pub fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// A random number in `[0, 1)`.
+pub fn random() -> f64 {
+    js_sys::Math::random()
 }
 
 /// A connected ZAF client.
@@ -94,14 +88,6 @@ impl PartialEq for Client {
     }
 }
 
-/// One value of a JSON body the bridge writes: what the contract's bodies hold.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Json<'a> {
-    Str(&'a str),
-    Bool(bool),
-    Null,
-}
-
 /// A plain JS object of `fields`.
 fn object(fields: &[(&str, JsValue)]) -> Object {
     let object = Object::new();
@@ -124,49 +110,37 @@ fn prop(target: &JsValue, key: &str) -> Option<JsValue> {
         .filter(|v| !v.is_undefined() && !v.is_null())
 }
 
-fn scalar(target: &JsValue, key: &str) -> Scalar {
-    match prop(target, key) {
-        Some(v) => match (v.as_string(), v.as_f64()) {
-            (Some(s), _) => Scalar::Str(s),
-            (None, Some(n)) => Scalar::Num(n),
-            _ => Scalar::Other,
-        },
-        None => Scalar::Other,
+/// The value at `path` in `target` as a scalar.
+fn scalar_at(target: &JsValue, path: Path<'_>) -> Scalar {
+    let mut value = target.clone();
+    for key in path {
+        if !value.is_object() {
+            return Scalar::Absent;
+        }
+        value = Reflect::get(&value, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
     }
-}
-
-/// A JSON value as one field of an answer (`text` is the value's string, if it is one).
-fn field<'a>(value: &JsValue, text: Option<&'a str>) -> Field<'a> {
-    if let Some(text) = text {
-        Field::Str(text)
-    } else if value.is_undefined() {
-        Field::Absent
-    } else if value.is_null() {
-        Field::Null
-    } else if let Some(b) = value.as_bool() {
-        Field::Bool(b)
+    if let Some(text) = value.as_string() {
+        Scalar::Str(text)
     } else if let Some(n) = value.as_f64() {
-        whole_number(n).map_or(Field::OtherNumber, Field::Count)
+        Scalar::Num(n)
+    } else if let Some(b) = value.as_bool() {
+        Scalar::Bool(b)
+    } else if value.is_null() {
+        Scalar::Null
+    } else if value.is_undefined() {
+        Scalar::Absent
     } else {
-        Field::Other
+        Scalar::Other
     }
 }
 
-/// The like-state in a JSON body (`liked`, `like_count`, `account`), by the contract's rules;
-/// `None` if the body is not one.
-fn answer_of(body: &JsValue) -> Option<LikeAnswer> {
-    if !body.is_object() || Array::is_array(body) {
-        return None;
-    }
-    let get = |key: &str| Reflect::get(body, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
-    let (liked, count, account) = (get("liked"), get("like_count"), get("account"));
-    let (liked_text, count_text) = (liked.as_string(), count.as_string());
-    let account_text = account.as_string();
-    LikeAnswer::from_fields(
-        field(&liked, liked_text.as_deref()),
-        field(&count, count_text.as_deref()),
-        field(&account, account_text.as_deref()),
-    )
+fn scalars(target: &JsValue, paths: &[Path<'_>]) -> Vec<Scalar> {
+    paths.iter().map(|path| scalar_at(target, path)).collect()
+}
+
+/// The value at `path` of the page's global object (e.g. settings a host page left there).
+pub fn global(path: Path<'_>) -> Scalar {
+    scalar_at(&js_sys::global(), path)
 }
 
 fn status_of(target: &JsValue) -> Option<u16> {
@@ -186,37 +160,43 @@ fn body_of(response: &JsValue) -> JsValue {
         .unwrap_or(JsValue::NULL)
 }
 
-/// A header of a failed response: `headers` as an object or raw text, or `getResponseHeader`.
-fn header_of(response: &JsValue, name: &str) -> Option<String> {
-    if let Some(get) =
-        prop(response, "getResponseHeader").and_then(|f| f.dyn_into::<Function>().ok())
-        && let Some(value) = get
-            .call1(response, &JsValue::from_str(name))
-            .ok()
-            .and_then(|v| v.as_string())
-    {
-        return Some(value);
-    }
-    let headers = prop(response, "headers")?;
+/// The headers of a failed response as the host gave them: `headers` as raw text or as an
+/// object. (Zendesk's answer crosses `postMessage`, so it carries no methods to ask.)
+fn headers_of(response: &JsValue) -> Headers {
+    let Some(headers) = prop(response, "headers") else {
+        return Headers::None;
+    };
     if let Some(raw) = headers.as_string() {
-        return raw.lines().find_map(|line| {
-            let (key, value) = line.split_once(':')?;
-            key.trim()
-                .eq_ignore_ascii_case(name)
-                .then(|| value.trim().to_owned())
-        });
+        return Headers::Text(raw);
     }
-    let headers: Object = headers.dyn_into().ok()?;
-    Object::keys(&headers).iter().find_map(|key| {
-        let key_text = key.as_string()?;
-        if !key_text.eq_ignore_ascii_case(name) {
-            return None;
-        }
-        let value = Reflect::get(&headers, &key).ok()?;
-        value
-            .as_string()
-            .or_else(|| value.as_f64().and_then(whole_number).map(|n| n.to_string()))
-    })
+    let names = headers
+        .dyn_ref::<Object>()
+        .map(|object| {
+            Object::keys(object)
+                .iter()
+                .filter_map(|k| k.as_string())
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    let pairs = names
+        .into_iter()
+        .map(|name| {
+            let value = scalar_at(&headers, &[&name]);
+            (name, value)
+        })
+        .collect();
+    Headers::Pairs(pairs)
+}
+
+/// A POST with a JSON body, through `client.request`.
+pub struct Post<'a> {
+    /// A Zendesk API path.
+    pub url: &'a str,
+    pub body: &'a [(&'a str, Json<'a>)],
+    /// The `timeout` asked of Zendesk, in milliseconds.
+    pub timeout_ms: u32,
+    /// The keys of the answer's JSON body to read.
+    pub read: &'a [Path<'a>],
 }
 
 impl Client {
@@ -252,29 +232,24 @@ impl Client {
         }
     }
 
-    /// `client.get` of the ticket and agent paths.
-    pub async fn context(&self) -> Result<ContextAnswer, JsValue> {
+    /// `client.get(paths)`, read at `read`. The page's early `client.get` is used if it
+    /// started one (it asks for the same paths: a test keeps them equal).
+    pub async fn get(&self, paths: &[&str], read: &[Path<'_>]) -> Result<Vec<Scalar>, JsValue> {
         let asked = match self.early.context.take() {
             Some(promise) => Ok(promise),
             None => {
-                let paths: Array = CONTEXT_PATHS.iter().map(|p| JsValue::from_str(p)).collect();
+                let paths: Array = paths.iter().map(|p| JsValue::from_str(p)).collect();
                 self.raw.get(&paths)
             }
         };
         let answer = settle(asked)
             .await
             .inspect_err(|e| warn("client.get failed", e))?;
-        let via = prop(&answer, "ticket.via").unwrap_or(JsValue::UNDEFINED);
-        Ok(ContextAnswer {
-            ticket_id: scalar(&answer, "ticket.id"),
-            external_id: scalar(&answer, "ticket.externalId"),
-            via_channel: scalar(&via, "channel"),
-            locale: scalar(&answer, "currentUser.locale"),
-        })
+        Ok(scalars(&answer, read))
     }
 
-    /// `client.metadata().settings`.
-    pub async fn metadata(&self) -> Result<MetadataAnswer, JsValue> {
+    /// `client.metadata()`, read at `read`.
+    pub async fn metadata(&self, read: &[Path<'_>]) -> Result<Vec<Scalar>, JsValue> {
         let asked = match self.early.metadata.take() {
             Some(promise) => Ok(promise),
             None => self.raw.metadata(),
@@ -282,21 +257,14 @@ impl Client {
         let metadata = settle(asked)
             .await
             .inspect_err(|e| warn("client.metadata failed", e))?;
-        let settings = prop(&metadata, "settings").unwrap_or(JsValue::UNDEFINED);
-        Ok(MetadataAnswer {
-            state_path: scalar(&settings, "state_path"),
-            like_path: scalar(&settings, "like_path"),
-        })
+        Ok(scalars(&metadata, read))
     }
 
-    /// POSTs `body` as JSON to `url` (a Zendesk API path) through `client.request`.
-    pub async fn proxy_post(
-        &self,
-        url: &str,
-        body: &[(&str, Json<'_>)],
-        timeout_ms: u32,
-    ) -> RawResponse {
-        let body: Vec<(&str, JsValue)> = body
+    /// POSTs a JSON body through `client.request` and reads what it settled with. Also returns
+    /// the raw answer, for the console.
+    pub async fn post(&self, post: &Post<'_>) -> (Response, JsValue) {
+        let body: Vec<(&str, JsValue)> = post
+            .body
             .iter()
             .map(|(key, value)| {
                 let value = match value {
@@ -310,13 +278,13 @@ impl Client {
         // `client.request` options (the field names are ZAF's).
         let options = JSON::stringify(&object(&body)).map(|data| {
             JsValue::from(object(&[
-                ("url", JsValue::from_str(url)),
+                ("url", JsValue::from_str(post.url)),
                 ("type", JsValue::from_str("POST")),
                 ("contentType", JsValue::from_str("application/json")),
                 ("dataType", JsValue::from_str("json")),
                 ("data", data.into()),
                 ("httpCompleteResponse", JsValue::TRUE),
-                ("timeout", JsValue::from(timeout_ms)),
+                ("timeout", JsValue::from(post.timeout_ms)),
             ]))
         });
         let result = match options {
@@ -334,38 +302,43 @@ impl Client {
             }
             Err(error) => Err(error),
         };
-        match result {
+        let body_fields = |body: &JsValue| {
+            if body.is_object() && !Array::is_array(body) {
+                scalars(body, post.read)
+            } else {
+                vec![Scalar::Absent; post.read.len()]
+            }
+        };
+        let response = match &result {
             Ok(response) => {
                 // With `httpCompleteResponse` the body comes wrapped with its status; a host
                 // that ignores the option resolves with the body itself.
-                let complete = prop(&response, "responseJSON").is_some()
-                    || prop(&response, "responseText").is_some();
+                let complete = prop(response, "responseJSON").is_some()
+                    || prop(response, "responseText").is_some();
                 let (status, body) = if complete {
-                    (status_of(&response).unwrap_or(200), body_of(&response))
+                    (status_of(response).unwrap_or(200), body_of(response))
                 } else {
-                    (200, response)
+                    (200, response.clone())
                 };
-                let answer = answer_of(&body);
-                if answer.is_none() {
-                    warn(
-                        "the integration service's answer is not a like-state",
-                        &body,
-                    );
-                }
-                RawResponse::Ok { status, answer }
-            }
-            Err(error) => {
-                warn("the proxy call failed", &error);
-                RawResponse::Failed {
-                    status: status_of(&error).unwrap_or(0),
-                    status_text: prop(&error, "statusText")
-                        .and_then(|t| t.as_string())
-                        .unwrap_or_default(),
-                    error: prop(&body_of(&error), "error").and_then(|e| e.as_string()),
-                    retry_after: header_of(&error, "retry-after"),
+                Response {
+                    resolved: true,
+                    status,
+                    status_text: String::new(),
+                    body: body_fields(&body),
+                    headers: Headers::None,
                 }
             }
-        }
+            Err(error) => Response {
+                resolved: false,
+                status: status_of(error).unwrap_or(0),
+                status_text: prop(error, "statusText")
+                    .and_then(|t| t.as_string())
+                    .unwrap_or_default(),
+                body: body_fields(&body_of(error)),
+                headers: headers_of(error),
+            },
+        };
+        (response, result.unwrap_or_else(|error| error))
     }
 
     /// The SDK's table of event handlers (`_messageHandlers`), where it keeps one.
@@ -419,9 +392,10 @@ impl Client {
 
     /// Sizes the sidebar iframe to the content's height in pixels.
     pub fn resize(&self, height_px: u32) {
-        let arg = Object::new();
-        let _ = Reflect::set(&arg, &"width".into(), &"100%".into());
-        let _ = Reflect::set(&arg, &"height".into(), &format!("{height_px}px").into());
+        let arg = object(&[
+            ("width", "100%".into()),
+            ("height", format!("{height_px}px").into()),
+        ]);
         self.invoke("resize", Some(arg.into()));
     }
 
@@ -433,9 +407,16 @@ impl Client {
         self.invoke("show", None);
     }
 
-    /// Calls `handler` with each event's payload until the subscription is dropped.
-    pub fn on(&self, event: &'static str, handler: impl FnMut(JsValue) + 'static) -> Subscription {
-        let handler = Closure::<dyn FnMut(JsValue)>::new(handler);
+    /// Calls `handler` with each event's payload, read at `read`, until the subscription is
+    /// dropped.
+    pub fn on(
+        &self,
+        event: &'static str,
+        read: &'static [Path<'static>],
+        mut handler: impl FnMut(Vec<Scalar>) + 'static,
+    ) -> Subscription {
+        let handler =
+            Closure::<dyn FnMut(JsValue)>::new(move |payload| handler(scalars(&payload, read)));
         if let Err(e) = self.raw.on(event, handler.as_ref().unchecked_ref()) {
             warn(&format!("client.on('{event}') failed"), &e);
         }
@@ -460,25 +441,4 @@ impl Drop for Subscription {
             .raw
             .off(self.event, self.handler.as_ref().unchecked_ref());
     }
-}
-
-/// A number the host page set in `window.zendeskHeartTiming` (see [`crate::timing`]).
-pub fn timing_override(key: &str) -> Option<f64> {
-    let global: JsValue = js_sys::global().into();
-    prop(&prop(&global, "zendeskHeartTiming")?, key)?.as_f64()
-}
-
-/// Whether an `app.activated` payload is the first activation of a freshly loaded app
-/// (`{"firstLoad": true}`).
-pub fn is_first_load(payload: &JsValue) -> bool {
-    prop(payload, "firstLoad").and_then(|v| v.as_bool()) == Some(true)
-}
-
-/// The scheme a `colorScheme.changed` event names: a string, or an object that holds one.
-pub fn scheme_in_event(payload: &JsValue) -> Option<String> {
-    payload.as_string().or_else(|| {
-        ["colorScheme", "scheme", "value"]
-            .into_iter()
-            .find_map(|key| prop(payload, key)?.as_string())
-    })
 }

@@ -345,6 +345,18 @@ async fn a_bad_setting_shows_a_configuration_message_and_sends_nothing() {
 }
 
 #[wasm_bindgen_test]
+async fn a_failed_metadata_says_so_and_sends_nothing() {
+    let mut config = channel_ticket();
+    config["metadataFails"] = json!(true);
+    let app = mount(config);
+    until("error", || app.state() == "error").await;
+    assert_eq!(app.status(), "Zendesk did not send the app its settings.");
+    assert_eq!(app.find("button.heart"), None);
+    settle().await;
+    assert_eq!(request_count(), 0);
+}
+
+#[wasm_bindgen_test]
 async fn a_failed_read_shows_an_error_not_an_unliked_heart() {
     let app = mount(channel_ticket());
     until("the read request", || request_count() == 1).await;

@@ -46,6 +46,7 @@ export function installFakeZaf(configJson) {
       return Promise.resolve(answer);
     },
     metadata() {
+      if (config.metadataFails) return Promise.reject(new Error("metadata is unavailable"));
       return Promise.resolve(config.metadata);
     },
     request(options) {

@@ -1,9 +1,12 @@
+//! `App`: the panel, laid out from the view-model ([`crate::view`]); it decides nothing.
+
 use yew::prelude::*;
 
-use crate::components::heart::{Heart, HeartPlaceholder};
-use crate::components::status::Status;
+use crate::components::heart::{Heart, placeholder};
+use crate::components::status::status;
 use crate::hooks::{use_auto_resize, use_color_scheme, use_like_state};
-use crate::state::{Action, Mode, ViewState};
+use crate::state::Action;
+use crate::view::{Row, view};
 use crate::zaf::Client;
 
 const COUNT_ID: &str = "heart-count-text";
@@ -20,9 +23,7 @@ pub fn App() -> Html {
     let root = use_node_ref();
     use_auto_resize(root.clone(), client);
 
-    let strings = state.lang.strings();
-    let view = state.view_state();
-    let status = state.status();
+    let view = view(&state);
     let on_toggle = {
         let dispatcher = state.dispatcher();
         Callback::from(move |()| dispatcher.dispatch(Action::Toggle))
@@ -32,21 +33,23 @@ pub fn App() -> Html {
         Callback::from(move |()| dispatcher.dispatch(Action::Retry))
     };
 
-    let heart_row = match (&state.mode, state.shown_liked(), state.byline()) {
-        (Mode::Starting | Mode::Active(_), Some(liked), Some(byline)) => {
-            let count = state.shown_count();
-            let described_by = match count {
+    let (busy, hidden) = (view.busy(), view.hidden());
+    let heart_row = match view.row {
+        Row::Heart(row) => {
+            let byline = row.byline;
+            let described_by = match row.count {
                 Some(_) => COUNT_AND_HINT,
                 None => HINT_ID,
             };
+            let (count, count_text) = row.count.unzip();
             // The account is the service's text: only ever a text node, isolated for bidi, and
             // cut with an ellipsis by the stylesheet when the sidebar is narrow.
             html! {
                 <>
                     <div class="heart-row">
                         <Heart
-                            {liked}
-                            enabled={state.can_toggle()}
+                            liked={row.liked}
+                            enabled={row.enabled}
                             label={byline.label}
                             described_by={AttrValue::from(described_by)}
                             {on_toggle}
@@ -57,20 +60,19 @@ pub fn App() -> Html {
                         <span class="heart-caption" aria-hidden="true">
                             { byline.before }<bdi>{ byline.account }</bdi>{ byline.after }
                         </span>
-                        if let Some(n) = count {
-                            <span id={COUNT_ID} class="visually-hidden">{ strings.count(n) }</span>
+                        if let Some(text) = count_text {
+                            <span id={COUNT_ID} class="visually-hidden">{ text }</span>
                         }
                     </div>
-                    <p id={HINT_ID} class="heart-hint">{ strings.hint }</p>
+                    <p id={HINT_ID} class="heart-hint">{ row.hint }</p>
                 </>
             }
         }
-        // Loading: keep the row's footprint. A failed first read shows no heart at all
-        // rather than one that would look "not liked".
-        (Mode::Starting | Mode::Active(_), None, _) if view == ViewState::Loading => html! {
-            <div class="heart-row"><HeartPlaceholder /><span class="like-count"></span></div>
+        // Loading: keep the row's footprint.
+        Row::Placeholder => html! {
+            <div class="heart-row">{ placeholder() }<span class="like-count"></span></div>
         },
-        _ => html! {},
+        Row::Empty => html! {},
     };
 
     html! {
@@ -78,19 +80,14 @@ pub fn App() -> Html {
             id="heart-app"
             ref={root}
             class="heart-app"
-            data-state={view.as_str()}
+            data-state={view.state.as_str()}
             data-scheme={scheme.as_str()}
-            lang={state.lang.tag()}
-            aria-busy={(view == ViewState::Loading).then_some("true")}
-            hidden={view == ViewState::Hidden}
+            lang={view.lang}
+            aria-busy={busy.then_some("true")}
+            {hidden}
         >
             { heart_row }
-            <Status
-                text={status.text}
-                visible={status.visible}
-                retry={status.retry.then_some(AttrValue::from(strings.try_again))}
-                {on_retry}
-            />
+            { status(view.status.text, view.status.visible, view.status.retry, &on_retry) }
         </main>
     }
 }

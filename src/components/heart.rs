@@ -1,3 +1,5 @@
+//! The heart toggle (`Heart`) and its placeholder while the state loads.
+
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -44,7 +46,6 @@ pub fn Heart(props: &HeartProps) -> Html {
 }
 
 /// The same footprint as [`Heart`] while the state loads, so nothing moves when it arrives.
-#[function_component]
-pub fn HeartPlaceholder() -> Html {
+pub fn placeholder() -> Html {
     html! { <span class="heart heart--placeholder" aria-hidden="true"></span> }
 }

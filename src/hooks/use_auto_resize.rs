@@ -1,3 +1,5 @@
+//! `use_auto_resize`: keeps the sidebar iframe as tall as the panel.
+
 use std::cell::Cell;
 use std::rc::Rc;
 

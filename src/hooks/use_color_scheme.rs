@@ -1,7 +1,9 @@
+//! `use_color_scheme`: Zendesk's light or dark scheme, from the URL and then its events.
+
 use yew::prelude::*;
 
-use crate::scheme::ColorScheme;
-use crate::zaf::{Client, scheme_in_event};
+use crate::scheme::{ColorScheme, EVENT_READS};
+use crate::zaf::Client;
 
 fn scheme_from_url() -> ColorScheme {
     web_sys::window()
@@ -23,10 +25,8 @@ pub fn use_color_scheme(client: Option<Client>) -> ColorScheme {
         let setter = scheme.setter();
         use_effect_with(client, move |client| {
             let subscription = client.as_ref().map(|client| {
-                client.on("colorScheme.changed", move |payload| {
-                    if let Some(next) =
-                        scheme_in_event(&payload).and_then(|s| ColorScheme::parse(&s))
-                    {
+                client.on("colorScheme.changed", &EVENT_READS, move |payload| {
+                    if let Some(next) = ColorScheme::from_event(payload) {
                         setter.set(next);
                     }
                 })

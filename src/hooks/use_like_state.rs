@@ -1,53 +1,71 @@
+//! `use_like_state`: the like-state over time. It starts the app (asking Zendesk, with
+//! [`crate::boot`] deciding), sends the calls the reducer asks for through the bridge, wakes the
+//! reducer for deadlines and waits, and follows Zendesk's events. The wiring only: every decision
+//! is in pure modules.
+
 use std::future::Future;
+use std::rc::Rc;
 
 use futures::future::{AbortHandle, abortable};
 use gloo_timers::callback::Timeout;
+use heart_contract::LikeAnswer;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
+use crate::boot::{self, Boot, Unavailable};
 use crate::i18n::Lang;
-use crate::proxy;
-use crate::state::{Action, Boot, HideReason, LikeState, Session, Unavailable};
-use crate::ticket::{Channel, TicketContext};
+use crate::proxy::{self, ANSWER_READS, Call, Failure};
+use crate::state::{Action, LikeState};
+use crate::ticket::{CONTEXT_PATHS, CONTEXT_READS, SETTINGS_READS};
 use crate::timing::Timing;
-use crate::zaf::{self, Client};
+use crate::value::Scalar;
+use crate::zaf::{self, Client, Post};
 
-/// Asks Zendesk about the ticket, the agent and the settings: what the app does here.
-async fn boot(client: Option<Client>) -> (Lang, Boot) {
+impl Reducible for LikeState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        self.after(action)
+    }
+}
+
+/// Asks Zendesk about the ticket, the agent and (when needed) the settings; [`boot`] decides
+/// what the app does with the answers.
+async fn start(client: Option<Client>) -> (Lang, Boot) {
     let Some(client) = client else {
         return (Lang::En, Boot::Unavailable(Unavailable::NotInZendesk));
     };
-    let Some(ticket) = client
-        .context()
-        .await
-        .ok()
-        .and_then(TicketContext::from_answer)
-    else {
-        return (Lang::En, Boot::Unavailable(Unavailable::NoContext));
-    };
-    let lang = ticket
-        .locale
-        .as_deref()
-        .map(Lang::for_locale)
-        .unwrap_or_default();
-    if let Channel::NotIntegration(via) = &ticket.channel {
-        return (
-            lang,
-            Boot::Hidden(HideReason::NotAnIntegration(via.clone())),
-        );
-    }
-    let boot = match client.metadata().await {
-        Ok(metadata) => match metadata.settings() {
-            Ok(settings) => Boot::Active(Session { ticket, settings }),
-            Err(error) => Boot::Misconfigured(error),
-        },
-        Err(_) => Boot::Unavailable(Unavailable::NoContext),
+    let context = client.get(&CONTEXT_PATHS, &CONTEXT_READS).await.ok();
+    let (lang, ticket) = boot::after_context(context);
+    let boot = match ticket {
+        Ok(ticket) => boot::after_metadata(ticket, client.metadata(&SETTINGS_READS).await.ok()),
+        Err(boot) => boot,
     };
     (lang, boot)
 }
 
+/// Sends one call through Zendesk's proxy and reads the answer; what went wrong is logged.
+async fn send(client: &Client, call: &Call) -> Result<LikeAnswer, Failure> {
+    let body = call.body.fields();
+    let post = Post {
+        url: &call.url,
+        body: &body,
+        timeout_ms: call.timeout_ms,
+        read: &ANSWER_READS,
+    };
+    let (response, raw) = client.post(&post).await;
+    let resolved = response.resolved;
+    let result = proxy::read_response(response, zaf::now_ms());
+    if !resolved {
+        zaf::warn("the proxy call failed", &raw);
+    } else if result == Err(Failure::Malformed) {
+        zaf::warn("the integration service's answer is not a like-state", &raw);
+    }
+    result
+}
+
 fn now_ms() -> u64 {
-    js_sys::Date::now().max(0.0) as u64
+    zaf::now_ms().max(0.0) as u64
 }
 
 /// A task that ends when this is dropped: its future is dropped with it, so no callback of a
@@ -88,9 +106,15 @@ pub fn use_like_state(client: Option<Client>) -> UseReducerHandle<LikeState> {
         let dispatcher = state.dispatcher();
         let client = client.clone();
         use_effect_with((), move |_| {
-            let task = Task::spawn(boot(client), move |(lang, boot)| {
-                let timing = Timing::default().with_overrides(zaf::timing_override);
-                let seed = (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64;
+            let task = Task::spawn(start(client), move |(lang, boot)| {
+                // Tests shorten the waits from the host page.
+                let timing = Timing::default().with_overrides(|key| {
+                    match zaf::global(&["zendeskHeartTiming", key]) {
+                        Scalar::Num(n) => Some(n),
+                        _ => None,
+                    }
+                });
+                let seed = (zaf::random() * 9_007_199_254_740_991.0) as u64;
                 dispatcher.dispatch(Action::Booted {
                     lang,
                     boot,
@@ -108,10 +132,10 @@ pub fn use_like_state(client: Option<Client>) -> UseReducerHandle<LikeState> {
             let subscriptions = client.as_ref().map(|client| {
                 ["app.activated", "ticket.updated"].map(|event| {
                     let dispatcher = dispatcher.clone();
-                    client.on(event, move |payload| {
-                        // The activation of a freshly loaded app is the opening the start-up
-                        // read already serves: one read per opening, not two.
-                        if !zaf::is_first_load(&payload) {
+                    client.on(event, &[&["firstLoad"]], move |payload| {
+                        // The activation of a freshly loaded app (`{"firstLoad": true}`) is
+                        // the opening the start-up read already serves: one read per opening.
+                        if payload.first() != Some(&Scalar::Bool(true)) {
                             dispatcher.dispatch(Action::Reload);
                         }
                     })
@@ -129,16 +153,13 @@ pub fn use_like_state(client: Option<Client>) -> UseReducerHandle<LikeState> {
         use_effect_with(id, move |_| {
             let task = client.zip(call).map(|(client, (id, call))| {
                 dispatcher.dispatch(Action::Sent { id, now: now_ms() });
-                Task::spawn(
-                    async move { proxy::send(&client, &call).await },
-                    move |result| {
-                        dispatcher.dispatch(Action::Answered {
-                            id,
-                            result,
-                            now: now_ms(),
-                        })
-                    },
-                )
+                Task::spawn(async move { send(&client, &call).await }, move |result| {
+                    dispatcher.dispatch(Action::Answered {
+                        id,
+                        result,
+                        now: now_ms(),
+                    })
+                })
             });
             // A request superseded, past its deadline, or unmounted: its answer is not waited for.
             move || drop(task)

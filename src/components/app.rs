@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use crate::components::heart::{Heart, placeholder};
+use crate::components::heart::{heart, placeholder};
 use crate::components::status::status;
 use crate::hooks::{use_auto_resize, use_color_scheme, use_like_state};
 use crate::state::Action;
@@ -47,13 +47,7 @@ pub fn App() -> Html {
             html! {
                 <>
                     <div class="heart-row">
-                        <Heart
-                            liked={row.liked}
-                            enabled={row.enabled}
-                            label={byline.label}
-                            described_by={AttrValue::from(described_by)}
-                            {on_toggle}
-                        />
+                        { heart(row.liked, row.enabled, byline.label, described_by, &on_toggle) }
                         <span class="like-count" aria-hidden="true">
                             { count.map(|n| n.to_string()).unwrap_or_default() }
                         </span>

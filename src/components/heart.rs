@@ -1,41 +1,29 @@
-//! The heart toggle (`Heart`) and its placeholder while the state loads.
+//! The heart toggle and its placeholder while the state loads.
 
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct HeartProps {
-    pub liked: bool,
-    /// Pressing does something now; otherwise the button stays focusable but inert.
-    pub enabled: bool,
-    /// The accessible name ("Like as @omniwear" in the agent's language); the state is
-    /// `aria-pressed`.
-    pub label: AttrValue,
-    /// The ids of the elements that describe the button (the count, whose like it is).
-    #[prop_or_default]
-    pub described_by: Option<AttrValue>,
-    pub on_toggle: Callback<()>,
-}
-
 /// The heart toggle: a native button, so Space and Enter work and focus is visible.
-#[function_component]
-pub fn Heart(props: &HeartProps) -> Html {
-    let onclick = {
-        let on_toggle = props.on_toggle.clone();
-        let enabled = props.enabled;
-        Callback::from(move |_: MouseEvent| {
-            if enabled {
-                on_toggle.emit(());
-            }
-        })
-    };
+pub fn heart(
+    liked: bool,
+    enabled: bool,
+    label: String,
+    described_by: &'static str,
+    on_toggle: &Callback<()>,
+) -> Html {
+    let on_toggle = on_toggle.clone();
+    let onclick = Callback::from(move |_: MouseEvent| {
+        if enabled {
+            on_toggle.emit(());
+        }
+    });
     html! {
         <button
             type="button"
             class="heart"
-            aria-pressed={props.liked.to_string()}
-            aria-label={props.label.clone()}
-            aria-disabled={(!props.enabled).then_some("true")}
-            aria-describedby={props.described_by.clone()}
+            aria-pressed={liked.to_string()}
+            aria-label={label}
+            aria-disabled={(!enabled).then_some("true")}
+            aria-describedby={described_by}
             {onclick}
         >
             <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
@@ -45,7 +33,7 @@ pub fn Heart(props: &HeartProps) -> Html {
     }
 }
 
-/// The same footprint as [`Heart`] while the state loads, so nothing moves when it arrives.
+/// The same footprint as [`heart`] while the state loads, so nothing moves when it arrives.
 pub fn placeholder() -> Html {
     html! { <span class="heart heart--placeholder" aria-hidden="true"></span> }
 }

@@ -14,6 +14,8 @@ mod page;
 mod project;
 mod setup;
 mod test;
+#[cfg(test)]
+mod tidy;
 
 use std::process::ExitCode;
 

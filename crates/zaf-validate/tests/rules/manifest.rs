@@ -6,6 +6,8 @@ use zaf_validate::{Options, Package, validate};
 
 use super::support::*;
 
+const OAUTH: &str = r#""oauth": {"client_id": "a", "client_secret": "b", "authorize_uri": "https://x.example/a", "access_token_uri": "https://x.example/t"}"#;
+
 pub const CASES: &[Case] = &[
     case(
         "missing_manifest",
@@ -120,22 +122,12 @@ pub const CASES: &[Case] = &[
                 r#""oauth": {"client_id": "a", "client_secret": ""}, "parameters": [{"name": "t", "type": "oauth"}]"#,
             )
         },
-        |p| {
-            extra(
-                p,
-                &format!(r#"{OAUTH}, "parameters": [{{"name": "t", "type": "oauth"}}]"#),
-            )
-        },
+        |p| oauth_params(p, r#"[{"name": "t", "type": "oauth"}]"#),
     ),
     case(
         "oauth_parameter_required",
         |p| extra(p, OAUTH),
-        |p| {
-            extra(
-                p,
-                &format!(r#"{OAUTH}, "parameters": [{{"name": "t", "type": "oauth"}}]"#),
-            )
-        },
+        |p| oauth_params(p, r#"[{"name": "t", "type": "oauth"}]"#),
     ),
     case(
         "invalid_default_locale",
@@ -197,36 +189,17 @@ pub const CASES: &[Case] = &[
     case(
         "too_many_oauth_parameters",
         |p| {
-            extra(
+            oauth_params(
                 p,
-                &format!(
-                    r#"{OAUTH}, "parameters": [{{"name": "t", "type": "oauth"}}, {{"name": "u", "type": "oauth"}}]"#
-                ),
+                r#"[{"name": "t", "type": "oauth"}, {"name": "u", "type": "oauth"}]"#,
             )
         },
-        |p| {
-            extra(
-                p,
-                &format!(r#"{OAUTH}, "parameters": [{{"name": "t", "type": "oauth"}}]"#),
-            )
-        },
+        |p| oauth_params(p, r#"[{"name": "t", "type": "oauth"}]"#),
     ),
     case(
         "oauth_parameter_cannot_be_secure",
-        |p| {
-            extra(
-                p,
-                &format!(
-                    r#"{OAUTH}, "parameters": [{{"name": "t", "type": "oauth", "secure": true}}]"#
-                ),
-            )
-        },
-        |p| {
-            extra(
-                p,
-                &format!(r#"{OAUTH}, "parameters": [{{"name": "t", "type": "oauth"}}]"#),
-            )
-        },
+        |p| oauth_params(p, r#"[{"name": "t", "type": "oauth", "secure": true}]"#),
+        |p| oauth_params(p, r#"[{"name": "t", "type": "oauth"}]"#),
     ),
     case(
         "name_as_parameter_name",
@@ -370,11 +343,7 @@ pub const CASES: &[Case] = &[
     case(
         "invalid_v1_location",
         |p| {
-            m(
-                p,
-                "\"frameworkVersion\": \"2.0\"",
-                "\"frameworkVersion\": \"1.0\"",
-            );
+            framework_version(p, "\"1.0\"");
             m(p, "\"ticket_sidebar\"", "\"ticket_editor\"");
         },
         |p| m(p, "\"ticket_sidebar\"", "\"ticket_editor\""),
@@ -399,35 +368,17 @@ pub const CASES: &[Case] = &[
     ),
     case(
         "locations_cant_be_urls",
-        |p| {
-            m(
-                p,
-                "\"frameworkVersion\": \"2.0\"",
-                "\"frameworkVersion\": \"1.0\"",
-            )
-        },
+        |p| framework_version(p, "\"1.0\""),
         unchanged,
     ),
     case(
         "invalid_version",
-        |p| {
-            m(
-                p,
-                "\"frameworkVersion\": \"2.0\"",
-                "\"frameworkVersion\": \"2.1\"",
-            )
-        },
+        |p| framework_version(p, "\"2.1\""),
         unchanged,
     ),
     case(
         "invalid_version",
-        |p| {
-            m(
-                p,
-                "\"frameworkVersion\": \"2.0\"",
-                "\"frameworkVersion\": 2.0",
-            )
-        },
+        |p| framework_version(p, "2.0"),
         unchanged,
     ),
     case(
@@ -511,5 +462,19 @@ fn missing_keys_are_listed_in_one_error() {
         missing[0].contains("author, defaultLocale"),
         "{}",
         missing[0]
+    );
+}
+
+/// OAuth set up, and these parameters (a JSON array).
+fn oauth_params(p: &mut Package, list: &str) {
+    extra(p, &format!("{OAUTH}, \"parameters\": {list}"));
+}
+
+/// The manifest's `frameworkVersion` written as `value` (JSON) instead of "2.0".
+fn framework_version(p: &mut Package, value: &str) {
+    m(
+        p,
+        "\"frameworkVersion\": \"2.0\"",
+        &format!("\"frameworkVersion\": {value}"),
     );
 }

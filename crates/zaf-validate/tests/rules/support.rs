@@ -49,8 +49,6 @@ pub fn req(p: &mut Package, body: &str) {
     put(p, "requirements.json", body);
 }
 
-pub const OAUTH: &str = r#""oauth": {"client_id": "a", "client_secret": "b", "authorize_uri": "https://x.example/a", "access_token_uri": "https://x.example/t"}"#;
-
 /// A requirements-only app (no location, no framework version).
 pub fn requirements_only(p: &mut Package) {
     m(

@@ -49,6 +49,11 @@ pub fn req(p: &mut Package, body: &str) {
     put(p, "requirements.json", body);
 }
 
+/// Writes the English translations.
+pub fn en(p: &mut Package, body: &str) {
+    put(p, "translations/en.json", body);
+}
+
 /// A requirements-only app (no location, no framework version).
 pub fn requirements_only(p: &mut Package) {
     m(

@@ -68,60 +68,31 @@ pub const CASES: &[Case] = &[
             )
         },
         // A private app needs only the name.
-        |p| put(p, "translations/en.json", r#"{"app": {"name": "x"}}"#),
+        |p| en(p, r#"{"app": {"name": "x"}}"#),
     ),
     case(
         "translation.missing_required_key",
         |p| {
             m(p, "\"private\": true", "\"private\": false");
-            put(
-                p,
-                "translations/en.json",
-                r#"{"app": {"name": "x", "description": "d"}}"#,
-            );
+            en(p, r#"{"app": {"name": "x", "description": "d"}}"#);
         },
         |p| {
             m(p, "\"private\": true", "\"private\": false");
-            put(
+            en(
                 p,
-                "translations/en.json",
                 r#"{"app": {"name": "x", "description": "d", "long_description": "l", "installation_instructions": "i"}}"#,
             );
         },
     ),
     case(
         "translation.missing_required_key_for_product",
-        |p| {
-            put(
-                p,
-                "translations/en.json",
-                r#"{"app": {"support": {"description": "x"}}}"#,
-            )
-        },
-        |p| {
-            put(
-                p,
-                "translations/en.json",
-                r#"{"app": {"support": {"name": "x"}}}"#,
-            )
-        },
+        |p| en(p, r#"{"app": {"support": {"description": "x"}}}"#),
+        |p| en(p, r#"{"app": {"support": {"name": "x"}}}"#),
     ),
     case(
         "translation.products_do_not_match_manifest_products",
-        |p| {
-            put(
-                p,
-                "translations/en.json",
-                r#"{"app": {"chat": {"name": "x"}}}"#,
-            )
-        },
-        |p| {
-            put(
-                p,
-                "translations/en.json",
-                r#"{"app": {"support": {"name": "x"}}}"#,
-            )
-        },
+        |p| en(p, r#"{"app": {"chat": {"name": "x"}}}"#),
+        |p| en(p, r#"{"app": {"support": {"name": "x"}}}"#),
     ),
 ];
 
@@ -129,7 +100,7 @@ pub const CASES: &[Case] = &[
 fn an_error_in_one_translation_file_skips_the_en_json_content_check() {
     let mut p = scaffold();
     put(&mut p, "translations/de.json", "[]");
-    put(&mut p, "translations/en.json", r#"{"app": {}}"#);
+    en(&mut p, r#"{"app": {}}"#);
     let report = validate(&p, &Options::default());
     assert!(report.has("translation.not_json_object"));
     assert!(

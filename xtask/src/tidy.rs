@@ -362,8 +362,8 @@ fn find_cycle(graph: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>>
         .find_map(|node| visit(graph, node, &mut Vec::new(), &mut done))
 }
 
-/// Whether `code` (see `code`) declares JS bindings: a `#[wasm_bindgen]` item (the attribute's
-/// path ends in `wasm_bindgen`) or an `extern "…" { … }` block; the lines where it does.
+/// The lines where `code` (see `code`) declares JS bindings: a `#[wasm_bindgen]` item (the
+/// attribute's path ends in `wasm_bindgen`) or an `extern "…" { … }` block.
 fn js_binding_lines(code: &str) -> Vec<usize> {
     let mut lines = BTreeSet::new();
     let line_of = |at: usize| code[..at].matches('\n').count() + 1;

@@ -1,0 +1,440 @@
+//! The command line of `cargo xtask`: one table of commands (`COMMANDS` in `main.rs`) and one
+//! of options (`OPTIONS`), from which both the parsing and `--help` are made, so the two cannot
+//! drift apart. Each command names the options it takes; the help says so on both sides.
+
+use std::fmt;
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+/// One command: its name, what it does, the options it takes, and what runs it.
+pub struct Command {
+    pub name: &'static str,
+    /// Other names for the same command (`-h`, `--help` for `help`); the help lists them as
+    /// options.
+    pub aliases: &'static [&'static str],
+    /// One paragraph; the help wraps it.
+    pub about: &'static str,
+    pub options: &'static [Opt],
+    /// Every later argument goes to the command unparsed (`validate`'s own command line).
+    pub passes_arguments: bool,
+    pub run: fn(Invocation) -> Result<ExitCode>,
+}
+
+/// The options of `cargo xtask`; `OPTIONS` says how each is spelled and what it means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opt {
+    ManifestUrl,
+    Config,
+    Runs,
+    Stable,
+}
+
+pub struct OptSpec {
+    pub opt: Opt,
+    pub flag: &'static str,
+    /// The value it takes: how the help shows it, and what the error says is missing.
+    pub value: Option<Value>,
+    pub about: &'static str,
+}
+
+pub struct Value {
+    pub placeholder: &'static str,
+    pub needs: &'static str,
+}
+
+/// Every option, in the order the help lists them.
+pub const OPTIONS: &[OptSpec] = &[
+    OptSpec {
+        opt: Opt::ManifestUrl,
+        flag: "--manifest-url",
+        value: Some(Value {
+            placeholder: "<https url>",
+            needs: "a URL",
+        }),
+        about: "the channel integration's manifest URL for this build, instead of \
+                `manifest_url` in Cargo.toml's [package.metadata.zendesk]",
+    },
+    OptSpec {
+        opt: Opt::Config,
+        flag: "--config",
+        value: Some(Value {
+            placeholder: "<file>",
+            needs: "a file",
+        }),
+        about: "the sandbox's TOML config (see crates/sandbox/sandbox.example.toml), relative to \
+                where the command runs",
+    },
+    OptSpec {
+        opt: Opt::Runs,
+        flag: "--runs",
+        value: Some(Value {
+            placeholder: "<n>",
+            needs: "a whole number above 0",
+        }),
+        about: "how many times each page is loaded (default 20)",
+    },
+    OptSpec {
+        opt: Opt::Stable,
+        flag: "--stable",
+        value: None,
+        about: "build the shipped wasm with stable Rust instead of the pinned nightly: panics \
+                keep their messages, but the wasm is bigger and may not fit the size budget; \
+                setup then skips the nightly",
+    },
+];
+
+const FOOTER: &str = "By default the shipped wasm is built with the pinned nightly (std rebuilt \
+for size, panics abort immediately): it is what keeps the sidebar download within budget. Lints \
+and tests use stable.";
+
+/// What the command line asked for.
+pub struct Invocation {
+    pub command: &'static Command,
+    /// Not `--stable`.
+    pub nightly_size: bool,
+    pub manifest_url: Option<String>,
+    pub config: Option<String>,
+    pub runs: Option<u32>,
+    /// The arguments of a command that `passes_arguments`.
+    pub passed: Vec<String>,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum ParseError {
+    NoCommand,
+    UnknownCommand(String),
+    /// An option the command does not take, a stray argument, or an option without its value.
+    BadArgument(String),
+}
+
+impl ParseError {
+    /// Whether the help goes before the error (the command itself was not understood).
+    pub fn shows_help(&self) -> bool {
+        matches!(self, Self::NoCommand | Self::UnknownCommand(_))
+    }
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NoCommand => f.write_str("no command given"),
+            Self::UnknownCommand(name) => write!(f, "unknown command `{name}`"),
+            Self::BadArgument(message) => f.write_str(message),
+        }
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+fn spec(opt: Opt) -> &'static OptSpec {
+    OPTIONS
+        .iter()
+        .find(|spec| spec.opt == opt)
+        .unwrap_or_else(|| panic!("{opt:?} has no row in OPTIONS"))
+}
+
+/// Reads the arguments after `cargo xtask` against `commands`.
+pub fn parse(
+    commands: &'static [Command],
+    args: impl IntoIterator<Item = String>,
+) -> Result<Invocation, ParseError> {
+    let mut args = args.into_iter();
+    let name = args.next().ok_or(ParseError::NoCommand)?;
+    let command = commands
+        .iter()
+        .find(|c| c.name == name || c.aliases.contains(&name.as_str()))
+        .ok_or_else(|| ParseError::UnknownCommand(name.clone()))?;
+    let mut invocation = Invocation {
+        command,
+        nightly_size: true,
+        manifest_url: None,
+        config: None,
+        runs: None,
+        passed: Vec::new(),
+    };
+    if command.passes_arguments {
+        invocation.passed = args.collect();
+        return Ok(invocation);
+    }
+    while let Some(arg) = args.next() {
+        let Some(spec) = OPTIONS
+            .iter()
+            .find(|spec| spec.flag == arg && command.options.contains(&spec.opt))
+        else {
+            return Err(ParseError::BadArgument(format!(
+                "unexpected argument `{arg}` for `{name}` (see `cargo xtask --help`)"
+            )));
+        };
+        let missing = || {
+            let needs = spec.value.as_ref().map_or("a value", |value| value.needs);
+            ParseError::BadArgument(format!("`{}` needs {needs}", spec.flag))
+        };
+        let mut value = || args.next().ok_or_else(missing);
+        match spec.opt {
+            Opt::Stable => invocation.nightly_size = false,
+            Opt::ManifestUrl => invocation.manifest_url = Some(value()?),
+            Opt::Config => invocation.config = Some(value()?),
+            Opt::Runs => match value()?.parse() {
+                Ok(n) if n > 0 => invocation.runs = Some(n),
+                _ => return Err(missing()),
+            },
+        }
+    }
+    Ok(invocation)
+}
+
+/// The columns the help is wrapped to.
+const WIDTH: usize = 100;
+
+/// The help, made from the tables.
+pub fn help(commands: &[Command]) -> String {
+    let mut out = String::from("cargo xtask <COMMAND> [OPTIONS]\n\nCommands:\n");
+    let name_width = commands.iter().map(|c| c.name.len()).max().unwrap_or(0) + 2;
+    for command in commands {
+        let mut text = command.about.to_owned();
+        for &opt in command.options {
+            let spec = spec(opt);
+            // One unit for the wrapping: a no-break space inside, a plain one in the output.
+            text.push_str(&format!(" [{}]", usage(spec).replace(' ', NO_BREAK)));
+        }
+        let label = format!("{:<name_width$}", command.name);
+        out.push_str(&hanging("  ", &label, &text));
+    }
+    out.push_str("\nOptions:\n");
+    let mut rows: Vec<(String, String)> = OPTIONS
+        .iter()
+        .map(|spec| {
+            let takers: Vec<&str> = commands
+                .iter()
+                .filter(|c| c.options.contains(&spec.opt))
+                .map(|c| c.name)
+                .collect();
+            (
+                usage(spec),
+                format!("({}) {}", takers.join(", "), spec.about),
+            )
+        })
+        .collect();
+    for command in commands.iter().filter(|c| !c.aliases.is_empty()) {
+        rows.push((command.aliases.join(", "), command.about.to_owned()));
+    }
+    let flag_width = rows.iter().map(|(flag, _)| flag.len()).max().unwrap_or(0) + 2;
+    for (flag, text) in rows {
+        out.push_str(&hanging("  ", &format!("{flag:<flag_width$}"), &text));
+    }
+    out.push('\n');
+    out.push_str(&wrap(FOOTER, 0, WIDTH).join("\n"));
+    out.push('\n');
+    out
+}
+
+fn usage(spec: &OptSpec) -> String {
+    match &spec.value {
+        Some(value) => format!("{} {}", spec.flag, value.placeholder),
+        None => spec.flag.to_owned(),
+    }
+}
+
+/// `indent` + `label`, then `text` wrapped with its later lines under its first.
+fn hanging(indent: &str, label: &str, text: &str) -> String {
+    let column = indent.len() + label.len();
+    let lines = wrap(text, column, WIDTH);
+    let mut out = String::new();
+    for (i, line) in lines.iter().map(|l| l.replace(NO_BREAK, " ")).enumerate() {
+        if i == 0 {
+            out.push_str(indent);
+            out.push_str(label);
+        } else {
+            out.push_str(&" ".repeat(column));
+        }
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+const NO_BREAK: &str = "\u{a0}";
+
+/// Greedy word wrap of `text` (its words split at plain spaces and line ends) into lines of at
+/// most `width - column` characters.
+fn wrap(text: &str, column: usize, width: usize) -> Vec<String> {
+    let room = width.saturating_sub(column).max(20);
+    let mut lines = vec![String::new()];
+    for word in text.split([' ', '\n']).filter(|word| !word.is_empty()) {
+        let Some(line) = lines.last_mut() else { break };
+        if line.is_empty() {
+            line.push_str(word);
+        } else if line.chars().count() + 1 + word.chars().count() <= room {
+            line.push(' ');
+            line.push_str(word);
+        } else {
+            lines.push(word.to_owned());
+        }
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::COMMANDS;
+
+    fn parse_words(words: &[&str]) -> Result<Invocation, ParseError> {
+        parse(COMMANDS, words.iter().map(|w| w.to_string()))
+    }
+
+    fn bad(words: &[&str]) -> String {
+        match parse_words(words) {
+            Ok(invocation) => panic!("{words:?} parsed as `{}`", invocation.command.name),
+            Err(ParseError::BadArgument(message)) => message,
+            Err(other) => panic!("{words:?}: {other:?}, not a bad argument"),
+        }
+    }
+
+    #[test]
+    fn every_command_in_the_table_is_reached_by_each_of_its_names() {
+        for command in COMMANDS {
+            for name in std::iter::once(&command.name).chain(command.aliases) {
+                let invocation = parse_words(&[name]).unwrap_or_else(|e| panic!("{name}: {e}"));
+                // The row found is this one: no earlier row shadows the name.
+                assert!(
+                    std::ptr::eq(invocation.command, command),
+                    "`{name}` runs `{}`",
+                    invocation.command.name
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_table_has_the_commands_of_the_task_runner() {
+        let names: Vec<&str> = COMMANDS.iter().map(|c| c.name).collect();
+        assert_eq!(
+            names,
+            [
+                "setup", "build", "package", "validate", "test", "demo", "bench", "help"
+            ]
+        );
+    }
+
+    #[test]
+    fn rejects_unknown_commands() {
+        assert_eq!(
+            parse_words(&["deploy"]).err(),
+            Some(ParseError::UnknownCommand("deploy".into()))
+        );
+        assert_eq!(
+            parse_words(&["--stable"]).err().map(|e| e.shows_help()),
+            Some(true)
+        );
+        assert_eq!(parse_words(&[]).err(), Some(ParseError::NoCommand));
+    }
+
+    #[test]
+    fn rejects_unknown_options_and_stray_arguments() {
+        assert_eq!(
+            bad(&["build", "--frobnicate"]),
+            "unexpected argument `--frobnicate` for `build` (see `cargo xtask --help`)"
+        );
+        bad(&["package", "extra"]);
+        bad(&["test", "--help"]);
+        bad(&["help", "--stable"]);
+    }
+
+    #[test]
+    fn rejects_the_options_of_other_commands() {
+        for command in COMMANDS.iter().filter(|c| !c.passes_arguments) {
+            for spec in OPTIONS.iter().filter(|s| !command.options.contains(&s.opt)) {
+                let mut words = vec![command.name, spec.flag];
+                if spec.value.is_some() {
+                    words.push("1");
+                }
+                bad(&words);
+            }
+        }
+    }
+
+    #[test]
+    fn options_need_their_values() {
+        assert_eq!(
+            bad(&["package", "--manifest-url"]),
+            "`--manifest-url` needs a URL"
+        );
+        assert_eq!(bad(&["demo", "--config"]), "`--config` needs a file");
+        for runs in ["0", "-1", "many"] {
+            assert_eq!(
+                bad(&["bench", "--runs", runs]),
+                "`--runs` needs a whole number above 0"
+            );
+        }
+    }
+
+    #[test]
+    fn reads_the_options_a_command_takes() {
+        let words = [
+            "demo",
+            "--config",
+            "my.toml",
+            "--stable",
+            "--manifest-url",
+            "https://x.example/m.json",
+        ];
+        let invocation = parse_words(&words).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(invocation.command.name, "demo");
+        assert_eq!(invocation.config.as_deref(), Some("my.toml"));
+        assert_eq!(
+            invocation.manifest_url.as_deref(),
+            Some("https://x.example/m.json")
+        );
+        assert!(!invocation.nightly_size);
+        let invocation = parse_words(&["bench", "--runs", "5"]).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(invocation.runs, Some(5));
+        assert!(invocation.nightly_size);
+    }
+
+    #[test]
+    fn validate_gets_its_arguments_unparsed() {
+        let invocation = parse_words(&["validate", "--json", "pkg.zip", "--stable"])
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(invocation.passed, ["--json", "pkg.zip", "--stable"]);
+    }
+
+    #[test]
+    fn every_option_is_taken_by_some_command_and_has_one_row() {
+        for opt in [Opt::ManifestUrl, Opt::Config, Opt::Runs, Opt::Stable] {
+            assert_eq!(
+                OPTIONS.iter().filter(|s| s.opt == opt).count(),
+                1,
+                "{opt:?}"
+            );
+            assert!(
+                COMMANDS.iter().any(|c| c.options.contains(&opt)),
+                "no command takes {opt:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_help_names_every_command_and_option_and_who_takes_it() {
+        let help = help(COMMANDS);
+        for command in COMMANDS {
+            assert!(
+                help.lines()
+                    .any(|l| l.starts_with(&format!("  {} ", command.name))),
+                "{help}"
+            );
+        }
+        assert!(help.contains("  -h, --help "), "{help}");
+        assert!(
+            help.contains("--manifest-url <https url>  (package, test, demo) the channel"),
+            "{help}"
+        );
+        assert!(
+            help.contains("--stable                    (setup, build, package, test, demo, bench)"),
+            "{help}"
+        );
+        assert!(help.contains("[--runs <n>]"), "{help}");
+        assert!(help.lines().all(|l| l.chars().count() <= WIDTH), "{help}");
+    }
+}

@@ -6,6 +6,10 @@
 //! time comes in with the actions (`Sent`, `Answered`, `Tick`), so deadlines and backoff are
 //! unit-tested without waiting. Its tests are in `tests/`, by topic.
 //!
+//! Long: the transitions below are one unit over the state's private fields (`unsure`,
+//! `limited`, `asked_at`, `reload_pending`); split across files, those would have to be opened
+//! to the rest of the app.
+//!
 //! Rules:
 //! - The heart shows what the service last *returned* (`confirmed`), or, while a set is
 //!   pending, what the agent last asked for (`desired`): optimistic, then corrected.

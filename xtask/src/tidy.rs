@@ -313,16 +313,63 @@ fn crate_references(code: &str) -> BTreeSet<String> {
     out
 }
 
-/// The app's module graph: each top-level module of `src/` and the others it names through
-/// `crate::`.
+/// Whether `file` of `src/` holds tests only: a `tests.rs`, or a file under a `tests/` folder.
+fn is_test_file(src: &Path, file: &Path) -> bool {
+    let relative = file.strip_prefix(src).unwrap_or(file);
+    relative.components().any(|c| c.as_os_str() == "tests")
+        || relative.file_stem().is_some_and(|stem| stem == "tests")
+}
+
+/// `code` (as [`code`] leaves it) without its `#[cfg(test)]` items: each attribute and the item
+/// after it, to the end of its `{…}` block or its `;`, become blank (line breaks kept).
+fn without_test_items(code: &str) -> String {
+    const ATTRIBUTE: &str = "#[cfg(test)]";
+    let mut out: Vec<char> = code.chars().collect();
+    let mut from = 0;
+    let text: String = out.iter().collect();
+    while let Some(found) = text[from..].find(ATTRIBUTE) {
+        let start = from + found;
+        let mut depth = 0usize;
+        let mut end = text.len();
+        for (i, c) in text[start + ATTRIBUTE.len()..].char_indices() {
+            let at = start + ATTRIBUTE.len() + i;
+            match c {
+                '{' => depth += 1,
+                '}' if depth == 1 => {
+                    end = at + 1;
+                    break;
+                }
+                '}' => depth = depth.saturating_sub(1),
+                ';' if depth == 0 => {
+                    end = at + 1;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        let (first, last) = (text[..start].chars().count(), text[..end].chars().count());
+        for c in &mut out[first..last] {
+            if *c != '\n' {
+                *c = ' ';
+            }
+        }
+        from = end;
+    }
+    out.into_iter().collect()
+}
+
+/// The app's module graph: each top-level module of `src/` and the others its shipped code
+/// names through `crate::` (tests aside: they may use any module to check another).
 fn module_graph() -> BTreeMap<String, BTreeSet<String>> {
     let modules = app_modules();
+    let src = root().join("src");
     modules
         .iter()
         .map(|(module, files)| {
             let uses = files
                 .iter()
-                .flat_map(|file| crate_references(&code(&read(file))))
+                .filter(|file| !is_test_file(&src, file))
+                .flat_map(|file| crate_references(&without_test_items(&code(&read(file)))))
                 .filter(|used| used != module && modules.contains_key(used))
                 .collect();
             (module.clone(), uses)
@@ -741,6 +788,20 @@ mod tests {
                     extern crate core;\n#[wasm_bindgen_test]\nfn t() {}\npub extern \"C\" fn g() {}";
         assert_eq!(js_binding_lines(&code(text)), [2, 3, 4, 7]);
         assert!(js_binding_lines(&code("let x = \"#[wasm_bindgen]\";")).is_empty());
+    }
+
+    #[test]
+    fn test_code_is_left_out_of_the_graph() {
+        let code = "use crate::a;\n#[cfg(test)]\nmod tests {\n    use crate::b;\n    fn f() { crate::c(); }\n}\n\
+                    #[cfg(test)]\nmod more;\nfn g() { crate::d(); }\n";
+        let shipped = without_test_items(code);
+        assert_eq!(shipped.lines().count(), code.lines().count());
+        let names: Vec<String> = crate_references(&shipped).into_iter().collect();
+        assert_eq!(names, ["a", "d"]);
+        let src = Path::new("/w/src");
+        assert!(is_test_file(src, Path::new("/w/src/state/tests/reads.rs")));
+        assert!(is_test_file(src, Path::new("/w/src/view/tests.rs")));
+        assert!(!is_test_file(src, Path::new("/w/src/state/mod.rs")));
     }
 
     #[test]

@@ -16,6 +16,7 @@
 pub mod app_origin;
 pub mod channel;
 pub mod config;
+pub mod error;
 pub mod faults;
 pub mod host;
 pub mod integration;

@@ -16,6 +16,7 @@ pub mod script;
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use heart_contract::ANY_CHANNEL;
 use reqwest::Url;
 use serde::Serialize;
 
@@ -184,7 +185,7 @@ impl Desk {
     pub fn instance_of_ticket(&self, ticket: u64) -> Option<Instance> {
         let data = self.lock();
         let ticket = data.tickets.get(&ticket)?;
-        if ticket.channel != "any_channel" {
+        if ticket.channel != ANY_CHANNEL {
             return None;
         }
         data.instances.get(&ticket.instance?).cloned()
@@ -377,7 +378,7 @@ impl Desk {
                             subject: resource.subject(),
                             requester: resource.author_name(),
                             description: resource.message.clone(),
-                            channel: "any_channel".into(),
+                            channel: ANY_CHANNEL.into(),
                             instance: Some(id),
                             external_id: Some(resource.external_id.clone()),
                             comments: Vec::new(),

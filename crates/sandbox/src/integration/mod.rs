@@ -22,8 +22,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::channel::form::escape_html as esc;
+use crate::error::ApiError;
 use crate::origin::{Comment, Credentials, Origin, OriginError};
-use crate::service::{ServiceError, credentials};
+use crate::service::{credentials, origin_error};
 
 /// At most this many resources per pull (Zendesk's limit).
 pub const PAGE: usize = 200;
@@ -341,9 +342,9 @@ pub fn resource(c: &Comment) -> serde_json::Value {
 async fn pull<O: Origin>(
     State(origin): State<Arc<O>>,
     body: axum::body::Bytes,
-) -> Result<Json<serde_json::Value>, ServiceError> {
+) -> Result<Json<serde_json::Value>, ApiError> {
     let f: PullFields = serde_urlencoded::from_bytes(&body).map_err(|e| {
-        ServiceError::new(
+        ApiError::new(
             StatusCode::BAD_REQUEST,
             "invalid_request",
             format!("expected the fields metadata and state: {e}"),
@@ -358,7 +359,7 @@ async fn pull<O: Origin>(
         PullState::default()
     } else {
         serde_json::from_str(&f.state).map_err(|_| {
-            ServiceError::new(
+            ApiError::new(
                 StatusCode::BAD_REQUEST,
                 "invalid_state",
                 "state is not this integration's cursor",
@@ -371,7 +372,7 @@ async fn pull<O: Origin>(
             tracing::info!(account = %auth.account, "pull: the origin refused the token");
             return Ok(needs_update());
         }
-        Err(e) => return Err(crate::service::origin_error(&auth.account, e)),
+        Err(e) => return Err(origin_error(&auth.account, e)),
     };
     tracing::info!(account = %auth.account, resources = comments.len(), "pull");
     let mut answer = json!({

@@ -1,29 +1,17 @@
-//! The admin page (`/admin/channels`): the installed integration, its accounts, **Add account**
-//! and **Edit** (Zendesk's form POST to `admin_ui`, shown in a frame), the `return_url` that
-//! stores an account, **Pull now**, and what the start-up script did.
+//! The admin page itself (`GET /admin/channels`): the installed integration, its accounts with
+//! their last pull, **Add account** and **Edit** (each a form that POSTs Zendesk's fields to the
+//! integration's `admin_ui` in the frame), the frame, what the start-up script did, and the
+//! note on the integration's certificate.
 
 use std::fmt::Write as _;
 use std::sync::Arc;
 
-use axum::Router;
-use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use serde::Deserialize;
+use axum::extract::{Query, State};
+use axum::response::Html;
 
-use super::form::escape_html as esc;
-use super::{By, Framework, Install, InstanceId};
-
-pub fn router(framework: Arc<Framework>) -> Router {
-    Router::new()
-        .route("/admin/channels", get(page))
-        .route("/admin/channels/install", post(install))
-        .route("/admin/channels/{id}/pull", post(pull_now))
-        .route("/admin/channels/return/{key}", post(return_url))
-        .route("/sandbox/certificate.pem", get(certificate))
-        .with_state(framework)
-}
+use super::super::form::escape_html as esc;
+use super::super::{By, Framework, Install, InstanceId};
+use super::{PageQuery, locale_of};
 
 const STYLE: &str = r#"
 :root { color-scheme: light; --bg:#f8f9f9; --panel:#fff; --fg:#2f3941; --muted:#68737d; --line:#d8dcde; --accent:#1f73b7; --warn:#ad5918; --bad:#cd3642; }
@@ -51,20 +39,6 @@ button.primary { background:var(--accent); color:#fff; }
 code { font-size:12px; overflow-wrap:anywhere; }
 ol { padding-left:20px; margin:0; } ol li { margin-bottom:4px; overflow-wrap:anywhere; }
 "#;
-
-#[derive(Deserialize, Default)]
-struct PageQuery {
-    saved: Option<InstanceId>,
-    pulled: Option<InstanceId>,
-    locale: Option<String>,
-}
-
-fn locale_of(framework: &Framework, q: Option<String>) -> String {
-    q.filter(|l| {
-        !l.is_empty() && l.len() <= 16 && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-    })
-    .unwrap_or_else(|| framework.config.locale.clone())
-}
 
 /// Zendesk's POST to `admin_ui`, into the frame, as hidden fields behind one button.
 fn admin_ui_button(
@@ -113,7 +87,10 @@ fn ticket_links(ids: &[u64]) -> String {
         .join(" ")
 }
 
-async fn page(State(framework): State<Arc<Framework>>, Query(q): Query<PageQuery>) -> Html<String> {
+pub(super) async fn page(
+    State(framework): State<Arc<Framework>>,
+    Query(q): Query<PageQuery>,
+) -> Html<String> {
     let desk = &framework.desk;
     let locale = locale_of(&framework, q.locale);
     // The admin's locale stays on through the page's own forms.
@@ -360,164 +337,4 @@ async fn page(State(framework): State<Arc<Framework>>, Query(q): Query<PageQuery
          <header class=\"bar\"><a href=\"/\">Zendesk sandbox</a><span>Admin Center</span></header>\
          <main>{body}</main></body></html>"
     ))
-}
-
-fn locale_param(framework: &Framework, q: Option<String>) -> String {
-    let locale = locale_of(framework, q);
-    if locale == framework.config.locale {
-        String::new()
-    } else {
-        format!("locale={locale}")
-    }
-}
-
-async fn install(State(framework): State<Arc<Framework>>, Query(q): Query<PageQuery>) -> Redirect {
-    framework.install().await;
-    let keep = locale_param(&framework, q.locale);
-    Redirect::to(&format!(
-        "/admin/channels{}{keep}",
-        if keep.is_empty() { "" } else { "?" }
-    ))
-}
-
-async fn pull_now(
-    State(framework): State<Arc<Framework>>,
-    Path(id): Path<InstanceId>,
-    Query(q): Query<PageQuery>,
-) -> Response {
-    let keep = locale_param(&framework, q.locale);
-    match framework.pull(id).await {
-        Some(_) => Redirect::to(&format!(
-            "/admin/channels?pulled={id}{}{keep}",
-            if keep.is_empty() { "" } else { "&" }
-        ))
-        .into_response(),
-        None => (
-            StatusCode::NOT_FOUND,
-            Html("<!doctype html><p>No such account.</p>".to_owned()),
-        )
-            .into_response(),
-    }
-}
-
-#[derive(Deserialize)]
-struct ReturnForm {
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    metadata: String,
-    state: Option<String>,
-}
-
-fn small_page(title: &str, body: &str) -> String {
-    format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title>\
-         <style>body{{font:14px system-ui,sans-serif;margin:16px;color:#2f3941}}.error{{color:#cd3642;font-weight:600}}</style>\
-         </head><body>{body}</body></html>",
-        esc(title)
-    )
-}
-
-/// Where the admin UI posts `name`, `metadata` and optionally `state`: the account is stored.
-async fn return_url(
-    State(framework): State<Arc<Framework>>,
-    Path(key): Path<String>,
-    body: axum::body::Bytes,
-) -> Response {
-    let form: ReturnForm = match serde_urlencoded::from_bytes(&body) {
-        Ok(f) => f,
-        Err(e) => {
-            let page = small_page(
-                "Not saved",
-                &format!(
-                    "<p class=\"error\" role=\"alert\">The integration posted a form Zendesk cannot read: {}</p>",
-                    esc(&e.to_string())
-                ),
-            );
-            return (StatusCode::BAD_REQUEST, Html(page)).into_response();
-        }
-    };
-    match framework
-        .desk
-        .complete_exchange(&key, &form.name, &form.metadata, form.state.as_deref())
-    {
-        Ok(id) => {
-            tracing::info!(instance = id, name = %form.name, "account saved through the admin UI");
-            let target = format!("/admin/channels?saved={id}");
-            let page = small_page(
-                "Saved",
-                &format!(
-                    "<p role=\"status\">Saved the account “{}”. <a href=\"{target}\" target=\"_top\">Back to the accounts</a></p>\
-                     <script>window.top.location.assign({});</script>",
-                    esc(form.name.trim()),
-                    serde_json::Value::from(target.clone())
-                        .to_string()
-                        .replace('<', "\\u003c")
-                ),
-            );
-            Html(page).into_response()
-        }
-        Err(e) => {
-            tracing::warn!(error = %e, "return_url refused");
-            let page = small_page(
-                "Not saved",
-                &format!(
-                    "<p class=\"error\" role=\"alert\">Not saved: {}</p>",
-                    esc(&e)
-                ),
-            );
-            (StatusCode::BAD_REQUEST, Html(page)).into_response()
-        }
-    }
-}
-
-async fn certificate(State(framework): State<Arc<Framework>>) -> impl IntoResponse {
-    (
-        [
-            (header::CONTENT_TYPE, "application/x-pem-file"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"zendesk-heart-sandbox.pem\"",
-            ),
-        ],
-        framework.certificate_pem.clone(),
-    )
-}
-
-/// On a ticket page: Zendesk's link to the resource in the origin (the manifest's
-/// `clickthrough_url` with the `external_id`), if there is one.
-pub fn source_link(framework: &Framework, ticket: &super::Ticket) -> String {
-    let (Some(external_id), Some(mut url)) = (
-        ticket
-            .external_id
-            .as_deref()
-            .filter(|_| ticket.instance.is_some()),
-        framework
-            .desk
-            .manifest()
-            .and_then(|m| m.urls.clickthrough_url),
-    ) else {
-        return String::new();
-    };
-    url.query_pairs_mut()
-        .append_pair("external_id", external_id);
-    format!(
-        " · <a id=\"source-link\" href=\"{}\" target=\"_blank\" rel=\"noopener\">view the original</a>",
-        esc(url.as_str())
-    )
-}
-
-/// On a ticket page: the comments after the first.
-pub fn comments_html(ticket: &super::Ticket) -> String {
-    ticket
-        .comments
-        .iter()
-        .map(|c| {
-            format!(
-                "<article class=\"comment\"><strong>{}</strong> {}</article>",
-                esc(&c.author),
-                esc(&c.body)
-            )
-        })
-        .collect()
 }

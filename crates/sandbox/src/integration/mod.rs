@@ -1,5 +1,5 @@
 //! The reference integration's Channel-framework endpoints besides the heart's two: the admin
-//! UI ([`admin_ui`]: a form in the admin's locale that checks the token with the origin before
+//! UI (`admin_ui.rs`: a form in the admin's locale that checks the token with the origin before
 //! posting the account back to Zendesk), and here the pull (new comments as external
 //! resources, a cursor in `state`) and the clickthrough.
 //!

@@ -1,7 +1,7 @@
 //! [`MockOrigin`]: an in-memory "Instagram" seeded from the config (accounts with tokens and a
 //! handle, photos with an owner, likes, mentions and comments), and what the sandbox's own
 //! pages and controls do with it (issue and revoke tokens, comment, like as another account).
-//! What the integration sees of it, the [`Origin`](super::Origin) implementation, is in `api.rs`.
+//! What the integration sees of it, the [`Origin`](super::Origin) implementation, is in `origin/mock/api.rs`.
 
 mod api;
 

@@ -1,5 +1,5 @@
 //! The origin the integration acts on (Instagram, for the seed), behind a trait so that a real
-//! integration swaps the in-memory mock ([`MockOrigin`], in `mock.rs`) for an HTTP client.
+//! integration swaps the in-memory mock ([`MockOrigin`], in `origin/mock.rs`) for an HTTP client.
 //! Here: the [`Origin`] trait and what it speaks in (credentials, errors, relations, comments).
 
 mod mock;

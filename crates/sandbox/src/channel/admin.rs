@@ -1,8 +1,9 @@
-//! The admin pages (`/admin/channels`): the page itself ([`page`]: the installed integration, its
-//! accounts, **Add account** and **Edit**, Zendesk's form POST to `admin_ui` shown in a frame, and
-//! what the start-up script did), and here its actions: **Install**, **Pull now**, the
-//! `return_url` that stores an account, and the integration's certificate to download; also
-//! what a ticket page shows of the Channel framework (the link to the original, the comments).
+//! The admin pages (`/admin/channels`): the page itself (`admin/page.rs`: the installed
+//! integration, its accounts, **Add account** and **Edit**, Zendesk's form POST to `admin_ui`
+//! shown in a frame, and what the start-up script did), and here its actions: **Install**,
+//! **Pull now**, the `return_url` that stores an account, and the integration's certificate to
+//! download; also what a ticket page shows of the Channel framework (the link to the original,
+//! the comments).
 
 mod page;
 

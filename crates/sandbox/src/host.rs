@@ -1,6 +1,6 @@
-//! The Zendesk host: agent ticket pages with the app in an iframe ([`pages`]), the agent's
-//! session ([`session`]), the proxy ([`crate::proxy`]), and the sandbox's own controls
-//! (`/sandbox/*`, [`controls`]). Here: the host's state and its routes.
+//! The Zendesk host: agent ticket pages with the app in an iframe (`host/pages.rs`), the agent's
+//! session (`host/session.rs`), the proxy ([`crate::proxy`]), and the sandbox's own controls
+//! (`/sandbox/*`, `host/controls.rs`). Here: the host's state and its routes.
 
 mod controls;
 mod pages;

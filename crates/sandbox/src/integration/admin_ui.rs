@@ -158,6 +158,24 @@ fn refused_page(status: StatusCode, words: &i18n::Words, why: &str) -> Response 
         .into_response()
 }
 
+/// The page that refuses a request whose `return_url` is not Zendesk's (`None`: it is).
+fn not_from_zendesk(
+    step: &str,
+    return_url: &str,
+    subdomain: &str,
+    words: &i18n::Words,
+) -> Option<Response> {
+    if return_url_allowed(return_url, subdomain) {
+        return None;
+    }
+    tracing::warn!("{step}: return_url refused");
+    Some(refused_page(
+        StatusCode::BAD_REQUEST,
+        words,
+        "This page must be opened from Zendesk (its return_url is missing or not Zendesk's).",
+    ))
+}
+
 fn read_form<T: serde::de::DeserializeOwned + Default>(body: &[u8]) -> T {
     serde_urlencoded::from_bytes(body).unwrap_or_default()
 }
@@ -166,13 +184,8 @@ fn read_form<T: serde::de::DeserializeOwned + Default>(body: &[u8]) -> T {
 async fn admin_ui(body: axum::body::Bytes) -> Response {
     let z: ZendeskFields = read_form(&body);
     let words = i18n::for_locale(&z.locale);
-    if !return_url_allowed(&z.return_url, &z.subdomain) {
-        tracing::warn!("admin_ui: return_url refused");
-        return refused_page(
-            StatusCode::BAD_REQUEST,
-            words,
-            "This page must be opened from Zendesk (its return_url is missing or not Zendesk's).",
-        );
+    if let Some(refused) = not_from_zendesk("admin_ui", &z.return_url, &z.subdomain, words) {
+        return refused;
     }
     let previous = credentials(&z.metadata)
         .map(|c| c.account)
@@ -203,13 +216,8 @@ struct Metadata<'a> {
 async fn save<O: Origin>(State(origin): State<Arc<O>>, body: axum::body::Bytes) -> Response {
     let f: SaveFields = read_form(&body);
     let words = i18n::for_locale(&f.locale);
-    if !return_url_allowed(&f.return_url, &f.subdomain) {
-        tracing::warn!("admin_ui/save: return_url refused");
-        return refused_page(
-            StatusCode::BAD_REQUEST,
-            words,
-            "This page must be opened from Zendesk (its return_url is missing or not Zendesk's).",
-        );
+    if let Some(refused) = not_from_zendesk("admin_ui/save", &f.return_url, &f.subdomain, words) {
+        return refused;
     }
     let account = f.account.trim().trim_start_matches('@');
     let again = |error: String| {

@@ -17,7 +17,7 @@ mod settings;
 mod wire;
 
 pub use path::{MAX_POST_TO_PATH, PathError, PostToPath, check_post_to_path};
-pub use proxy::{BAD_PATH_ERROR, NO_INSTANCE_ERROR, PROXY_PATH, TicketId, proxy_url};
+pub use proxy::{ANY_CHANNEL, BAD_PATH_ERROR, NO_INSTANCE_ERROR, PROXY_PATH, TicketId, proxy_url};
 pub use settings::{DEFAULT_LIKE_PATH, DEFAULT_STATE_PATH, Setting, Settings, SettingsError};
 #[cfg(feature = "service")]
 pub use wire::ClientDataError;

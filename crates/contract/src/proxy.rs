@@ -9,6 +9,10 @@ use crate::path::PostToPath;
 /// Zendesk's Any Channel proxy, relative to the Zendesk account's origin.
 pub const PROXY_PATH: &str = "/api/v2/any_channel/proxy.json";
 
+/// The `via.channel` of a ticket a Channel-framework integration created (Zendesk's
+/// "any_channel"): the only tickets the proxy forwards calls for.
+pub const ANY_CHANNEL: &str = "any_channel";
+
 /// The `error` of the proxy's own 404 when the ticket has no channel integration instance
 /// (Zendesk's `RecordNotFound`). An integration service's 404 carries its own `error`, which is
 /// how the app tells "not a channel ticket" (hide) from "the service has no such path or photo".

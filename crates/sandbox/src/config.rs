@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use heart_contract::{DEFAULT_LIKE_PATH, DEFAULT_STATE_PATH, Setting};
 use serde::{Deserialize, Serialize};
 
 /// Everything the sandbox seeds and where it listens.
@@ -171,8 +172,8 @@ impl Startup {
 impl Default for Config {
     fn default() -> Self {
         let mut settings = BTreeMap::new();
-        settings.insert("state_path".into(), "/like_state".into());
-        settings.insert("like_path".into(), "/like".into());
+        settings.insert(Setting::StatePath.name().into(), DEFAULT_STATE_PATH.into());
+        settings.insert(Setting::LikePath.name().into(), DEFAULT_LIKE_PATH.into());
         let tickets = vec![Ticket {
             id: 63,
             subject: "Order #1042 arrived damaged".into(),

@@ -10,13 +10,13 @@ use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use axum::Json;
 use axum::body::{Body, Bytes};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use heart_contract::ErrorBody;
 use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
+
+use crate::error::ApiError;
 
 /// What happens to the next requests to one path in the integration service. Several switches
 /// combine: the latency is added first, then the first of `drop_connection`, `retry_after`,
@@ -117,8 +117,9 @@ impl ProxyFault {
                 429 => "TooManyRequests",
                 _ => "InternalError",
             };
-            let body = ErrorBody::new(error, format!("injected proxy fault: HTTP {code}"));
-            let mut response = (status, Json(body)).into_response();
+            let mut response =
+                ApiError::new(status, error, format!("injected proxy fault: HTTP {code}"))
+                    .into_response();
             if let Some(value) = self.retry_after.as_ref().and_then(|v| v.parse().ok()) {
                 response.headers_mut().insert(header::RETRY_AFTER, value);
             }

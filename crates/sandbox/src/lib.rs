@@ -12,10 +12,13 @@
 //! The host also plays Zendesk's side of the Channel framework ([`channel`]): it installs the
 //! integration the package's `requirements.json` declares, keeps the accounts an admin adds
 //! through the integration's admin UI, and pulls tickets from it.
+//!
+//! Whichever role answers an error with JSON, it answers an [`error::ApiError`].
 
 pub mod app_origin;
 pub mod channel;
 pub mod config;
+pub mod error;
 pub mod faults;
 pub mod host;
 pub mod integration;

@@ -10,8 +10,9 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use heart_contract::{ErrorBody, ProxyForm};
+use heart_contract::ProxyForm;
 
+use crate::error::ApiError;
 use crate::faults::{Fault, Faults, dropped};
 use crate::log::{RequestLog, ServiceCall};
 
@@ -26,14 +27,12 @@ const MAX_BODY: usize = 1 << 20;
 pub async fn observe(State(obs): State<Observer>, req: Request, next: Next) -> Response {
     let (parts, body) = req.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
-        return (
+        return ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
-            Json(ErrorBody::new(
-                "payload_too_large",
-                "the body is over 1 MiB",
-            )),
+            "payload_too_large",
+            "the body is over 1 MiB",
         )
-            .into_response();
+        .into_response();
     };
     let header_str = |name| {
         parts
@@ -97,11 +96,12 @@ async fn after_handling(fault: &Fault, response: Response) -> Response {
     }
     if let Some(code) = fault.after_status {
         let status = StatusCode::from_u16(code).unwrap_or(StatusCode::GATEWAY_TIMEOUT);
-        let body = ErrorBody::new(
+        return ApiError::new(
+            status,
             "injected_fault",
             format!("injected fault: HTTP {code} after the call was handled"),
-        );
-        return (status, Json(body)).into_response();
+        )
+        .into_response();
     }
     if let Some(size) = fault.pad_bytes {
         let (parts, body) = response.into_parts();
@@ -131,35 +131,30 @@ fn faulty_response(fault: &Fault) -> Option<Response> {
         return Some(dropped());
     }
     if let Some(seconds) = fault.retry_after {
-        let body = ErrorBody::new(
+        let error = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
             "rate_limited",
             format!("the origin's rate limit was hit; retry after {seconds} seconds"),
         );
-        return Some(
-            (
-                StatusCode::TOO_MANY_REQUESTS,
-                [(header::RETRY_AFTER, seconds.to_string())],
-                Json(body),
-            )
-                .into_response(),
-        );
+        return Some(([(header::RETRY_AFTER, seconds.to_string())], error).into_response());
     }
     if let Some(ahead) = fault.retry_after_date_s {
         let at = std::time::SystemTime::now() + Duration::from_secs(ahead);
-        let body = ErrorBody::new("rate_limited", "the origin's rate limit was hit");
-        return Some(
-            (
-                StatusCode::TOO_MANY_REQUESTS,
-                [(header::RETRY_AFTER, http_date(at))],
-                Json(body),
-            )
-                .into_response(),
+        let error = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            "the origin's rate limit was hit",
         );
+        return Some(([(header::RETRY_AFTER, http_date(at))], error).into_response());
     }
     if let Some(code) = fault.status {
         let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let body = ErrorBody::new("injected_fault", format!("injected fault: HTTP {code}"));
-        return Some((status, Json(body)).into_response());
+        let error = ApiError::new(
+            status,
+            "injected_fault",
+            format!("injected fault: HTTP {code}"),
+        );
+        return Some(error.into_response());
     }
     if fault.malformed_json {
         return Some(

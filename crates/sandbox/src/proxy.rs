@@ -4,30 +4,17 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
 
-use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use heart_contract::{ErrorBody, NO_INSTANCE_ERROR, check_post_to_path};
+use heart_contract::{BAD_PATH_ERROR, NO_INSTANCE_ERROR, check_post_to_path};
 use reqwest::Url;
 
+use crate::error::ApiError;
 use crate::faults::Hang;
 use crate::host::HostState;
 use crate::log::ProxyCall;
-
-/// A refusal or failure, as Zendesk's API would phrase it.
-struct Refusal {
-    status: StatusCode,
-    body: ErrorBody,
-}
-
-fn refuse(status: StatusCode, error: &str, description: impl Into<String>) -> Refusal {
-    Refusal {
-        status,
-        body: ErrorBody::new(error, description),
-    }
-}
 
 /// Resolves `post_to_path` against the manifest URL; the result must stay on the manifest's
 /// scheme, host and port.
@@ -79,8 +66,8 @@ pub async fn proxy(
     let response = match forward(&host, &headers, &params, &body, &mut call).await {
         Ok(response) => response,
         Err(refusal) => {
-            call.error = Some(refusal.body.description.clone().unwrap_or_default());
-            (refusal.status, Json(refusal.body)).into_response()
+            call.error = Some(refusal.description().to_owned());
+            refusal.into_response()
         }
     };
     call.status = response.status().as_u16();
@@ -105,37 +92,37 @@ async fn forward(
     params: &HashMap<String, String>,
     body: &[u8],
     call: &mut ProxyCall,
-) -> Result<Response, Refusal> {
+) -> Result<Response, ApiError> {
     if !host.is_agent(headers) {
-        return Err(refuse(
+        return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "Couldn't authenticate you",
             "the proxy is only for a signed-in agent's session",
         ));
     }
     if !host.csrf_ok(headers) {
-        return Err(refuse(
+        return Err(ApiError::new(
             StatusCode::FORBIDDEN,
             "InvalidCsrfToken",
             "the X-CSRF-Token header does not match the agent's session",
         ));
     }
     let Some(ticket_raw) = params.get("ticket_id") else {
-        return Err(refuse(
+        return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
             "InvalidParameter",
             "ticket_id is required",
         ));
     };
     let Some(path_raw) = params.get("post_to_path") else {
-        return Err(refuse(
+        return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
             "InvalidParameter",
             "post_to_path is required",
         ));
     };
     let not_found = || {
-        refuse(
+        ApiError::new(
             StatusCode::NOT_FOUND,
             NO_INSTANCE_ERROR,
             format!("no ticket {ticket_raw} of a channel integration instance"),
@@ -148,7 +135,7 @@ async fn forward(
         .and_then(|id| host.channel.desk.instance_of_ticket(id))
         .ok_or_else(not_found)?;
     let target = resolve_post_to_path(&host.manifest_url, path_raw)
-        .map_err(|e| refuse(StatusCode::BAD_REQUEST, "InvalidPostToPath", e))?;
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, BAD_PATH_ERROR, e))?;
     call.target = Some(target.to_string());
     // Zendesk's own faults, if the sandbox injects any for this service path.
     let proxy_fault = host.faults.take_proxy(target.path());
@@ -162,7 +149,7 @@ async fn forward(
         }
     }
     let client_data = std::str::from_utf8(body).map_err(|_| {
-        refuse(
+        ApiError::new(
             StatusCode::BAD_REQUEST,
             "InvalidJSON",
             "the body is not UTF-8",
@@ -171,7 +158,7 @@ async fn forward(
     if !client_data.trim().is_empty()
         && serde_json::from_str::<serde::de::IgnoredAny>(client_data).is_err()
     {
-        return Err(refuse(
+        return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
             "InvalidJSON",
             "the body must be JSON (or blank)",
@@ -200,7 +187,7 @@ async fn forward(
     let retry_after = upstream.headers().get(header::RETRY_AFTER).cloned();
     let bytes = upstream.bytes().await.map_err(|e| upstream_failure(&e))?;
     if serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).is_err() {
-        return Err(refuse(
+        return Err(ApiError::new(
             StatusCode::BAD_GATEWAY,
             "BadGateway",
             format!(
@@ -229,15 +216,15 @@ async fn forward(
     Ok(response)
 }
 
-fn upstream_failure(e: &reqwest::Error) -> Refusal {
+fn upstream_failure(e: &reqwest::Error) -> ApiError {
     if e.is_timeout() {
-        refuse(
+        ApiError::new(
             StatusCode::GATEWAY_TIMEOUT,
             "GatewayTimeout",
             "the integration service did not answer in time",
         )
     } else {
-        refuse(
+        ApiError::new(
             StatusCode::BAD_GATEWAY,
             "BadGateway",
             "the integration service could not be reached or closed the connection",

@@ -1,12 +1,13 @@
 //! The reference integration's Channel-framework endpoints besides the heart's two: the admin
-//! UI (a form in the admin's locale that checks the token with the origin before posting the
-//! account back to Zendesk), the pull (new comments as external resources, a cursor in
-//! `state`), and the clickthrough.
+//! UI (`admin_ui.rs`: a form in the admin's locale that checks the token with the origin before
+//! posting the account back to Zendesk), and here the pull (new comments as external
+//! resources, a cursor in `state`) and the clickthrough.
 //!
 //! Stateless: everything about an account is in the `metadata` and `state` Zendesk stores and
 //! sends along, so any number of copies can serve behind a load balancer. It never logs a
 //! token or metadata.
 
+mod admin_ui;
 pub mod i18n;
 
 use std::sync::Arc;
@@ -17,13 +18,13 @@ use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use reqwest::Url;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::channel::form::escape_html as esc;
-use crate::origin::{Comment, Credentials, Origin, OriginError};
-use crate::service::{ServiceError, credentials};
+use crate::error::ApiError;
+use crate::origin::{Comment, Origin, OriginError};
+use crate::service::{credentials, origin_error};
+pub use admin_ui::return_url_allowed;
 
 /// At most this many resources per pull (Zendesk's limit).
 pub const PAGE: usize = 200;
@@ -31,8 +32,7 @@ pub const PAGE: usize = 200;
 pub fn routes<O: Origin>() -> Router<Arc<O>> {
     Router::new()
         .route("/", get(home))
-        .route("/admin_ui", post(admin_ui))
-        .route("/admin_ui/save", post(save::<O>))
+        .merge(admin_ui::routes::<O>())
         .route("/pull", post(pull::<O>))
         .route("/clickthrough", get(clickthrough::<O>))
 }
@@ -44,266 +44,6 @@ async fn home() -> Html<&'static str> {
          <p>A Channel-framework integration service. Your browser reaches it over HTTPS: go back to \
          the Zendesk sandbox’s admin page and reload it.</p><p><a href=\"manifest.json\">manifest.json</a></p></body></html>",
     )
-}
-
-/// Only a `return_url` on the admin's own Zendesk (`https://<subdomain>.zendesk.com`) or on
-/// loopback (the sandbox) gets the account's metadata.
-pub fn return_url_allowed(return_url: &str, subdomain: &str) -> bool {
-    let Ok(url) = Url::parse(return_url) else {
-        return false;
-    };
-    if !url.username().is_empty() || url.password().is_some() {
-        return false;
-    }
-    let host = url.host_str().unwrap_or("");
-    let loopback = matches!(host, "localhost" | "127.0.0.1" | "[::1]");
-    let zendesk = !subdomain.is_empty()
-        && subdomain
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-')
-        && host.eq_ignore_ascii_case(&format!("{subdomain}.zendesk.com"));
-    match url.scheme() {
-        "https" => zendesk || loopback,
-        "http" => loopback,
-        _ => false,
-    }
-}
-
-fn valid_account(account: &str) -> bool {
-    !account.is_empty()
-        && account.len() <= 64
-        && account
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
-}
-
-/// What Zendesk POSTs to `admin_ui`.
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct ZendeskFields {
-    return_url: String,
-    subdomain: String,
-    locale: String,
-    name: String,
-    metadata: String,
-}
-
-/// What the admin UI's own form posts to `admin_ui/save`.
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct SaveFields {
-    return_url: String,
-    subdomain: String,
-    locale: String,
-    /// The account the metadata had before (empty for a new one).
-    previous_account: String,
-    name: String,
-    account: String,
-    token: String,
-}
-
-struct FormPage<'a> {
-    words: &'static i18n::Words,
-    return_url: &'a str,
-    subdomain: &'a str,
-    locale: &'a str,
-    previous_account: &'a str,
-    name: &'a str,
-    account: &'a str,
-    error: Option<String>,
-}
-
-const PAGE_STYLE: &str = "body{font:14px/1.43 system-ui,-apple-system,sans-serif;margin:16px;color:#2f3941}\
-h1{font-size:16px;margin:0 0 8px}label{display:block;margin:12px 0 4px;font-weight:600}\
-input[type=text],input[type=password]{display:block;width:100%;max-width:360px;padding:6px 8px;font:inherit;border:1px solid #87929d;border-radius:4px}\
-button{margin-top:16px;padding:6px 16px;font:inherit;background:#1f73b7;color:#fff;border:0;border-radius:4px;cursor:pointer}\
-.error{color:#cd3642;font-weight:600}.hint{color:#68737d;font-size:13px;margin:4px 0 0}";
-
-fn form_page(p: &FormPage<'_>) -> String {
-    let w = p.words;
-    let error = p
-        .error
-        .as_deref()
-        .map(|e| {
-            format!(
-                "<p class=\"error\" role=\"alert\" id=\"error\">{}</p>",
-                esc(e)
-            )
-        })
-        .unwrap_or_default();
-    let hint = if p.previous_account.is_empty() {
-        String::new()
-    } else {
-        format!("<p class=\"hint\">{}</p>", esc(w.token_hint_edit))
-    };
-    let hidden = |name: &str, value: &str| {
-        format!(
-            "<input type=\"hidden\" name=\"{name}\" value=\"{}\">",
-            esc(value)
-        )
-    };
-    format!(
-        "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{title}</title>\
-         <style>{PAGE_STYLE}</style></head><body><h1>{title}</h1><p>{intro}</p>{error}\
-         <form method=\"post\" action=\"admin_ui/save\" id=\"account-form\">{h1}{h2}{h3}{h4}\
-         <label for=\"name\">{name_label}</label><input type=\"text\" id=\"name\" name=\"name\" value=\"{name}\" maxlength=\"255\" required>\
-         <label for=\"account\">{account_label}</label><input type=\"text\" id=\"account\" name=\"account\" value=\"{account}\" maxlength=\"64\" required autocomplete=\"off\">\
-         <label for=\"token\">{token_label}</label><input type=\"password\" id=\"token\" name=\"token\" required autocomplete=\"off\">{hint}\
-         <button type=\"submit\" id=\"save\">{save}</button></form></body></html>",
-        lang = w.lang,
-        title = esc(w.title),
-        intro = esc(w.intro),
-        h1 = hidden("return_url", p.return_url),
-        h2 = hidden("subdomain", p.subdomain),
-        h3 = hidden("locale", p.locale),
-        h4 = hidden("previous_account", p.previous_account),
-        name_label = esc(w.name),
-        name = esc(p.name),
-        account_label = esc(w.account),
-        account = esc(p.account),
-        token_label = esc(w.token),
-        save = esc(w.save),
-    )
-}
-
-fn refused_page(status: StatusCode, words: &i18n::Words, why: &str) -> Response {
-    (
-        status,
-        Html(format!(
-            "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title><style>{PAGE_STYLE}</style></head>\
-             <body><p class=\"error\" role=\"alert\">{}</p></body></html>",
-            words.lang,
-            esc(words.title),
-            esc(why)
-        )),
-    )
-        .into_response()
-}
-
-fn read_form<T: serde::de::DeserializeOwned + Default>(body: &[u8]) -> T {
-    serde_urlencoded::from_bytes(body).unwrap_or_default()
-}
-
-/// Zendesk's POST: the form, in the admin's locale, pre-filled when editing (never the token).
-async fn admin_ui(body: axum::body::Bytes) -> Response {
-    let z: ZendeskFields = read_form(&body);
-    let words = i18n::for_locale(&z.locale);
-    if !return_url_allowed(&z.return_url, &z.subdomain) {
-        tracing::warn!("admin_ui: return_url refused");
-        return refused_page(
-            StatusCode::BAD_REQUEST,
-            words,
-            "This page must be opened from Zendesk (its return_url is missing or not Zendesk's).",
-        );
-    }
-    let previous = credentials(&z.metadata)
-        .map(|c| c.account)
-        .unwrap_or_default();
-    tracing::info!(editing = !previous.is_empty(), "admin_ui: form");
-    Html(form_page(&FormPage {
-        words,
-        return_url: &z.return_url,
-        subdomain: &z.subdomain,
-        locale: &z.locale,
-        previous_account: &previous,
-        name: &z.name,
-        account: &previous,
-        error: None,
-    }))
-    .into_response()
-}
-
-#[derive(Serialize)]
-struct Metadata<'a> {
-    account: &'a str,
-    token: &'a str,
-    /// How the origin shows the account: who likes, in the like answers.
-    handle: &'a str,
-}
-
-/// The admin's submit: checks the token with the origin, then posts the account back to Zendesk.
-async fn save<O: Origin>(State(origin): State<Arc<O>>, body: axum::body::Bytes) -> Response {
-    let f: SaveFields = read_form(&body);
-    let words = i18n::for_locale(&f.locale);
-    if !return_url_allowed(&f.return_url, &f.subdomain) {
-        tracing::warn!("admin_ui/save: return_url refused");
-        return refused_page(
-            StatusCode::BAD_REQUEST,
-            words,
-            "This page must be opened from Zendesk (its return_url is missing or not Zendesk's).",
-        );
-    }
-    let account = f.account.trim().trim_start_matches('@');
-    let again = |error: String| {
-        (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Html(form_page(&FormPage {
-                words,
-                return_url: &f.return_url,
-                subdomain: &f.subdomain,
-                locale: &f.locale,
-                previous_account: &f.previous_account,
-                name: &f.name,
-                account: &f.account,
-                error: Some(error),
-            })),
-        )
-            .into_response()
-    };
-    if f.name.trim().is_empty() || account.is_empty() || f.token.is_empty() {
-        return again(words.missing.into());
-    }
-    if !valid_account(account) {
-        return again(words.bad_account.into());
-    }
-    let auth = Credentials {
-        account: account.to_owned(),
-        token: f.token.clone(),
-    };
-    let handle = match origin.verify(&auth).await {
-        Ok(handle) => handle,
-        Err(OriginError::Unauthorized | OriginError::NotFound(_)) => {
-            tracing::info!(account, "admin_ui/save: the origin refused the token");
-            return again(words.refused.replace("{account}", account));
-        }
-        Err(OriginError::Unavailable(why)) => {
-            tracing::warn!(account, why, "admin_ui/save: the origin failed");
-            return again(words.origin_failed.into());
-        }
-    };
-    tracing::info!(
-        account,
-        "admin_ui/save: token accepted, posting the account back"
-    );
-    let metadata = serde_json::to_string(&Metadata {
-        account,
-        token: &f.token,
-        handle: &handle,
-    })
-    .unwrap_or_default();
-    // A new account, or another one than before: its pull starts from the beginning.
-    let state = if f.previous_account == account {
-        String::new()
-    } else {
-        "<input type=\"hidden\" name=\"state\" value=\"\">".to_owned()
-    };
-    Html(format!(
-        "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{title}</title>\
-         <style>{PAGE_STYLE}</style></head><body><p>{saving}</p>\
-         <form method=\"post\" action=\"{action}\" id=\"back-to-zendesk\">\
-         <input type=\"hidden\" name=\"name\" value=\"{name}\">\
-         <input type=\"hidden\" name=\"metadata\" value=\"{metadata}\">{state}\
-         <noscript><button type=\"submit\">{cont}</button></noscript></form>\
-         <script>document.getElementById('back-to-zendesk').submit();</script></body></html>",
-        lang = words.lang,
-        title = esc(words.title),
-        saving = esc(words.saving),
-        action = esc(&f.return_url),
-        name = esc(f.name.trim()),
-        metadata = esc(&metadata),
-        cont = esc(words.continue_),
-    ))
-    .into_response()
 }
 
 #[derive(Deserialize, Default)]
@@ -341,9 +81,9 @@ pub fn resource(c: &Comment) -> serde_json::Value {
 async fn pull<O: Origin>(
     State(origin): State<Arc<O>>,
     body: axum::body::Bytes,
-) -> Result<Json<serde_json::Value>, ServiceError> {
+) -> Result<Json<serde_json::Value>, ApiError> {
     let f: PullFields = serde_urlencoded::from_bytes(&body).map_err(|e| {
-        ServiceError::new(
+        ApiError::new(
             StatusCode::BAD_REQUEST,
             "invalid_request",
             format!("expected the fields metadata and state: {e}"),
@@ -358,7 +98,7 @@ async fn pull<O: Origin>(
         PullState::default()
     } else {
         serde_json::from_str(&f.state).map_err(|_| {
-            ServiceError::new(
+            ApiError::new(
                 StatusCode::BAD_REQUEST,
                 "invalid_state",
                 "state is not this integration's cursor",
@@ -371,7 +111,7 @@ async fn pull<O: Origin>(
             tracing::info!(account = %auth.account, "pull: the origin refused the token");
             return Ok(needs_update());
         }
-        Err(e) => return Err(crate::service::origin_error(&auth.account, e)),
+        Err(e) => return Err(origin_error(&auth.account, e)),
     };
     tracing::info!(account = %auth.account, resources = comments.len(), "pull");
     let mut answer = json!({
@@ -416,48 +156,6 @@ async fn clickthrough<O: Origin>(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn only_zendesk_or_loopback_gets_the_account_back() {
-        for ok in [
-            ("https://omniwear.zendesk.com/admin/return", "omniwear"),
-            ("http://localhost:4567/admin/channels/return/k", "sandbox"),
-            ("https://127.0.0.1:1/x", ""),
-        ] {
-            assert!(return_url_allowed(ok.0, ok.1), "{ok:?}");
-        }
-        for bad in [
-            ("https://evil.example/steal", "omniwear"),
-            ("http://omniwear.zendesk.com/x", "omniwear"),
-            ("https://omniwear.zendesk.com.evil.example/x", "omniwear"),
-            ("https://other.zendesk.com/x", "omniwear"),
-            ("https://user@localhost/x", ""),
-            ("javascript:alert(1)", ""),
-            ("", ""),
-        ] {
-            assert!(!return_url_allowed(bad.0, bad.1), "{bad:?}");
-        }
-    }
-
-    #[test]
-    fn the_form_escapes_everything_it_echoes() {
-        let page = form_page(&FormPage {
-            words: i18n::for_locale("en"),
-            return_url: "http://localhost/\"><script>alert(1)</script>",
-            subdomain: "s",
-            locale: "en",
-            previous_account: "",
-            name: "<b>Omni</b>",
-            account: "a\"b",
-            error: Some("<img src=x onerror=alert(1)>".into()),
-        });
-        assert!(!page.contains("<script>alert"), "{page}");
-        assert!(!page.contains("<img"), "{page}");
-        assert!(!page.contains("<b>Omni"), "{page}");
-        assert!(page.contains("&lt;b&gt;Omni&lt;/b&gt;"));
-        let forms = crate::channel::form::forms(&page);
-        assert_eq!(forms[0].get("account"), Some("a\"b"));
-    }
 
     #[test]
     fn the_first_comment_stands_for_the_photo() {

@@ -663,7 +663,6 @@ mod tests {
     }
 
     #[test]
-    #[ignore = "enabled once the files are split"]
     fn long_files_say_why() {
         let map = architecture();
         let line = invariant(&map, LONG);

@@ -14,6 +14,8 @@
 //! through the integration's admin UI, and pulls tickets from it.
 
 pub mod app_origin;
+#[cfg(feature = "browser")]
+pub mod browser;
 pub mod channel;
 pub mod config;
 pub mod faults;

@@ -67,22 +67,38 @@ pub struct Cell {
     pub resent: bool,
 }
 
-pub fn service(f: Fault) -> Inject {
+fn service(f: Fault) -> Inject {
     Inject::Service(f)
 }
 
-pub fn proxy(f: ProxyFault) -> Inject {
+fn proxy(f: ProxyFault) -> Inject {
     Inject::Proxy(f)
 }
 
-pub fn once(f: Fault) -> Fault {
+/// The integration service answers `code`.
+fn service_status(code: u16) -> Inject {
+    service(Fault {
+        status: Some(code),
+        ..Fault::default()
+    })
+}
+
+/// Zendesk's proxy answers `code` itself.
+fn zendesk_status(code: u16) -> Inject {
+    proxy(ProxyFault {
+        status: Some(code),
+        ..ProxyFault::default()
+    })
+}
+
+fn once(f: Fault) -> Fault {
     Fault {
         times: Some(1),
         ..f
     }
 }
 
-pub fn expect(
+fn expect(
     state: &'static str,
     heart: Heart,
     liked: bool,
@@ -100,7 +116,7 @@ pub fn expect(
     }
 }
 
-pub const UNSURE: &str = "may or may not have gone through";
+const UNSURE: &str = "may or may not have gone through";
 
 pub fn cells() -> Vec<Cell> {
     use Heart::{Absent, Origin};
@@ -146,65 +162,44 @@ pub fn cells() -> Vec<Cell> {
         },
         cell(
             "401 from the service",
-            service(Fault {
-                status: Some(401),
-                ..Fault::default()
-            }),
+            service_status(401),
             read_error(&["access was refused (401)"]),
             refused(&["access was refused (401)"]),
         ),
         cell(
             "401 from Zendesk",
-            proxy(ProxyFault {
-                status: Some(401),
-                ..ProxyFault::default()
-            }),
+            zendesk_status(401),
             read_error(&["access was refused (401)"]),
             refused(&["access was refused (401)"]),
         ),
         cell(
             "403 from the service",
-            service(Fault {
-                status: Some(403),
-                ..Fault::default()
-            }),
+            service_status(403),
             read_error(&["access was refused (403)"]),
             refused(&["access was refused (403)"]),
         ),
         cell(
             "403 from Zendesk",
-            proxy(ProxyFault {
-                status: Some(403),
-                ..ProxyFault::default()
-            }),
+            zendesk_status(403),
             read_error(&["access was refused (403)"]),
             refused(&["access was refused (403)"]),
         ),
         cell(
             "404 from Zendesk (no integration)",
-            proxy(ProxyFault {
-                status: Some(404),
-                ..ProxyFault::default()
-            }),
+            zendesk_status(404),
             expect("hidden", Absent, false, &[], false, 1),
             // The app (heart and all) is hidden; what it holds is the origin's value.
             expect("hidden", Origin, false, &[], false, 1),
         ),
         cell(
             "404 from the service",
-            service(Fault {
-                status: Some(404),
-                ..Fault::default()
-            }),
+            service_status(404),
             read_error(&["(404)", "check the setting state_path"]),
             refused(&["(404)", "check the setting like_path"]),
         ),
         cell(
             "422 from the service",
-            service(Fault {
-                status: Some(422),
-                ..Fault::default()
-            }),
+            service_status(422),
             read_error(&["(422)", "check the setting state_path"]),
             refused(&["(422)", "check the setting like_path"]),
         ),
@@ -267,10 +262,7 @@ pub fn cells() -> Vec<Cell> {
         ),
         cell(
             "429 for good",
-            service(Fault {
-                status: Some(429),
-                ..Fault::default()
-            }),
+            service_status(429),
             expect(
                 "error",
                 Absent,
@@ -304,28 +296,19 @@ pub fn cells() -> Vec<Cell> {
         },
         cell(
             "500 from the service",
-            service(Fault {
-                status: Some(500),
-                ..Fault::default()
-            }),
+            service_status(500),
             read_error(&["integration service failed (500)"]),
             refused(&["integration service failed (500)"]),
         ),
         cell(
             "500 from Zendesk",
-            proxy(ProxyFault {
-                status: Some(500),
-                ..ProxyFault::default()
-            }),
+            zendesk_status(500),
             read_error(&["integration service failed (500)"]),
             refused(&["integration service failed (500)"]),
         ),
         cell(
             "502 from the service",
-            service(Fault {
-                status: Some(502),
-                ..Fault::default()
-            }),
+            service_status(502),
             read_error(&["(502)"]),
             unsure(false, "(502)"),
         ),

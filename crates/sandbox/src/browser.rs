@@ -113,7 +113,7 @@ impl Drop for Driver {
     }
 }
 
-pub fn free_port() -> R<u16> {
+fn free_port() -> R<u16> {
     Ok(std::net::TcpListener::bind("127.0.0.1:0")?
         .local_addr()?
         .port())
@@ -334,14 +334,6 @@ impl<'a> Page<'a> {
     /// Runs `script` inside the app's iframe and comes back to the host page.
     pub async fn in_app(&self, script: &str) -> R<Value> {
         in_frame(self.c, script).await
-    }
-
-    /// Like [`Self::in_app`], for scripts that return a promise (`arguments[0]` is the callback).
-    pub async fn in_app_async(&self, script: &str) -> R<Value> {
-        self.c.enter_frame(0).await?;
-        let out = self.c.execute_async(script, vec![]).await;
-        self.c.enter_parent_frame().await?;
-        Ok(out?)
     }
 
     /// [`APP_PROBE`].

@@ -19,12 +19,12 @@ use std::pin::Pin;
 use std::time::Instant;
 
 use sandbox::Config;
-
-#[path = "support/mod.rs"]
-mod support;
 use sandbox::browser::{
     Page, R, fresh_profile, screenshot_dir, start_browser, start_driver, workspace_target,
 };
+
+#[path = "support/mod.rs"]
+mod support;
 use support::{copy_package, env_path};
 
 #[path = "e2e/ui.rs"]

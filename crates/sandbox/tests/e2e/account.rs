@@ -6,9 +6,8 @@
 use std::path::Path;
 
 use sandbox::Config;
-use serde_json::{Value, json};
-
 use sandbox::browser::{R, fail, screenshot_dir};
+use serde_json::{Value, json};
 
 use crate::support::copy_package;
 use crate::ui::{Ui, config_for, start_sandbox};

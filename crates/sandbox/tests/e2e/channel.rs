@@ -4,12 +4,11 @@
 //! these cases start from an empty sandbox is said in `ui.rs`, `config_for`.)
 
 use sandbox::browser::fantoccini::Locator;
-use sandbox::browser::in_frame;
+use sandbox::browser::{R, fail, in_frame};
 use sandbox::config::OMNIWEAR_TOKEN;
 use serde_json::{Value, json};
 
 use crate::ui::{PHOTO_62, Ui, ready};
-use sandbox::browser::{R, fail};
 
 const ADMIN_PROBE: &str = r#"
 const rows = [...document.querySelectorAll('#accounts-table tbody tr')];

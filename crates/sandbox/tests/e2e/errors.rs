@@ -2,9 +2,9 @@
 //! rollback, and a failed or rate-limited read that recovers.
 
 use sandbox::Fault;
+use sandbox::browser::{R, fail};
 
 use crate::ui::{PHOTO_62, Ui, ready};
-use sandbox::browser::{R, fail};
 
 pub async fn a_wrong_token_shows_the_error(ui: &Ui<'_>) -> R<()> {
     ui.open(65, "").await?;

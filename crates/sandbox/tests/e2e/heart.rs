@@ -3,10 +3,10 @@
 //! and twenty rapid clicks that end in the last intent.
 
 use sandbox::Fault;
+use sandbox::browser::{R, fail};
 use serde_json::{Value, json};
 
 use crate::ui::{PHOTO_62, PHOTO_64, Ui, ready};
-use sandbox::browser::{R, fail};
 
 pub async fn loads_the_seeded_state_through_the_proxy(ui: &Ui<'_>) -> R<()> {
     ui.open(62, "").await?;

@@ -4,9 +4,9 @@
 use sandbox::Fault;
 use sandbox::browser::fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use sandbox::browser::fantoccini::key::Key;
+use sandbox::browser::{R, fail};
 
 use crate::ui::{PHOTO_62, Ui, ready};
-use sandbox::browser::{R, fail};
 
 pub async fn the_iframe_is_as_tall_as_its_content(ui: &Ui<'_>) -> R<()> {
     ui.open(62, "").await?;

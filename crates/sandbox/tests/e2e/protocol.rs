@@ -2,10 +2,10 @@
 //! with the real SDK in place of the app asks the host for everything the app relies on.
 
 use sandbox::Fault;
+use sandbox::browser::{R, fail};
 use serde_json::json;
 
 use crate::ui::{PHOTO_62, Ui};
-use sandbox::browser::{R, fail};
 
 /// The host side of the protocol on its own, against a probe page using the real SDK.
 pub async fn protocol_with_the_real_sdk(ui: &Ui<'_>) -> R<()> {

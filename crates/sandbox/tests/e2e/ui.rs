@@ -7,12 +7,11 @@ use std::ops::Deref;
 use std::path::Path;
 use std::time::Duration;
 
+use sandbox::browser::{Page, Patience, R, serve_package};
 use sandbox::config::Startup;
 use sandbox::tls::Identity;
 use sandbox::{Config, Sandbox};
 use serde_json::Value;
-
-use sandbox::browser::{Page, Patience, R, serve_package};
 
 pub const PHOTO_62: &str = "ig:17895695668004550";
 pub const PHOTO_64: &str = "ig:17841400008460056";

@@ -1,7 +1,6 @@
 //! What the browser tests (`e2e.rs`, `faults.rs`) share beyond the library's browser helpers
 //! (`sandbox::browser`): their inputs from the environment, and the copy of the app package each
 //! run serves.
-#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 

@@ -12,19 +12,17 @@
 
 mod stats;
 
-use std::error::Error;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::path::PathBuf;
+use std::time::Duration;
 
-use fantoccini::{Client, ClientBuilder};
-use sandbox::channel::requirements;
-use sandbox::{Config, Options, Sandbox};
+use sandbox::browser::fantoccini::Client;
+use sandbox::browser::{
+    Patience, R, in_frame, serve_package, start_browser, start_driver, wait_within,
+};
+use sandbox::{Config, Sandbox};
 use serde_json::{Map, Value, json};
 
 use crate::stats::Summary;
-
-type R<T> = Result<T, Box<dyn Error + Send + Sync>>;
 
 /// Injected first into the `<head>` of each `iframe.html`: it times the page from inside, so the
 /// two apps are measured the same way without either carrying any instrumentation.
@@ -53,8 +51,11 @@ b.report=function(){var p={};performance.getEntriesByType('paint').forEach(funct
 })();"#;
 
 const TICKET: u64 = 62;
-const WAIT: Duration = Duration::from_secs(15);
-const POLL: Duration = Duration::from_millis(10);
+/// How long a load's waits last, checked every 10 ms.
+const PATIENCE: Patience = Patience {
+    limit: Duration::from_secs(15),
+    poll: Duration::from_millis(10),
+};
 
 /// The measures read from each load, in the order they are reported.
 const MEASURES: [(&str, &str); 7] = [
@@ -156,18 +157,13 @@ async fn run(args: &Args) -> R<()> {
         // A copy that names the integration of this run's sandbox, on a free port.
         let copy = std::env::temp_dir().join(format!("heart-bench-{}-{name}", std::process::id()));
         sandbox::package::copy(&package, &copy)?;
-        let integration_port = requirements::point_at_free_port(&copy)?;
-        let sandbox = Sandbox::start(Options {
-            config: Config {
-                integration_port,
-                pull_interval_ms: 0,
-                ..Config::default().on_free_ports()
-            },
-            package_dir: Some(copy),
-            zaf_sdk: Some(args.zaf_sdk.clone()),
-            head_script: Some(PROBE.to_string()),
-            tls: None,
-        })
+        let sandbox = serve_package(
+            Config::default(),
+            &copy,
+            &args.zaf_sdk,
+            Some(PROBE.to_string()),
+            None,
+        )
         .await?;
         contenders.push(Contender {
             name,
@@ -176,10 +172,11 @@ async fn run(args: &Args) -> R<()> {
         });
     }
 
-    let driver = Driver::start()?;
-    driver.wait_ready().await?;
+    let driver = start_driver().await?;
     let profile = std::env::temp_dir().join(format!("heart-bench-{}", std::process::id()));
-    let browser = browser(&driver, &profile).await?;
+    std::fs::create_dir_all(&profile)?;
+    // Chromium's default window: the pages are timed, not pictured.
+    let browser = start_browser(&driver, &profile, &[], None).await?;
     let result = measure(&browser, &mut contenders, args.runs).await;
     let _ = browser.close().await;
     drop(driver);
@@ -239,25 +236,13 @@ async fn load(browser: &Client, sandbox: &Sandbox) -> R<Map<String, Value>> {
     Ok(record)
 }
 
-async fn in_frame(browser: &Client, script: &str) -> R<Value> {
-    browser.enter_frame(0).await?;
-    let out = browser.execute(script, vec![]).await;
-    browser.enter_parent_frame().await?;
-    Ok(out?)
-}
-
 async fn poll(browser: &Client, what: &str, script: &str) -> R<()> {
-    let deadline = Instant::now() + WAIT;
-    loop {
+    wait_within(PATIENCE, what, || async {
         // Before the iframe exists, or while it navigates, the probe is not there yet.
-        if let Ok(Value::Bool(true)) = in_frame(browser, script).await {
-            return Ok(());
-        }
-        if Instant::now() >= deadline {
-            return Err(format!("waited {} s for {what}", WAIT.as_secs()).into());
-        }
-        tokio::time::sleep(POLL).await;
-    }
+        let done = matches!(in_frame(browser, script).await, Ok(Value::Bool(true)));
+        Ok(done.then_some(()))
+    })
+    .await
 }
 
 fn report(contenders: &[Contender], runs: usize) -> Value {
@@ -326,83 +311,4 @@ fn table(report: &Value) -> String {
         }
     }
     out
-}
-
-/// The chromedriver this process spawned; killed on drop.
-struct Driver {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Driver {
-    fn start() -> R<Self> {
-        let binary =
-            std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
-        let port = std::net::TcpListener::bind("127.0.0.1:0")?
-            .local_addr()?
-            .port();
-        let child = Command::new(&binary)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(|e| format!("cannot start {binary}: {e}"))?;
-        Ok(Self {
-            child,
-            url: format!("http://127.0.0.1:{port}"),
-        })
-    }
-
-    async fn wait_ready(&self) -> R<()> {
-        let http = reqwest::Client::new();
-        let deadline = Instant::now() + WAIT;
-        loop {
-            if let Ok(r) = http.get(format!("{}/status", self.url)).send().await
-                && r.status().is_success()
-            {
-                return Ok(());
-            }
-            if Instant::now() >= deadline {
-                return Err("chromedriver did not answer /status".into());
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    }
-}
-
-async fn browser(driver: &Driver, profile: &Path) -> R<Client> {
-    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    std::fs::create_dir_all(profile)?;
-    let args = [
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--lang=en-US",
-        &format!("--user-data-dir={}", profile.display()),
-    ];
-    let caps = json!({
-        "browserName": "chrome",
-        "goog:chromeOptions": {"binary": chromium, "args": args},
-    });
-    let Value::Object(caps) = caps else {
-        return Err("capabilities".into());
-    };
-    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-    Ok(ClientBuilder::new(connector)
-        .capabilities(caps)
-        .connect(&driver.url)
-        .await
-        .map_err(|e| format!("cannot open a Chromium session: {e}"))?)
 }

@@ -16,6 +16,8 @@
 //! Whichever role answers an error with JSON, it answers an [`error::ApiError`].
 
 pub mod app_origin;
+#[cfg(feature = "browser")]
+pub mod browser;
 pub mod channel;
 pub mod config;
 pub mod error;

@@ -3,14 +3,14 @@
 //! panel, the listing screenshots without the sandbox's controls, and another ZAF package shown
 //! under its own name. Part of `e2e.rs`: its runner, browser session and helpers serve these too.
 
-use std::error::Error;
 use std::path::Path;
-use std::time::Instant;
 
-use sandbox::{Config, Sandbox};
+use sandbox::Config;
+use sandbox::browser::{R, fail, screenshot_dir};
 use serde_json::{Value, json};
 
-use super::{POLL, R, Ui, WAIT, config_for, copy_package, fail, screenshot_dir, start_sandbox};
+use crate::support::copy_package;
+use crate::ui::{Ui, config_for, start_sandbox};
 
 const EN_HINT: &str = "On Instagram, the like is the business account's, not yours.";
 
@@ -78,9 +78,9 @@ fn ready_with(v: &Value, pressed: &str, caption: &str) -> bool {
     v["state"] == "ready" && v["pressed"] == pressed && v["caption"] == caption
 }
 
-/// A sandbox of its own for a case: `config` on free ports, serving a copy of `package` (the
-/// app's by default) that names the sandbox's integration.
-async fn sandbox_with(ui: &Ui<'_>, config: Config, package: Option<&Path>) -> R<Sandbox> {
+/// The browser on a sandbox of its own for a case: `config` on free ports, serving a copy of
+/// `package` (the app's by default) that names the sandbox's integration.
+async fn ui_with<'a>(ui: &Ui<'a>, config: Config, package: Option<&Path>) -> R<Ui<'a>> {
     let package = match package {
         Some(dir) => copy_package(dir, "other-package")?,
         None => ui.package.to_path_buf(),
@@ -89,7 +89,8 @@ async fn sandbox_with(ui: &Ui<'_>, config: Config, package: Option<&Path>) -> R<
         proxy_timeout_ms: 1_000,
         ..config
     };
-    start_sandbox(config_for("", config), &package, ui.sdk, ui.tls).await
+    let sandbox = start_sandbox(config_for("", config), &package, ui.sdk, ui.tls).await?;
+    Ok(ui.with(sandbox))
 }
 
 /// The default sandbox, but the mock Instagram shows the omniwear account as `handle`: the
@@ -153,11 +154,7 @@ pub async fn the_caption_and_name_say_who_likes(ui: &Ui<'_>) -> R<()> {
 /// A service that names no account: the business account likes, in English and German.
 pub async fn without_an_account_the_business_account_likes(ui: &Ui<'_>) -> R<()> {
     // An empty handle: the reference service leaves `account` out of its answers.
-    let ui = &Ui {
-        c: ui.c,
-        sandbox: sandbox_with(ui, with_handle("")?, None).await?,
-        ..*ui
-    };
+    let ui = &ui_with(ui, with_handle("")?, None).await?;
     ui.open(64, "").await?;
     wait_who(ui, "the business account", |v| {
         ready_with(v, "true", "Liked as the business account") && v["hint"] == EN_HINT
@@ -196,11 +193,7 @@ pub async fn a_hostile_handle_is_plain_text_within_the_panel(ui: &Ui<'_>) -> R<(
         "\u{202E}<img src=x onerror=__pwned=1><b>שלום👩\u{200D}💻{}",
         "W".repeat(1_000)
     );
-    let ui = &Ui {
-        c: ui.c,
-        sandbox: sandbox_with(ui, with_handle(&hostile)?, None).await?,
-        ..*ui
-    };
+    let ui = &ui_with(ui, with_handle(&hostile)?, None).await?;
     ui.open(62, "").await?;
     let v = wait_who(ui, "the hostile handle's caption", |v| {
         v["state"] == "ready" && v["handle"].as_str().is_some_and(|h| h.starts_with('<'))
@@ -329,16 +322,14 @@ pub async fn listing_screenshots_without_sandbox_controls(ui: &Ui<'_>) -> R<()> 
             return fail(format!("the panel's title: {page}"));
         }
         // The frame has its final height before the picture is taken.
-        wait_until!("the frame to fit its content", {
-            async {
-                let app = ui.in_app(WHO_PROBE).await?;
-                let host = ui.host().await?;
-                let content = app["contentHeight"].as_f64().unwrap_or(-1.0);
-                let frame = host["frameHeight"].as_f64().unwrap_or(-2.0);
-                R::Ok(((frame - content).abs() <= 1.0 && frame > 0.0).then_some(()))
-            }
-            .await
-        })?;
+        ui.wait_for("the frame to fit its content", || async {
+            let app = ui.in_app(WHO_PROBE).await?;
+            let host = ui.host().await?;
+            let content = app["contentHeight"].as_f64().unwrap_or(-1.0);
+            let frame = host["frameHeight"].as_f64().unwrap_or(-2.0);
+            Ok(((frame - content).abs() <= 1.0 && frame > 0.0).then_some(()))
+        })
+        .await?;
         let png = ui.c.screenshot().await?;
         if png_size(&png) != Some((1280, 800)) {
             return fail(format!("{file} is {:?}, not 1280×800", png_size(&png)));
@@ -360,11 +351,7 @@ pub async fn listing_screenshots_without_sandbox_controls(ui: &Ui<'_>) -> R<()> 
 /// title and in `metadata().name`, translated for the agent, and sizes its own frame.
 pub async fn another_package_shows_its_own_name(ui: &Ui<'_>) -> R<()> {
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/plain-app");
-    let ui = &Ui {
-        c: ui.c,
-        sandbox: sandbox_with(ui, Config::default(), Some(&fixture)).await?,
-        ..*ui
-    };
+    let ui = &ui_with(ui, Config::default(), Some(&fixture)).await?;
     for (query, name) in [
         ("", "Plain Sidebar App"),
         ("?locale=pt-BR", "App Simples da Barra Lateral"),
@@ -372,14 +359,16 @@ pub async fn another_package_shows_its_own_name(ui: &Ui<'_>) -> R<()> {
         ("?locale=ja", "Plain Sidebar Fixture"),
     ] {
         ui.open(62, query).await?;
-        let shown = wait_until!(format!("the app to show {name:?}"), {
-            ui.in_app(
-                "return { name: document.getElementById('name').textContent, \
-                 metadata: window.__metadata || null };",
-            )
-            .await
-            .map(|v| (v["name"] == name).then_some(v))
-        })?;
+        let shown = ui
+            .wait_for(&format!("the app to show {name:?}"), || async {
+                ui.in_app(
+                    "return { name: document.getElementById('name').textContent, \
+                     metadata: window.__metadata || null };",
+                )
+                .await
+                .map(|v| (v["name"] == name).then_some(v))
+            })
+            .await?;
         if shown["metadata"]["version"] != "0.0.7" {
             return fail(format!("metadata(): {shown}"));
         }
@@ -393,14 +382,16 @@ pub async fn another_package_shows_its_own_name(ui: &Ui<'_>) -> R<()> {
         if page["title"] != name || page["frameTitle"] != name {
             return fail(format!("the panel for {query:?}: {page}"));
         }
-        let host = wait_until!("the app's own resize", {
-            ui.host().await.map(|h| {
-                let resized = h["resizes"]
-                    .as_array()
-                    .is_some_and(|r| r.iter().any(|r| r["height"] == "77px"));
-                (resized && h["frameHeight"] == 77.0).then_some(h)
+        let host = ui
+            .wait_for("the app's own resize", || async {
+                ui.host().await.map(|h| {
+                    let resized = h["resizes"]
+                        .as_array()
+                        .is_some_and(|r| r.iter().any(|r| r["height"] == "77px"));
+                    (resized && h["frameHeight"] == 77.0).then_some(h)
+                })
             })
-        })?;
+            .await?;
         if host["hidden"] != false {
             return fail(format!("the app's box: {host}"));
         }

@@ -1,75 +1,14 @@
 //! End-to-end, the Channel framework's story: the package installs its integration, an admin adds
 //! an account through the integration's own admin UI in the browser, a pull makes the ticket,
-//! the heart likes the photo as that account. Plus what must be refused on the way.
-//!
-//! Also the harness's part of it: the integration's certificate (one per run, which Chromium
-//! is told to trust) and a copy of the package whose `requirements.json` names the case's
-//! integration on its free port.
+//! the heart likes the photo as that account. Plus what must be refused on the way. (Which of
+//! these cases start from an empty sandbox is said in `ui.rs`, `config_for`.)
 
-use std::error::Error;
-use std::path::{Path, PathBuf};
-use std::time::Instant;
-
-use fantoccini::Locator;
-use sandbox::channel::requirements;
-use sandbox::config::{OMNIWEAR_TOKEN, Startup};
-use sandbox::tls::Identity;
-use sandbox::{Config, Options, Sandbox};
+use sandbox::browser::fantoccini::Locator;
+use sandbox::browser::{R, fail, in_frame};
+use sandbox::config::OMNIWEAR_TOKEN;
 use serde_json::{Value, json};
 
-use super::{PHOTO_62, POLL, R, Ui, WAIT, fail, ready, workspace_target};
-
-/// Cases that start from an empty sandbox: nothing installed, no account, no ticket but #63.
-const EMPTY_START: [&str; 3] = [
-    "channel_install_add_an_account_in_the_browser_pull_and_like",
-    "channel_a_wrong_token_is_refused_in_the_admin_ui",
-    "channel_an_edited_token_later_revoked_is_refused_on_the_heart",
-];
-
-/// Every case's config: no periodic pull (a case pulls when it means to); some start empty.
-pub fn config_for(name: &str, config: Config) -> Config {
-    Config {
-        pull_interval_ms: 0,
-        startup: if EMPTY_START.contains(&name) {
-            Startup::empty()
-        } else {
-            config.startup.clone()
-        },
-        ..config
-    }
-}
-
-/// A copy of a package (`name` tells copies apart), whose `requirements.json` each case rewrites.
-pub fn copy_package(package: &Path, name: &str) -> R<PathBuf> {
-    let copy = workspace_target()
-        .join("e2e")
-        .join(format!("{name}-{}", std::process::id()));
-    sandbox::package::copy(package, &copy)?;
-    Ok(copy)
-}
-
-/// Starts a case's sandbox on free ports, with `package` declaring the integration on the port
-/// it gets, as a vendor's new app version names a new URL.
-pub async fn start_sandbox(
-    config: Config,
-    package: &Path,
-    sdk: &Path,
-    tls: &Identity,
-) -> R<Sandbox> {
-    let port = requirements::point_at_free_port(package)?;
-    let config = Config {
-        integration_port: port,
-        ..config.on_free_ports()
-    };
-    Ok(Sandbox::start(Options {
-        config,
-        package_dir: Some(package.to_path_buf()),
-        zaf_sdk: Some(sdk.to_path_buf()),
-        head_script: None,
-        tls: Some(tls.clone()),
-    })
-    .await?)
-}
+use crate::ui::{PHOTO_62, Ui, ready};
 
 const ADMIN_PROBE: &str = r#"
 const rows = [...document.querySelectorAll('#accounts-table tbody tr')];
@@ -106,25 +45,26 @@ impl Ui<'_> {
     }
 
     async fn wait_admin(&self, what: &str, ok: impl Fn(&Value) -> bool) -> R<Value> {
-        wait_until!(what, { self.admin().await.map(|v| ok(&v).then_some(v)) })
+        self.wait_for(what, || async {
+            self.admin().await.map(|v| ok(&v).then_some(v))
+        })
+        .await
     }
 
     /// Inside the admin page's frame (the integration's admin UI), then back.
     async fn in_setup_frame(&self, script: &str) -> R<Value> {
-        self.c.enter_frame(0).await?;
-        let out = self.c.execute(script, vec![]).await;
-        self.c.enter_parent_frame().await?;
-        Ok(out?)
+        in_frame(self.c, script).await
     }
 
     /// Presses a button that POSTs Zendesk's fields to `admin_ui`, and waits for its form.
     async fn open_account_form(&self, button: &str) -> R<Value> {
         self.click_host(button).await?;
-        wait_until!("the integration's account form in the frame", {
+        self.wait_for("the integration's account form in the frame", || async {
             self.in_setup_frame(FORM_PROBE)
                 .await
                 .map(|v| (!v.is_null()).then_some(v))
         })
+        .await
     }
 
     /// Types into the frame's form and submits it.
@@ -296,16 +236,19 @@ pub async fn channel_install_add_an_account_in_the_browser_pull_and_like(ui: &Ui
             .await?
             .ok_or("no link to the original")?;
     ui.c.goto(&href).await?;
-    let liker = wait_until!("the photo page on the mock Instagram", {
-        ui.c.execute(
-            "const l = document.querySelector('[data-liker=\"omniwear\"]'); \
-                 const p = document.getElementById('photo'); \
-                 return p ? {liker: !!l, photo: p.dataset.photoId} : null;",
-            vec![],
-        )
-        .await
-        .map(|v| (!v.is_null()).then_some(v))
-    })?;
+    let liker = ui
+        .wait_for("the photo page on the mock Instagram", || async {
+            let v =
+                ui.c.execute(
+                    "const l = document.querySelector('[data-liker=\"omniwear\"]'); \
+                     const p = document.getElementById('photo'); \
+                     return p ? {liker: !!l, photo: p.dataset.photoId} : null;",
+                    vec![],
+                )
+                .await?;
+            Ok((!v.is_null()).then_some(v))
+        })
+        .await?;
     if liker != json!({"liker": true, "photo": PHOTO_62}) {
         return fail(format!("the mock Instagram's photo page: {liker}"));
     }
@@ -329,11 +272,13 @@ pub async fn channel_a_wrong_token_is_refused_in_the_admin_ui(ui: &Ui<'_>) -> R<
         ("token", "wrong-token"),
     ])
     .await?;
-    let refused = wait_until!("the refusal in the admin UI", {
-        ui.in_setup_frame(FORM_PROBE)
-            .await
-            .map(|v| v["error"].is_string().then_some(v))
-    })?;
+    let refused = ui
+        .wait_for("the refusal in the admin UI", || async {
+            ui.in_setup_frame(FORM_PROBE)
+                .await
+                .map(|v| v["error"].is_string().then_some(v))
+        })
+        .await?;
     let error = refused["error"].as_str().unwrap_or("");
     if !error.contains("@omniwear") || !error.contains("abgelehnt") {
         return fail(format!("the refusal: {refused}"));

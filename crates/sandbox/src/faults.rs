@@ -257,10 +257,9 @@ impl Faults {
         self.released.send_modify(|n| *n = n.wrapping_add(1));
     }
 
-    /// Waits for the next [`Self::release`] (at most [`MAX_HOLD`]).
-    pub async fn hold(&self) {
-        let mut rx = self.released.subscribe();
-        let _ = tokio::time::timeout(MAX_HOLD, rx.changed()).await;
+    /// A hold armed now: its [`Hold::wait`] ends at the first [`Self::release`] from now on.
+    pub fn arm(&self) -> Hold {
+        Hold(self.released.subscribe())
     }
 
     /// How many calls are held now.
@@ -292,8 +291,15 @@ impl Faults {
     }
 
     /// The proxy fault for one call for `path`, counting it against `times`.
-    pub fn take_proxy(&self, path: &str) -> Option<ProxyFault> {
-        take_counted(&self.proxy_by_path, path, |f| &mut f.times)
+    /// The proxy's fault for one call to `path`, counting it against `times`, with the call's
+    /// hold when the fault holds it. The hold is armed here, while the faults cannot change: a
+    /// change made after the call took its fault lets it go, even one made while the call was
+    /// still on its way to the service (`Hang::After`) and not yet waiting.
+    pub fn take_proxy(&self, path: &str) -> Option<(ProxyFault, Option<Hold>)> {
+        let mut map = self.proxy_by_path.lock().ok()?;
+        let fault = take_from(&mut map, path, |f| &mut f.times)?;
+        let hold = fault.hang.map(|_| self.arm());
+        Some((fault, hold))
     }
 
     pub fn all(&self) -> BTreeMap<String, Fault> {
@@ -302,17 +308,27 @@ impl Faults {
 
     /// The fault for one request to `path`, counting it against `times`.
     pub fn take(&self, path: &str) -> Option<Fault> {
-        take_counted(&self.by_path, path, |f| &mut f.times)
+        take_from(&mut *self.by_path.lock().ok()?, path, |f| &mut f.times)
+    }
+}
+
+/// A held call's wait (see [`Faults::arm`]).
+#[derive(Debug)]
+pub struct Hold(watch::Receiver<u64>);
+
+impl Hold {
+    /// Waits until the faults change after the hold was armed (at most [`MAX_HOLD`]).
+    pub async fn wait(mut self) {
+        let _ = tokio::time::timeout(MAX_HOLD, self.0.changed()).await;
     }
 }
 
 /// The fault set for `path`, once: its `times` counts down, and the fault goes at zero.
-fn take_counted<F: Clone>(
-    faults: &Mutex<BTreeMap<String, F>>,
+fn take_from<F: Clone>(
+    map: &mut BTreeMap<String, F>,
     path: &str,
     times: impl Fn(&mut F) -> &mut Option<u32>,
 ) -> Option<F> {
-    let mut map = faults.lock().ok()?;
     let fault = map.get_mut(path)?;
     let out = fault.clone();
     if let Some(n) = times(fault).as_mut() {
@@ -364,7 +380,8 @@ mod tests {
         assert!(faults.take("/like").is_none(), "not a service fault");
         let listing = faults.listing();
         assert_eq!(listing["proxy /like"]["status"], 429);
-        let fault = faults.take_proxy("/like").expect("once");
+        let (fault, hold) = faults.take_proxy("/like").expect("once");
+        assert!(hold.is_none(), "a refusal is not held");
         assert_eq!(fault.describe(), "proxy status 429, Retry-After 7");
         let response = fault.response().expect("a refusal");
         assert_eq!(response.status(), 429);
@@ -375,19 +392,36 @@ mod tests {
     #[tokio::test]
     async fn a_held_call_goes_on_when_the_faults_change() {
         let faults = std::sync::Arc::new(Faults::default());
-        let held = tokio::spawn({
-            let faults = faults.clone();
-            async move { faults.hold().await }
-        });
-        while faults.held() == 0 {
-            tokio::task::yield_now().await;
-        }
+        let hold = faults.arm();
+        let held = tokio::spawn(hold.wait());
+        assert_eq!(faults.held(), 1);
+        tokio::task::yield_now().await;
         assert!(!held.is_finished());
         faults.clear_all();
         tokio::time::timeout(Duration::from_secs(5), held)
             .await
             .expect("released")
             .expect("joined");
+        assert_eq!(faults.held(), 0);
+    }
+
+    #[tokio::test]
+    async fn a_change_before_the_wait_still_lets_the_call_go() {
+        // The call took its fault, then the faults changed while it was still forwarding to
+        // the service (`Hang::After`): when it comes to wait, it does not wait.
+        let faults = Faults::default();
+        let hang = ProxyFault {
+            hang: Some(Hang::After),
+            times: Some(1),
+            ..ProxyFault::default()
+        };
+        faults.set_proxy("/like", hang);
+        let (_, hold) = faults.take_proxy("/like").expect("the fault");
+        let hold = hold.expect("a held call");
+        faults.clear_all();
+        tokio::time::timeout(Duration::from_secs(5), hold.wait())
+            .await
+            .expect("not held after the change");
         assert_eq!(faults.held(), 0);
     }
 }

@@ -138,11 +138,16 @@ async fn forward(
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, BAD_PATH_ERROR, e))?;
     call.target = Some(target.to_string());
     // Zendesk's own faults, if the sandbox injects any for this service path.
-    let proxy_fault = host.faults.take_proxy(target.path());
+    let (proxy_fault, mut hold) = match host.faults.take_proxy(target.path()) {
+        Some((fault, hold)) => (Some(fault), hold),
+        None => (None, None),
+    };
     if let Some(fault) = &proxy_fault {
         call.error = Some(fault.describe());
-        if fault.hang == Some(Hang::Before) {
-            host.faults.hold().await;
+        if fault.hang == Some(Hang::Before)
+            && let Some(hold) = hold.take()
+        {
+            hold.wait().await;
         }
         if let Some(response) = fault.response() {
             return Ok(response);
@@ -210,8 +215,9 @@ async fn forward(
         call.retry_after = value.to_str().ok().map(str::to_owned);
         response.headers_mut().insert(header::RETRY_AFTER, value);
     }
-    if proxy_fault.and_then(|f| f.hang) == Some(Hang::After) {
-        host.faults.hold().await;
+    if let Some(hold) = hold {
+        // Held after the service answered (`Hang::After`; a `Before` hold is spent above).
+        hold.wait().await;
     }
     Ok(response)
 }

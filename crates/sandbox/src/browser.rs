@@ -154,6 +154,9 @@ pub fn fresh_profile(dir: &Path) -> R<PathBuf> {
     Ok(dir.canonicalize()?)
 }
 
+/// The longest a navigation or a script may take before the driver gives up on it.
+pub const PAGE_LOAD_TIMEOUT_MS: u64 = 60_000;
+
 /// Headless Chromium in the profile `profile`, with `extra` flags. With a `viewport` of
 /// `(width, height)` (the screenshots' size), the window is made that size inside and the
 /// scrollbars are hidden; without, the window is Chromium's default.
@@ -186,6 +189,9 @@ pub async fn start_browser(
     let caps = json!({
         "browserName": "chrome",
         "goog:chromeOptions": {"binary": chromium, "args": args},
+        // A page that never finishes loading fails its test within a minute instead of the
+        // driver's five.
+        "timeouts": {"pageLoad": PAGE_LOAD_TIMEOUT_MS, "script": PAGE_LOAD_TIMEOUT_MS},
     });
     let Value::Object(caps) = caps else {
         return fail("capabilities");

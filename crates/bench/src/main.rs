@@ -265,16 +265,30 @@ fn report(contenders: &[Contender], runs: usize) -> Value {
         apps.insert(contender.name.clone(), Value::Object(measures));
     }
     let median = |app: &str| apps[app]["ready"]["median_ms"].as_f64();
+    let ready = |name: &str| -> Vec<f64> {
+        contenders
+            .iter()
+            .filter(|c| c.name == name)
+            .flat_map(|c| c.samples.iter().filter_map(|s| s["ready"].as_f64()))
+            .collect()
+    };
     let mut ratios = Map::new();
+    let mut intervals = Map::new();
     for contender in contenders.iter().filter(|c| c.name != "baseline") {
         let ratio = match (median(&contender.name), median("baseline")) {
             (Some(a), Some(b)) if b > 0.0 => json!(a / b),
             _ => Value::Null,
         };
         ratios.insert(contender.name.clone(), ratio);
+        let interval = stats::ratio_interval(&ready(&contender.name), &ready("baseline"), 2000);
+        intervals.insert(
+            contender.name.clone(),
+            json!(interval.map(|(lo, hi)| [lo, hi])),
+        );
     }
     let names: Vec<&str> = contenders.iter().map(|c| c.name.as_str()).collect();
-    json!({"runs": runs, "ticket": TICKET, "order": names, "ready_ratio_to_baseline": ratios, "apps": apps})
+    json!({"runs": runs, "ticket": TICKET, "order": names, "ready_ratio_to_baseline": ratios,
+        "ready_ratio_ci95": intervals, "apps": apps})
 }
 
 fn table(report: &Value) -> String {
@@ -302,8 +316,13 @@ fn table(report: &Value) -> String {
     }
     if let Some(ratios) = report["ready_ratio_to_baseline"].as_object() {
         for (name, ratio) in ratios {
+            let interval = &report["ready_ratio_ci95"][name];
+            let interval = match (interval[0].as_f64(), interval[1].as_f64()) {
+                (Some(lo), Some(hi)) => format!(" (95% bootstrap interval {lo:.2}-{hi:.2})"),
+                _ => String::new(),
+            };
             out.push_str(&format!(
-                "time to ready, {name} / baseline (medians): {}\n",
+                "time to ready, {name} / baseline (medians): {}{interval}\n",
                 ratio
                     .as_f64()
                     .map_or("-".to_string(), |r| format!("{r:.2}"))

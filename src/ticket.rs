@@ -3,7 +3,7 @@
 //! says ([`CONTEXT_READS`], [`SETTINGS_READS`]); the rules that read them live here, so they are
 //! tested natively.
 
-use heart_contract::{SetLike, Settings, SettingsError, StateQuery, TicketId};
+use heart_contract::{ANY_CHANNEL, SetLike, Settings, SettingsError, StateQuery, TicketId};
 
 use crate::value::{Path, Scalar, whole_number};
 
@@ -133,9 +133,6 @@ pub struct TicketContext {
     pub locale: Option<String>,
 }
 
-/// Zendesk's channel name for tickets made through the Channel framework.
-pub const INTEGRATION_CHANNEL: &str = "any_channel";
-
 impl TicketContext {
     /// `None` when Zendesk gave no usable ticket id (the app is not on a ticket).
     pub fn from_answer(answer: ContextAnswer) -> Option<Self> {
@@ -147,7 +144,7 @@ impl TicketContext {
         let ticket = (id > 0).then_some(TicketId(id))?;
         // A numeric via id is not read as a channel: only a name is known.
         let channel = match answer.via_channel {
-            Scalar::Str(c) if c.trim() == INTEGRATION_CHANNEL => Channel::Integration,
+            Scalar::Str(c) if c.trim() == ANY_CHANNEL => Channel::Integration,
             Scalar::Str(c) if NOT_INTEGRATIONS.contains(&c.trim()) => {
                 Channel::NotIntegration(c.trim().to_owned())
             }

@@ -405,6 +405,34 @@ async fn a_rate_limit_waits_for_retry_after_then_retries() {
 }
 
 #[wasm_bindgen_test]
+async fn retry_after_is_read_from_raw_header_text_and_from_numbers() {
+    // The bridge hands headers over as they came (text or an object); the proxy client reads them.
+    for (headers, wait) in [
+        (r#""Content-Type: application/json\r\nRetry-After: 7""#, 7),
+        (r#"{"RETRY-AFTER": 9}"#, 9),
+    ] {
+        let mut config = channel_ticket();
+        config["timing"] = json!({"backoff_base_ms": 0});
+        let app = loaded(config, false, 0).await;
+        app.click(".heart");
+        until("the set request", || request_count() == 2).await;
+        respond(
+            1,
+            429,
+            r#"{"error": "TooManyRequests"}"#,
+            Some(headers.into()),
+        );
+        until("error", || app.state() == "error").await;
+        assert_eq!(
+            app.status(),
+            format!("Couldn't like the photo: too many requests (429). Trying again in {wait} s."),
+            "{headers}"
+        );
+        drop(app);
+    }
+}
+
+#[wasm_bindgen_test]
 async fn the_first_activation_does_not_read_twice() {
     let app = mount(channel_ticket());
     until("the start-up read", || request_count() == 1).await;

@@ -89,7 +89,7 @@ pub const COMMANDS: &[Command] = &[
         name: "bench",
         aliases: &[],
         about: "package, then time the app against a hand-written JS heart (bench/baseline) in \
-                headless Chromium, alternating loads; prints medians, p90s and the payloads, \
+                headless Chromium, alternating loads; prints medians, p90s, the time-to-ready ratio with its 95% interval and the payloads, \
                 writes target/bench/*.json",
         options: &[Opt::Runs, Opt::Stable],
         passes_arguments: false,

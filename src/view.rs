@@ -140,6 +140,7 @@ pub fn view(state: &LikeState) -> View {
 
 fn view_state(state: &LikeState) -> ViewState {
     match &state.mode {
+        Mode::Starting if state.is_overdue() => ViewState::Error,
         Mode::Starting => ViewState::Loading,
         Mode::Hidden => ViewState::Hidden,
         Mode::Misconfigured(_) => ViewState::Misconfigured,
@@ -226,6 +227,7 @@ fn status(state: &LikeState, s: &'static Strings) -> Status {
         retry: None,
     };
     match &state.mode {
+        Mode::Starting if state.is_overdue() => loud(s.no_answer.into()),
         Mode::Starting => quiet(s.loading),
         Mode::Hidden => quiet(""),
         Mode::Misconfigured(error) => {

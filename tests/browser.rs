@@ -345,6 +345,26 @@ async fn a_bad_setting_shows_a_configuration_message_and_sends_nothing() {
 }
 
 #[wasm_bindgen_test]
+async fn a_slow_zendesk_at_start_is_said_then_the_heart_comes() {
+    let mut config = channel_ticket();
+    config["timing"] = json!({"deadline_ms": 50});
+    config["contextDelayMs"] = json!(500);
+    let app = mount(config);
+    until("overdue", || app.state() == "error").await;
+    assert_eq!(
+        app.status(),
+        "Zendesk has not answered yet. The heart appears as soon as it does."
+    );
+    assert_eq!(request_count(), 0);
+    until("the read", || request_count() == 1).await;
+    respond(0, 200, r#"{"liked": true, "like_count": 3}"#, None);
+    until("ready", || app.state() == "ready").await;
+    assert_eq!(app.status(), "");
+    settle().await;
+    assert_eq!(live_timers(), 0);
+}
+
+#[wasm_bindgen_test]
 async fn a_failed_metadata_says_so_and_sends_nothing() {
     let mut config = channel_ticket();
     config["metadataFails"] = json!(true);

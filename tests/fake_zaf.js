@@ -43,6 +43,10 @@ export function installFakeZaf(configJson) {
           answer.errors[path] = { name: "Error", message: `"${path}" is not a valid path` };
         }
       }
+      if (config.contextDelayMs) {
+        // Zendesk slow to answer (a timer of the fake's own, not counted as the app's).
+        return new Promise((resolve) => realSetTimeout(() => resolve(answer), config.contextDelayMs));
+      }
       return Promise.resolve(answer);
     },
     metadata() {

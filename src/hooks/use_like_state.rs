@@ -64,6 +64,14 @@ async fn send(client: &Client, call: &Call) -> Result<LikeAnswer, Failure> {
     result
 }
 
+/// The app's timing; tests shorten the waits from the host page.
+fn timing() -> Timing {
+    Timing::default().with_overrides(|key| match zaf::global(&["zendeskHeartTiming", key]) {
+        Scalar::Num(n) => Some(n),
+        _ => None,
+    })
+}
+
 fn now_ms() -> u64 {
     zaf::now_ms().max(0.0) as u64
 }
@@ -106,14 +114,12 @@ pub fn use_like_state(client: Option<Client>) -> UseReducerHandle<LikeState> {
         let dispatcher = state.dispatcher();
         let client = client.clone();
         use_effect_with((), move |_| {
+            dispatcher.dispatch(Action::Started {
+                now: now_ms(),
+                timing: timing(),
+            });
             let task = Task::spawn(start(client), move |(lang, boot)| {
-                // Tests shorten the waits from the host page.
-                let timing = Timing::default().with_overrides(|key| {
-                    match zaf::global(&["zendeskHeartTiming", key]) {
-                        Scalar::Num(n) => Some(n),
-                        _ => None,
-                    }
-                });
+                let timing = timing();
                 let seed = (zaf::random() * 9_007_199_254_740_991.0) as u64;
                 dispatcher.dispatch(Action::Booted {
                     lang,

@@ -128,6 +128,8 @@ pub struct Strings {
     pub no_ticket: &'static str,
     /// `client.metadata()` failed.
     pub no_settings: &'static str,
+    /// Zendesk's start-up answers are overdue; the app goes on waiting.
+    pub no_answer: &'static str,
 }
 
 impl Strings {

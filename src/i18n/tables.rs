@@ -43,6 +43,7 @@ pub(super) static EN: Strings = Strings {
     not_in_zendesk: "Open this app from a ticket in Zendesk.",
     no_ticket: "Zendesk did not say which ticket this is.",
     no_settings: "Zendesk did not send the app its settings.",
+    no_answer: "Zendesk has not answered yet. The heart appears as soon as it does.",
 };
 
 pub(super) static DE: Strings = Strings {
@@ -86,6 +87,7 @@ pub(super) static DE: Strings = Strings {
     not_in_zendesk: "Öffnen Sie diese App in einem Ticket in Zendesk.",
     no_ticket: "Zendesk hat nicht mitgeteilt, um welches Ticket es geht.",
     no_settings: "Zendesk hat die Einstellungen der App nicht übermittelt.",
+    no_answer: "Zendesk hat noch nicht geantwortet. Das Herz erscheint, sobald es antwortet.",
 };
 
 pub(super) static FR: Strings = Strings {
@@ -129,6 +131,7 @@ pub(super) static FR: Strings = Strings {
     not_in_zendesk: "Ouvrez cette app depuis un ticket dans Zendesk.",
     no_ticket: "Zendesk n’a pas indiqué de quel ticket il s’agit.",
     no_settings: "Zendesk n’a pas transmis les paramètres de l’app.",
+    no_answer: "Zendesk n’a pas encore répondu. Le cœur apparaîtra dès qu’il répondra.",
 };
 
 pub(super) static ES: Strings = Strings {
@@ -172,6 +175,7 @@ pub(super) static ES: Strings = Strings {
     not_in_zendesk: "Abra esta app desde un ticket en Zendesk.",
     no_ticket: "Zendesk no indicó de qué ticket se trata.",
     no_settings: "Zendesk no envió la configuración de la app.",
+    no_answer: "Zendesk aún no ha respondido. El corazón aparecerá en cuanto lo haga.",
 };
 
 pub(super) static JA: Strings = Strings {
@@ -215,6 +219,7 @@ pub(super) static JA: Strings = Strings {
     not_in_zendesk: "このアプリは Zendesk のチケットから開いてください。",
     no_ticket: "Zendesk からチケットの情報を取得できませんでした。",
     no_settings: "Zendesk からアプリの設定を取得できませんでした。",
+    no_answer: "Zendesk からまだ応答がありません。応答があり次第、ハートが表示されます。",
 };
 
 pub(super) static PT_BR: Strings = Strings {
@@ -258,4 +263,5 @@ pub(super) static PT_BR: Strings = Strings {
     not_in_zendesk: "Abra este app a partir de um ticket no Zendesk.",
     no_ticket: "O Zendesk não informou qual é o ticket.",
     no_settings: "O Zendesk não enviou as configurações do app.",
+    no_answer: "O Zendesk ainda não respondeu. O coração aparece assim que ele responder.",
 };

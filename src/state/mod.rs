@@ -100,6 +100,9 @@ pub enum Notice {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Action {
+    /// The hook began asking Zendesk at `now` (ms since the epoch); with no answer within
+    /// `timing.deadline_ms`, the panel says Zendesk has not answered (and goes on waiting).
+    Started { now: u64, timing: Timing },
     Booted {
         lang: Lang,
         boot: Boot,
@@ -148,6 +151,10 @@ pub struct LikeState {
     timing: Timing,
     jitter: Jitter,
     last_id: u32,
+    /// While starting: when Zendesk's answers are overdue.
+    start_due: Option<u64>,
+    /// Zendesk's start-up answers are overdue (until they come).
+    overdue: bool,
 }
 
 impl Default for LikeState {
@@ -169,6 +176,8 @@ impl Default for LikeState {
             timing: Timing::default(),
             jitter: Jitter::new(0),
             last_id: 0,
+            start_due: None,
+            overdue: false,
         }
     }
 }
@@ -184,6 +193,12 @@ impl LikeState {
 
     pub fn apply(&mut self, action: Action) {
         match action {
+            Action::Started { now, timing } => {
+                if self.mode == Mode::Starting {
+                    self.start_due = Some(now.saturating_add(timing.deadline_ms));
+                    self.timing = timing;
+                }
+            }
             Action::Booted {
                 lang,
                 boot,
@@ -234,7 +249,10 @@ impl LikeState {
     /// When the hook must dispatch [`Action::Tick`]: the deadline of the request in flight, or
     /// the end of a rate-limit wait, whichever comes first.
     pub fn next_wake(&self) -> Option<u64> {
-        let deadline = self.in_flight.and_then(|r| r.deadline_at);
+        let deadline = self
+            .in_flight
+            .and_then(|r| r.deadline_at)
+            .or(self.start_due);
         let retry = self.problem.and_then(|p| p.retry_at);
         match (deadline, retry) {
             (Some(a), Some(b)) => Some(a.min(b)),
@@ -270,6 +288,10 @@ impl LikeState {
     }
 
     fn tick(&mut self, now: u64) {
+        if self.start_due.is_some_and(|at| now >= at) {
+            self.start_due = None;
+            self.overdue = true;
+        }
         if let Some(request) = self
             .in_flight
             .filter(|r| r.deadline_at.is_some_and(|at| now >= at))
@@ -305,6 +327,8 @@ impl LikeState {
         if self.mode != Mode::Starting {
             return;
         }
+        self.start_due = None;
+        self.overdue = false;
         self.mode = match boot {
             Boot::Active(session) => {
                 self.send(Op::Read);
@@ -559,6 +583,11 @@ impl LikeState {
             Some(false) if confirmed.liked => count.saturating_sub(1),
             _ => count,
         })
+    }
+
+    /// Zendesk's start-up answers are overdue ([`Action::Started`]).
+    pub fn is_overdue(&self) -> bool {
+        self.overdue
     }
 
     /// A set's outcome is unknown and the state is being read again to find out.

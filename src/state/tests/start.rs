@@ -1,4 +1,5 @@
-//! Start-up outcomes that send nothing: a bad setting, other tickets and pages.
+//! Start-up: outcomes that send nothing (a bad setting, other tickets and pages), and Zendesk
+//! slow to answer.
 
 use super::*;
 
@@ -38,4 +39,73 @@ fn other_tickets_and_other_pages_send_nothing() {
     }
     let run = Run::booted(Boot::Unavailable(Unavailable::NotInZendesk));
     assert_eq!(run.status().text, "Open this app from a ticket in Zendesk.");
+}
+
+#[test]
+fn a_slow_zendesk_at_start_up_is_said_and_the_app_goes_on_waiting() {
+    let mut run = Run {
+        state: Rc::new(LikeState::default()),
+        sent: vec![],
+        now: T0,
+    };
+    let timing = Timing {
+        deadline_ms: 1_000,
+        ..Timing::default()
+    };
+    run.act(Action::Started { now: T0, timing });
+    assert_eq!(run.state.next_wake(), Some(T0 + 1_000));
+    run.wait(999);
+    assert_eq!(run.view_state(), ViewState::Loading, "not yet");
+    assert!(!run.status().visible);
+    run.wait(1);
+    assert_eq!(run.view_state(), ViewState::Error);
+    assert_eq!(
+        run.status(),
+        Line {
+            text: "Zendesk has not answered yet. The heart appears as soon as it does.".into(),
+            visible: true,
+            retry: false,
+        }
+    );
+    assert_eq!(run.state.next_wake(), None, "it waits without waking again");
+    assert!(run.sent.is_empty());
+    // The answers come after all: the app starts as it would have.
+    run.act(Action::Booted {
+        lang: Lang::De,
+        boot: Boot::Active(session()),
+        timing: Timing::default(),
+        seed: 7,
+    });
+    assert_eq!(run.sent.len(), 1, "the read");
+    run.answer(Ok(answer(true, 3)));
+    assert_eq!(run.view_state(), ViewState::Ready);
+    assert_eq!(run.status().text, "");
+}
+
+#[test]
+fn answers_in_time_leave_no_wake_up_behind() {
+    let mut run = Run {
+        state: Rc::new(LikeState::default()),
+        sent: vec![],
+        now: T0,
+    };
+    run.act(Action::Started {
+        now: T0,
+        timing: Timing::default(),
+    });
+    run.act(Action::Booted {
+        lang: Lang::En,
+        boot: Boot::Hidden(HideReason::NotAnIntegration("email".into())),
+        timing: Timing::default(),
+        seed: 7,
+    });
+    assert_eq!(run.state.next_wake(), None);
+    run.wait(60_000);
+    assert_eq!(run.view_state(), ViewState::Hidden);
+    // A start reported late changes nothing once the app has started.
+    run.act(Action::Started {
+        now: run.now,
+        timing: Timing::default(),
+    });
+    assert_eq!(run.state.next_wake(), None);
 }

@@ -247,19 +247,44 @@
     const entries = Object.entries(all || {});
     hostStatus(entries.length ? entries.map(([p, f]) => p + ': ' + JSON.stringify(f)).join('\n') : 'no faults');
   };
+  // Each kind of the form: a fault of the integration service's (`fault`, after the latency) or
+  // one of Zendesk's proxy's own (`proxy`), as the sandbox's /sandbox/faults takes them.
+  const FAULT_KINDS = {
+    'latency': { fault: {} },
+    'status': { fault: { status: 500 } },
+    'denied': { fault: { status: 401 } },
+    'not-found': { fault: { status: 404 } },
+    'malformed': { fault: { malformed_json: true } },
+    'wrong-types': { fault: { wrong_types: true } },
+    'retry': { fault: { retry_after: 30 } },
+    'retry-date': { fault: { retry_after_date_s: 30 } },
+    'drop': { fault: { drop_connection: true } },
+    'after-504': { fault: { after_status: 504 } },
+    'after-drop': { fault: { after_drop: true } },
+    'after-pad': { fault: { pad_bytes: 10000000 } },
+    'proxy-404': { proxy: { status: 404 } },
+    'proxy-401': { proxy: { status: 401 } },
+    'proxy-429': { proxy: { status: 429, retry_after: '30' } },
+    'proxy-500': { proxy: { status: 500 } },
+    'proxy-html': { proxy: { html: true } },
+    'proxy-204': { proxy: { no_content: true } },
+    'proxy-drop': { proxy: { drop_connection: true } },
+    'proxy-hold': { proxy: { hang: 'before' } },
+    'proxy-hold-after': { proxy: { hang: 'after' } },
+  };
   byId('fault-form').addEventListener('submit', async (e) => {
     e.preventDefault();
-    const fault = { latency_ms: Number(byId('fault-latency').value) || 0 };
+    const kind = FAULT_KINDS[byId('fault-kind').value] || FAULT_KINDS.latency;
     const times = Number(byId('fault-times').value) || 0;
-    if (times > 0) fault.times = times;
-    switch (byId('fault-kind').value) {
-      case 'status': fault.status = 500; break;
-      case 'malformed': fault.malformed_json = true; break;
-      case 'retry': fault.retry_after = 30; break;
-      case 'drop': fault.drop_connection = true; break;
-      default: break;
+    const body = { path: byId('fault-path').value };
+    if (kind.proxy) {
+      body.proxy = Object.assign({}, kind.proxy);
+      if (times > 0) body.proxy.times = times;
+    } else {
+      body.fault = Object.assign({ latency_ms: Number(byId('fault-latency').value) || 0 }, kind.fault);
+      if (times > 0) body.fault.times = times;
     }
-    showFaults(await sandboxCall('POST', '/sandbox/faults', { path: byId('fault-path').value, fault: fault }));
+    showFaults(await sandboxCall('POST', '/sandbox/faults', body));
   });
   byId('fault-clear').addEventListener('click', async () => showFaults(await sandboxCall('DELETE', '/sandbox/faults')));
   sandboxCall('GET', '/sandbox/faults').then(showFaults, () => {});

@@ -106,6 +106,7 @@ async fn e2e() {
         case!(an_email_ticket_hides_the_app),
         case!(a_wrong_token_shows_the_error),
         case!(each_fault_shows_its_message_and_rolls_back),
+        case!(the_fault_form_sets_a_fault_of_zendesks_proxy),
         case!(load_errors_recover),
         case!(twenty_rapid_clicks_end_right),
         case!(the_iframe_is_as_tall_as_its_content),

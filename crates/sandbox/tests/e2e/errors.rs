@@ -1,6 +1,7 @@
 //! End-to-end, what goes wrong: a refused token, each fault on the set with its message and the
 //! rollback, and a failed or rate-limited read that recovers.
 
+use fantoccini::Locator;
 use sandbox::Fault;
 use sandbox::browser::{R, fail};
 
@@ -104,6 +105,50 @@ pub async fn each_fault_shows_its_message_and_rolls_back(ui: &Ui<'_>) -> R<()> {
     ui.wait_app("the retry to succeed", ready).await?;
     eprintln!("    messages:\n      {}", seen.join("\n      "));
     Ok(())
+}
+
+/// The sandbox page's fault form, used as a person would: Zendesk's own 429 on the like, chosen
+/// from the list and set with the button, reaches the heart, and the service is never called.
+pub async fn the_fault_form_sets_a_fault_of_zendesks_proxy(ui: &Ui<'_>) -> R<()> {
+    ui.sandbox.faults.clear_all();
+    ui.open(62, "").await?;
+    ui.wait_app("ready", |v| ready(v) && v["pressed"] == "false")
+        .await?;
+    let likes_before = ui.service_calls_to("/like").len();
+    ui.c.find(Locator::Css("#fault-path"))
+        .await?
+        .select_by_value("/like")
+        .await?;
+    ui.c.find(Locator::Css("#fault-kind"))
+        .await?
+        .select_by_value("proxy-429")
+        .await?;
+    ui.click_host("#fault-form button[type=submit]").await?;
+    ui.wait_for("the fault listed on the page", || async {
+        let text = ui.c.find(Locator::Css("#faults")).await?.text().await?;
+        Ok(text.contains("proxy /like").then_some(()))
+    })
+    .await?;
+    ui.click_heart().await?;
+    let app = ui
+        .wait_app("Zendesk's 429 on the heart", |v| {
+            v["state"] == "error" && v["pressed"] == "false"
+        })
+        .await?;
+    let status = app["status"].as_str().unwrap_or("");
+    if !status.contains("too many requests (429)") {
+        return fail(format!("message {status:?}"));
+    }
+    if ui.service_calls_to("/like").len() != likes_before {
+        return fail("the proxy's own refusal reached the service");
+    }
+    ui.screenshot("fault-form-proxy-429").await?;
+    ui.click_host("#fault-clear").await?;
+    ui.wait_for("the faults cleared on the page", || async {
+        let text = ui.c.find(Locator::Css("#faults")).await?.text().await?;
+        Ok((text == "no faults").then_some(()))
+    })
+    .await
 }
 
 /// A failed read offers a retry; a 429 on the read waits out `Retry-After` and retries alone.

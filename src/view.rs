@@ -272,7 +272,6 @@ mod tests {
     use crate::i18n::Lang;
     use crate::state::Action;
     use crate::ticket::{Channel, TicketContext};
-    use crate::timing::Timing;
 
     #[test]
     fn reasons_name_the_status_in_the_agents_language() {
@@ -337,7 +336,6 @@ mod tests {
         state.apply(Action::Booted {
             lang,
             boot: Boot::Active(session),
-            timing: Timing::default(),
             seed: 1,
         });
         state
@@ -381,7 +379,6 @@ mod tests {
         state.apply(Action::Booted {
             lang: Lang::De,
             boot: Boot::Unavailable(Unavailable::NoSettings),
-            timing: Timing::default(),
             seed: 1,
         });
         let shown = view(&state);

@@ -119,14 +119,8 @@ pub fn use_like_state(client: Option<Client>) -> UseReducerHandle<LikeState> {
                 timing: timing(),
             });
             let task = Task::spawn(start(client), move |(lang, boot)| {
-                let timing = timing();
                 let seed = (zaf::random() * 9_007_199_254_740_991.0) as u64;
-                dispatcher.dispatch(Action::Booted {
-                    lang,
-                    boot,
-                    timing,
-                    seed,
-                });
+                dispatcher.dispatch(Action::Booted { lang, boot, seed });
             });
             move || drop(task)
         });

@@ -100,13 +100,13 @@ pub enum Notice {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Action {
-    /// The hook began asking Zendesk at `now` (ms since the epoch); with no answer within
-    /// `timing.deadline_ms`, the panel says Zendesk has not answered (and goes on waiting).
+    /// The hook began asking Zendesk at `now` (ms since the epoch), with the app's timing;
+    /// with no answer within `timing.deadline_ms`, the panel says Zendesk has not answered (and
+    /// goes on waiting).
     Started { now: u64, timing: Timing },
     Booted {
         lang: Lang,
         boot: Boot,
-        timing: Timing,
         /// Seeds the retry jitter.
         seed: u64,
     },
@@ -199,13 +199,7 @@ impl LikeState {
                     self.timing = timing;
                 }
             }
-            Action::Booted {
-                lang,
-                boot,
-                timing,
-                seed,
-            } => {
-                self.timing = timing;
+            Action::Booted { lang, boot, seed } => {
                 self.jitter = Jitter::new(seed);
                 self.boot(lang, boot);
             }

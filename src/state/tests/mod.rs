@@ -66,10 +66,10 @@ impl Run {
             sent: vec![],
             now: T0,
         };
+        run.act(Action::Started { now: T0, timing });
         run.act(Action::Booted {
             lang,
             boot,
-            timing,
             seed: 7,
         });
         run

@@ -48,7 +48,6 @@ fn one_read_per_opening_however_the_start_up_events_arrive() {
     early.act(Action::Booted {
         lang: Lang::En,
         boot: Boot::Active(session()),
-        timing: Timing::default(),
         seed: 1,
     });
     early.act(Action::Reload);

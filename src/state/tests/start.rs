@@ -73,7 +73,6 @@ fn a_slow_zendesk_at_start_up_is_said_and_the_app_goes_on_waiting() {
     run.act(Action::Booted {
         lang: Lang::De,
         boot: Boot::Active(session()),
-        timing: Timing::default(),
         seed: 7,
     });
     assert_eq!(run.sent.len(), 1, "the read");
@@ -96,7 +95,6 @@ fn answers_in_time_leave_no_wake_up_behind() {
     run.act(Action::Booted {
         lang: Lang::En,
         boot: Boot::Hidden(HideReason::NotAnIntegration("email".into())),
-        timing: Timing::default(),
         seed: 7,
     });
     assert_eq!(run.state.next_wake(), None);

@@ -396,10 +396,10 @@ async fn a_failed_read_shows_an_error_not_an_unliked_heart() {
     assert_eq!(body(1), body(0));
 }
 
-#[wasm_bindgen_test]
-async fn a_rate_limit_waits_for_retry_after_then_retries() {
+/// A loaded heart, pressed, whose set Zendesk answers 429 with `headers`; waits for the error.
+/// No backoff beyond Retry-After, so the wait is exactly the header's.
+async fn rate_limited_set(headers: &str) -> Mounted {
     let mut config = channel_ticket();
-    // No backoff beyond Retry-After, so the wait is exactly the header's.
     config["timing"] = json!({"backoff_base_ms": 0});
     let app = loaded(config, false, 0).await;
     app.click(".heart");
@@ -408,9 +408,15 @@ async fn a_rate_limit_waits_for_retry_after_then_retries() {
         1,
         429,
         r#"{"error": "TooManyRequests"}"#,
-        Some(r#"{"Retry-After": "1"}"#.into()),
+        Some(headers.into()),
     );
     until("error", || app.state() == "error").await;
+    app
+}
+
+#[wasm_bindgen_test]
+async fn a_rate_limit_waits_for_retry_after_then_retries() {
+    let app = rate_limited_set(r#"{"Retry-After": "1"}"#).await;
     assert_eq!(
         app.status(),
         "Couldn't like the photo: too many requests (429). Trying again in 1 s."
@@ -431,18 +437,7 @@ async fn retry_after_is_read_from_raw_header_text_and_from_numbers() {
         (r#""Content-Type: application/json\r\nRetry-After: 7""#, 7),
         (r#"{"RETRY-AFTER": 9}"#, 9),
     ] {
-        let mut config = channel_ticket();
-        config["timing"] = json!({"backoff_base_ms": 0});
-        let app = loaded(config, false, 0).await;
-        app.click(".heart");
-        until("the set request", || request_count() == 2).await;
-        respond(
-            1,
-            429,
-            r#"{"error": "TooManyRequests"}"#,
-            Some(headers.into()),
-        );
-        until("error", || app.state() == "error").await;
+        let app = rate_limited_set(headers).await;
         assert_eq!(
             app.status(),
             format!("Couldn't like the photo: too many requests (429). Trying again in {wait} s."),

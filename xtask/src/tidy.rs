@@ -324,38 +324,31 @@ fn is_test_file(src: &Path, file: &Path) -> bool {
 /// after it, to the end of its `{…}` block or its `;`, become blank (line breaks kept).
 fn without_test_items(code: &str) -> String {
     const ATTRIBUTE: &str = "#[cfg(test)]";
-    let mut out: Vec<char> = code.chars().collect();
-    let mut from = 0;
-    let text: String = out.iter().collect();
-    while let Some(found) = text[from..].find(ATTRIBUTE) {
-        let start = from + found;
+    let mut out = String::with_capacity(code.len());
+    let mut rest = code;
+    while let Some(start) = rest.find(ATTRIBUTE) {
+        out.push_str(&rest[..start]);
+        let item = &rest[start..];
         let mut depth = 0usize;
-        let mut end = text.len();
-        for (i, c) in text[start + ATTRIBUTE.len()..].char_indices() {
-            let at = start + ATTRIBUTE.len() + i;
-            match c {
-                '{' => depth += 1,
-                '}' if depth == 1 => {
-                    end = at + 1;
-                    break;
+        let end = item
+            .char_indices()
+            .skip(ATTRIBUTE.len())
+            .find_map(|(at, c)| {
+                match c {
+                    '{' => depth += 1,
+                    '}' if depth == 1 => return Some(at + 1),
+                    '}' => depth = depth.saturating_sub(1),
+                    ';' if depth == 0 => return Some(at + 1),
+                    _ => {}
                 }
-                '}' => depth = depth.saturating_sub(1),
-                ';' if depth == 0 => {
-                    end = at + 1;
-                    break;
-                }
-                _ => {}
-            }
-        }
-        let (first, last) = (text[..start].chars().count(), text[..end].chars().count());
-        for c in &mut out[first..last] {
-            if *c != '\n' {
-                *c = ' ';
-            }
-        }
-        from = end;
+                None
+            })
+            .unwrap_or(item.len());
+        out.extend(item[..end].chars().map(|c| if c == '\n' { c } else { ' ' }));
+        rest = &item[end..];
     }
-    out.into_iter().collect()
+    out.push_str(rest);
+    out
 }
 
 /// The app's module graph: each top-level module of `src/` and the others its shipped code

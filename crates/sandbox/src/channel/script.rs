@@ -109,19 +109,8 @@ async fn add_account(
     let mut steps = vec![format!(
         "POST {admin_ui} with return_url, subdomain, locale, name, metadata, state (a new account: name, metadata and state empty)"
     )];
-    let page = client
-        .post(admin_ui.clone())
-        .form(&fields)
-        .send()
-        .await
-        .map_err(|e| format!("POST {admin_ui}: {}", super::manifest::describe(&e)))?;
-    let page_url = page.url().clone();
-    let html = page
-        .text()
-        .await
-        .map_err(|e| format!("reading the admin UI: {e}"))?;
-    let forms = form::forms(&html);
-    let Some(first) = forms.iter().find(|f| f.method == "post") else {
+    let page = post_form(client, &admin_ui, &fields).await?;
+    let Some(first) = page.forms.iter().find(|f| f.method == "post") else {
         return Err("the admin UI answered no form".into());
     };
     let mut filled = first.clone();
@@ -135,31 +124,20 @@ async fn add_account(
         }
         typed.push(name.clone());
     }
-    let action = resolve(&page_url, filled.action.as_deref())?;
+    let action = resolve(&page.url, filled.action.as_deref())?;
     steps.push(format!(
         "The admin UI answered a form; typed {} and submitted it to {action}",
         typed.join(", ")
     ));
-    let answer = client
-        .post(action.clone())
-        .form(&filled.pairs())
-        .send()
-        .await
-        .map_err(|e| format!("POST {action}: {}", super::manifest::describe(&e)))?;
-    let answer_url = answer.url().clone();
-    let html = answer
-        .text()
-        .await
-        .map_err(|e| format!("reading the admin UI: {e}"))?;
-    let forms = form::forms(&html);
-    let Some(back) = forms.iter().find(|f| {
+    let answer = post_form(client, &action, &filled.pairs()).await?;
+    let Some(back) = answer.forms.iter().find(|f| {
         f.action
             .as_deref()
-            .is_some_and(|a| resolve(&answer_url, Some(a)).is_ok_and(|u| u.as_str() == return_url))
+            .is_some_and(|a| resolve(&answer.url, Some(a)).is_ok_and(|u| u.as_str() == return_url))
     }) else {
         // Still on the form: the admin UI refused; its message is on the page.
-        return Err(match form_with_field(&forms, "token") {
-            Some(_) => format!("the admin UI refused: {}", visible_error(&html)),
+        return Err(match form_with_field(&answer.forms, "token") {
+            Some(_) => format!("the admin UI refused: {}", visible_error(&answer.html)),
             None => "the admin UI did not post back to return_url".into(),
         });
     };
@@ -192,6 +170,34 @@ async fn add_account(
         .max()
         .ok_or("return_url stored no account")?;
     Ok((id, steps))
+}
+
+/// A page the admin UI answered: where it ended up, its HTML and its forms.
+struct Page {
+    url: Url,
+    html: String,
+    forms: Vec<Form>,
+}
+
+/// POSTs `fields` as a form to `url`, as the admin's browser does, and reads the page it answers.
+async fn post_form<F: serde::Serialize + ?Sized>(
+    client: &reqwest::Client,
+    url: &Url,
+    fields: &F,
+) -> Result<Page, String> {
+    let answer = client
+        .post(url.clone())
+        .form(fields)
+        .send()
+        .await
+        .map_err(|e| format!("POST {url}: {}", super::manifest::describe(&e)))?;
+    let url = answer.url().clone();
+    let html = answer
+        .text()
+        .await
+        .map_err(|e| format!("reading the admin UI: {e}"))?;
+    let forms = form::forms(&html);
+    Ok(Page { url, html, forms })
 }
 
 fn resolve(base: &Url, action: Option<&str>) -> Result<Url, String> {

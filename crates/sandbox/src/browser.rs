@@ -28,6 +28,15 @@ use crate::{Config, Options, Sandbox, tls};
 pub type BoxError = Box<dyn Error + Send + Sync>;
 pub type R<T> = Result<T, BoxError>;
 
+/// `work`, or a failure naming `what` if it has not finished within `limit`: a browser or driver
+/// that stops answering fails the step that waits on it instead of stalling the run.
+pub async fn within<T>(limit: Duration, what: &str, work: impl Future<Output = R<T>>) -> R<T> {
+    match tokio::time::timeout(limit, work).await {
+        Ok(outcome) => outcome,
+        Err(_) => fail(format!("{what} did not finish within {limit:?}")),
+    }
+}
+
 pub fn fail<T>(msg: impl Into<String>) -> R<T> {
     Err(msg.into().into())
 }
@@ -133,7 +142,9 @@ pub async fn start_driver() -> R<Driver> {
         child,
         url: format!("http://127.0.0.1:{port}"),
     };
-    let http = reqwest::Client::new();
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(2))
+        .build()?;
     let status = format!("{}/status", driver.url);
     wait_for("chromedriver to answer /status", || async {
         match http.get(&status).send().await {
@@ -153,6 +164,9 @@ pub fn fresh_profile(dir: &Path) -> R<PathBuf> {
     std::fs::create_dir_all(dir)?;
     Ok(dir.canonicalize()?)
 }
+
+/// The longest Chromium may take to start and open its WebDriver session.
+pub const SESSION_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The longest a navigation or a script may take before the driver gives up on it.
 pub const PAGE_LOAD_TIMEOUT_MS: u64 = 60_000;
@@ -197,11 +211,14 @@ pub async fn start_browser(
         return fail("capabilities");
     };
     let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-    let client = ClientBuilder::new(connector)
-        .capabilities(caps)
-        .connect(&driver.url)
-        .await
-        .map_err(|e| format!("cannot open a Chromium session: {e}"))?;
+    let session = async {
+        ClientBuilder::new(connector)
+            .capabilities(caps)
+            .connect(&driver.url)
+            .await
+            .map_err(|e| format!("cannot open a Chromium session: {e}").into())
+    };
+    let client = within(SESSION_TIMEOUT, "opening a Chromium session", session).await?;
     if let Some((width, height)) = viewport {
         let chrome = client
             .execute("return window.outerHeight - window.innerHeight;", vec![])

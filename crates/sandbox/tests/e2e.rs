@@ -20,7 +20,7 @@ use std::time::Instant;
 
 use sandbox::Config;
 use sandbox::browser::{
-    Page, R, fresh_profile, screenshot_dir, start_browser, start_driver, workspace_target,
+    Page, R, fresh_profile, screenshot_dir, start_browser, start_driver, within, workspace_target,
 };
 
 #[path = "support/mod.rs"]
@@ -30,6 +30,10 @@ use support::{copy_package, env_path};
 #[path = "e2e/ui.rs"]
 mod ui;
 use ui::{PATIENCE, Ui, config_for, start_sandbox};
+
+/// The longest one case may take (the slowest take a few seconds): a case that hangs fails by
+/// name instead of stalling the run.
+const CASE_LIMIT: std::time::Duration = std::time::Duration::from_secs(120);
 
 #[path = "e2e/account.rs"]
 mod account;
@@ -173,12 +177,13 @@ async fn e2e() {
             package: &package,
         };
         let t = Instant::now();
-        let outcome = run(&ui).await;
+        let outcome = within(CASE_LIMIT, name, run(&ui)).await;
         let secs = t.elapsed().as_secs_f32();
         match outcome {
             Ok(()) => eprintln!("  ok    {name} ({secs:.1} s)"),
             Err(e) => {
-                let _ = ui.screenshot(&format!("FAILED-{name}")).await;
+                let shot = format!("FAILED-{name}");
+                let _ = within(CASE_LIMIT, "the failure's screenshot", ui.screenshot(&shot)).await;
                 eprintln!("  FAIL  {name} ({secs:.1} s): {e}");
                 failures.push(format!("{name}: {e}"));
             }

@@ -33,11 +33,15 @@ use libtest_mimic::{Arguments, Failed, Trial};
 use matrix::{quick_clicks, run_cell, wasm_as_octet_stream};
 use sandbox::browser::fantoccini::Client;
 use sandbox::browser::{
-    Driver, R, fresh_profile, serve_package, start_browser, start_driver, workspace_target,
+    Driver, R, fresh_profile, serve_package, start_browser, start_driver, within, workspace_target,
 };
 use sandbox::{Config, Sandbox};
 use soak::{SOAK_CLICKS, soak};
 use support::{copy_package, env_path};
+
+/// The longest one trial may take (the soak, the longest, takes well under a minute): a trial
+/// that hangs fails by name instead of stalling the run.
+const TRIAL_LIMIT: std::time::Duration = std::time::Duration::from_secs(300);
 
 /// What every trial needs: the built package, the SDK, and the one browser they share.
 pub struct Shared {
@@ -119,10 +123,10 @@ fn main() {
     let trial = |name: String, job: Job| {
         let shared = shared.clone();
         Trial::test(name, move || {
-            let outcome = shared.rt.block_on(async {
+            let outcome = shared.rt.block_on(within(TRIAL_LIMIT, "the trial", async {
                 let c = shared.client().await?;
                 job.run(&shared, &c).await
-            });
+            }));
             match outcome {
                 Ok(line) => {
                     if verbose {

@@ -11,11 +11,15 @@
 //! This crate is free of JS and I/O, compiles for wasm and native, and is what a Rust
 //! integration service depends on to serve the app.
 
+#[cfg(feature = "axum")]
+mod api_error;
 mod path;
 mod proxy;
 mod settings;
 mod wire;
 
+#[cfg(feature = "axum")]
+pub use api_error::ApiError;
 pub use path::{MAX_POST_TO_PATH, PathError, PostToPath, check_post_to_path};
 pub use proxy::{ANY_CHANNEL, BAD_PATH_ERROR, NO_INSTANCE_ERROR, PROXY_PATH, TicketId, proxy_url};
 pub use settings::{DEFAULT_LIKE_PATH, DEFAULT_STATE_PATH, Setting, Settings, SettingsError};

@@ -23,7 +23,8 @@ const NO_CYCLE: &str = "modules form no cycle";
 const DOC: &str = "begins with a `//!` doc";
 const LONG: &str = "unless its `//!` doc has a line beginning `Long:`";
 const LEAVES: &str = "depend on nothing of the workspace";
-const RULES: &[&str] = &[PURE, BINDINGS, NO_CYCLE, DOC, LONG, LEAVES];
+const STANDALONE: &str = "depends on the contract alone";
+const RULES: &[&str] = &[PURE, BINDINGS, NO_CYCLE, DOC, LONG, LEAVES, STANDALONE];
 
 /// The workspace's root (the folder above xtask).
 fn root() -> PathBuf {
@@ -709,8 +710,20 @@ mod tests {
             !found.iter().any(|dep| dep.starts_with("zendesk-heart")),
             "the sandbox meets the app only as its package, yet depends on {found:?}"
         );
-        // The rule can see a dependency: the sandbox does depend on the contract.
-        assert_eq!(found, ["heart-contract"]);
+        // The rule can see a dependency: the sandbox does depend on the contract, and runs the
+        // integration service.
+        assert_eq!(found, ["heart-contract", "heart-integration"]);
+    }
+
+    #[test]
+    fn the_integration_service_depends_on_the_contract_alone() {
+        let map = architecture();
+        let line = invariant(&map, STANDALONE);
+        let names = backticked(line);
+        for name in ["heart-integration", "heart-contract", "sandbox"] {
+            assert!(names.contains(&name), "the invariant names no `{name}`: {line}");
+        }
+        assert_eq!(workspace_dependencies("heart-integration"), ["heart-contract"]);
     }
 
     #[test]

@@ -1,44 +1,48 @@
 //! The zendesk-heart sandbox: the whole system of an Any Channel "like" app on one machine.
 //!
-//! One process, three roles, each on its own port:
+//! One process, four roles, each on its own port:
 //! - the **Zendesk host** ([`host`]): agent ticket pages with the app in an iframe, the host side
 //!   of the ZAF postMessage protocol, and the Any Channel **proxy** ([`proxy`]);
 //! - the **app origin** ([`app_origin`]): the app package's assets and the ZAF SDK, on another
 //!   origin than the host;
-//! - a reference **integration service** ([`service`], [`integration`]) over an
-//!   [`origin::Origin`], here the in-memory [`origin::MockOrigin`], served over HTTPS ([`tls`])
-//!   and wrapped by request logging and fault injection.
+//! - the reference **integration service** (the `heart-integration` crate, run in this process
+//!   with `--dev` rules and no cache unless the config sets one), served over HTTPS ([`tls`])
+//!   and wrapped by request logging and fault injection;
+//! - the **mock Instagram** ([`origin`]): its HTTP API, which the integration calls like any
+//!   origin, and its pages on the host ([`origin_web`]).
 //!
 //! The host also plays Zendesk's side of the Channel framework ([`channel`]): it installs the
 //! integration the package's `requirements.json` declares, keeps the accounts an admin adds
 //! through the integration's admin UI, and pulls tickets from it.
 //!
-//! Whichever role answers an error with JSON, it answers an [`error::ApiError`].
+//! Whichever role answers an error with JSON, it answers the contract's
+//! [`heart_contract::ApiError`].
 
 pub mod app_origin;
 #[cfg(feature = "browser")]
 pub mod browser;
 pub mod channel;
 pub mod config;
-pub mod error;
 pub mod faults;
 pub mod host;
-pub mod integration;
 pub mod log;
 pub mod observe;
 pub mod origin;
 pub mod origin_web;
 pub mod package;
 pub mod proxy;
-pub mod service;
 pub mod tls;
 
 use std::io;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
+use heart_integration::origin::{HttpOrigin, HttpOriginOptions};
+use heart_integration::store::Store;
+use heart_integration::{GuardOptions, Guarded, Integration, ServiceSettings};
 use reqwest::Url;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -46,6 +50,7 @@ use tokio::sync::watch;
 use channel::{ChannelRequirement, Framework};
 pub use config::Config;
 pub use faults::{Fault, Faults, Hang, ProxyFault};
+pub use heart_contract::ApiError;
 pub use log::{ProxyCall, RequestLog, ServiceCall};
 pub use origin::MockOrigin;
 
@@ -69,6 +74,8 @@ pub struct Sandbox {
     pub host_addr: SocketAddr,
     pub app_addr: SocketAddr,
     pub integration_addr: SocketAddr,
+    /// The mock Instagram's API.
+    pub origin_addr: SocketAddr,
     pub config: Arc<Config>,
     pub log: Arc<RequestLog>,
     pub faults: Arc<Faults>,
@@ -114,6 +121,35 @@ fn other(what: &str, e: impl std::fmt::Display) -> io::Error {
     io::Error::other(format!("{what}: {e}"))
 }
 
+/// The reference integration as the sandbox runs it: `--dev` rules (loopback `return_url`s),
+/// the manifest on `https://localhost:<integration port>`, the mock Instagram as its origin,
+/// memory as its store, no budget, and the config's cache TTL (none by default).
+fn reference_integration(
+    config: &Config,
+    integration_addr: SocketAddr,
+    origin_addr: SocketAddr,
+) -> io::Result<Router> {
+    let public_url = Url::parse(&format!("https://localhost:{}/", integration_addr.port()))
+        .map_err(|e| other("the integration's URL", e))?;
+    let origin_url = Url::parse(&format!("http://{}/", reachable(origin_addr)))
+        .map_err(|e| other("the origin's URL", e))?;
+    let origin = HttpOrigin::new(HttpOriginOptions::new(origin_url))
+        .map_err(|e| other("the origin's client", e))?;
+    let mut settings = ServiceSettings::new(public_url);
+    settings.name = "Omniwear Instagram (sandbox)".into();
+    settings.manifest_id = "com.example.sandbox.instagram".into();
+    settings.dev = true;
+    let guard = GuardOptions {
+        ttl: Duration::from_millis(config.integration_cache_ttl_ms),
+        budget: None,
+        ..GuardOptions::default()
+    };
+    Ok(heart_integration::router(Arc::new(Integration {
+        origin: Guarded::new(origin, Arc::new(Store::memory()), guard),
+        settings,
+    })))
+}
+
 impl Sandbox {
     /// Binds the three listeners, serves them on the current tokio runtime, and runs the
     /// start-up script (`config.startup`). Fails when the package has no valid
@@ -133,9 +169,11 @@ impl Sandbox {
         let host_listener = bind(&config.bind, config.host_port).await?;
         let app_listener = bind(&config.bind, config.app_port).await?;
         let integration_listener = bind(&config.bind, config.integration_port).await?;
+        let origin_listener = bind(&config.bind, config.origin_port).await?;
         let host_addr = host_listener.local_addr()?;
         let app_addr = app_listener.local_addr()?;
         let integration_addr = integration_listener.local_addr()?;
+        let origin_addr = origin_listener.local_addr()?;
         let host_url = format!("http://{}:{}", config.host_name, host_addr.port());
 
         let identity = match options.tls {
@@ -152,19 +190,31 @@ impl Sandbox {
         let (stop, stop_rx) = watch::channel(false);
         let (stop_integration, stop_integration_rx) = watch::channel(false);
 
+        serve(
+            origin_listener,
+            origin::server::router(
+                origin.clone(),
+                Duration::from_millis(config.origin_latency_ms),
+            ),
+            stop_rx.clone(),
+        );
+
         let observer = observe::Observer {
             faults: faults.clone(),
             log: log.clone(),
         };
-        let integration = service::router(origin.clone()).layer(
+        let integration = reference_integration(&config, integration_addr, origin_addr)?.layer(
             axum::middleware::from_fn_with_state(observer, observe::observe),
         );
-        tls::serve(
+        tokio::spawn(heart_integration::server::serve(
             integration_listener,
             integration,
-            server_tls,
-            stop_integration_rx,
-        );
+            Some(server_tls),
+            async move {
+                let _ = stop_integration_rx.clone().wait_for(|s| *s).await;
+            },
+            Duration::from_secs(1),
+        ));
 
         let app_origin = format!("http://{}", reachable(app_addr));
         let package_dir = options.package_dir.clone();
@@ -230,6 +280,7 @@ impl Sandbox {
             host_addr,
             app_addr,
             integration_addr,
+            origin_addr,
             config,
             log,
             faults,
@@ -263,6 +314,11 @@ impl Sandbox {
     /// The reference integration's origin (`https://localhost:4569`).
     pub fn integration_url(&self) -> String {
         format!("https://localhost:{}", self.integration_addr.port())
+    }
+
+    /// The mock Instagram's API (`http://127.0.0.1:4570`): the integration's `--origin-url`.
+    pub fn origin_url(&self) -> String {
+        format!("http://{}", reachable(self.origin_addr))
     }
 
     /// The admin page.

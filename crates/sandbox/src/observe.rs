@@ -12,9 +12,9 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use heart_contract::ProxyForm;
 
-use crate::error::ApiError;
 use crate::faults::{Fault, Faults, dropped};
 use crate::log::{RequestLog, ServiceCall};
+use heart_contract::ApiError;
 
 #[derive(Clone)]
 pub struct Observer {

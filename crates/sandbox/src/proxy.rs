@@ -11,10 +11,10 @@ use axum::response::{IntoResponse, Response};
 use heart_contract::{BAD_PATH_ERROR, NO_INSTANCE_ERROR, check_post_to_path};
 use reqwest::Url;
 
-use crate::error::ApiError;
 use crate::faults::Hang;
 use crate::host::HostState;
 use crate::log::ProxyCall;
+use heart_contract::ApiError;
 
 /// Resolves `post_to_path` against the manifest URL; the result must stay on the manifest's
 /// scheme, host and port.

@@ -431,16 +431,24 @@ async fn the_service_acts_only_on_the_accounts_own_or_mentioned_photos() {
         .photo("omniwear", OTHERS_PHOTO)
         .expect("photo");
     assert_eq!(after, before, "nothing changed on the origin");
-    // The origin itself would have taken the like: the refusal is the integration's.
-    let origin = sandbox::origin::MockOrigin::new(&Config::default().accounts);
-    let auth = sandbox::origin::Credentials {
-        account: "omniwear".into(),
-        token: OMNIWEAR_TOKEN.into(),
-    };
+    // The origin itself takes the like (its API lets an account like any photo): the refusal
+    // is the integration's.
+    let put = http()
+        .put(format!(
+            "{}/v1/accounts/omniwear/media/{OTHERS_PHOTO}/like",
+            sandbox.origin_url()
+        ))
+        .bearer_auth(OMNIWEAR_TOKEN)
+        .send()
+        .await
+        .expect("the origin's API");
+    assert_eq!(put.status(), 200);
     assert!(
-        sandbox::origin::Origin::set_like(&origin, &auth, OTHERS_PHOTO, true)
-            .await
-            .is_ok()
+        sandbox
+            .origin
+            .photo("omniwear", OTHERS_PHOTO)
+            .expect("photo")
+            .liked
     );
     // A photo that mentions the account is fair game.
     let a = agent
@@ -501,28 +509,50 @@ async fn clickthrough_leads_to_the_photo_on_the_origin() {
         .to_str()
         .expect("location")
         .to_owned();
+    // Instagram's address for the photo, which leads to its page.
     assert_eq!(
         location,
+        format!("{}/p/ig%3A17895695668004550/", sandbox.origin_url())
+    );
+    let page = reqwest::Client::new()
+        .get(&location)
+        .send()
+        .await
+        .expect("photo page");
+    assert_eq!(
+        page.url().as_str(),
         format!("{}/sandbox/origin/photos/{PHOTO_62}", sandbox.host_url())
     );
-    let page = http()
-        .get(location.replace("localhost", "127.0.0.1"))
-        .send()
-        .await
-        .expect("photo page")
-        .text()
-        .await
-        .expect("html");
-    assert!(page.contains("Do you ship the red runners to Norway?"));
-    let r = client
-        .get(format!(
-            "{}/clickthrough?external_id=ig:nope",
-            sandbox.integration_url()
-        ))
-        .send()
-        .await
-        .expect("clickthrough");
-    assert_eq!(r.status(), 404);
+    assert!(
+        page.text()
+            .await
+            .expect("html")
+            .contains("Do you ship the red runners to Norway?")
+    );
+    for (id, status) in [("ig:nope", 404), ("ig:1/../x", 404), ("", 404)] {
+        let r = client
+            .get(format!("{}/clickthrough", sandbox.integration_url()))
+            .query(&[("external_id", id)])
+            .send()
+            .await
+            .expect("clickthrough");
+        let status_after = if r.status().is_redirection() {
+            let to = r.headers()["location"]
+                .to_str()
+                .expect("location")
+                .to_owned();
+            http()
+                .get(to)
+                .send()
+                .await
+                .expect("follow")
+                .status()
+                .as_u16()
+        } else {
+            r.status().as_u16()
+        };
+        assert_eq!(status_after, status, "{id:?}");
+    }
     // Nothing but the sandbox's own certificate is trusted, and its client trusts nothing else.
     let plain = reqwest::Client::builder()
         .tls_built_in_root_certs(false)

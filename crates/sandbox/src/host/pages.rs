@@ -15,8 +15,8 @@ use serde_json::{Value, json};
 
 use super::{HostState, SESSION_COOKIE};
 use crate::channel::Ticket;
-use crate::error::ApiError;
 use crate::package::AppInfo;
+use heart_contract::ApiError;
 
 pub(super) fn routes() -> Router<Arc<HostState>> {
     Router::new()

@@ -197,7 +197,11 @@ fn system_packages(env: &Env, report: &mut Report) -> Result<()> {
             Path::new(CHROMEDRIVER).exists(),
             "chromium-driver",
         ),
-        (REDIS_SERVER, Path::new(REDIS_SERVER).exists(), "redis-server"),
+        (
+            REDIS_SERVER,
+            Path::new(REDIS_SERVER).exists(),
+            "redis-server",
+        ),
         (NGINX, Path::new(NGINX).exists(), "nginx"),
     ];
     for (what, present, package) in checks {

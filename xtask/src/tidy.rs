@@ -721,9 +721,15 @@ mod tests {
         let line = invariant(&map, STANDALONE);
         let names = backticked(line);
         for name in ["heart-integration", "heart-contract", "sandbox"] {
-            assert!(names.contains(&name), "the invariant names no `{name}`: {line}");
+            assert!(
+                names.contains(&name),
+                "the invariant names no `{name}`: {line}"
+            );
         }
-        assert_eq!(workspace_dependencies("heart-integration"), ["heart-contract"]);
+        assert_eq!(
+            workspace_dependencies("heart-integration"),
+            ["heart-contract"]
+        );
     }
 
     #[test]

@@ -41,7 +41,9 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use crate::Integration;
+use crate::guard::Guarded;
 use crate::origin::{Credentials, Origin, OriginError, Relation};
+use crate::store::Priority;
 
 /// The most characters of an `external_id` (Zendesk's limit for a resource's id).
 pub const MAX_EXTERNAL_ID: usize = 255;
@@ -61,17 +63,21 @@ pub struct ProxiedCall<B> {
 
 /// A body of the app's that names a photo: the heart's two calls.
 pub trait PhotoCall: DeserializeOwned {
+    /// Whether the call changes the photo (its check may use the budget's reserve).
+    const PRIORITY: Priority;
     /// The ticket's `external_id`, the origin's id of the photo.
     fn external_id(&self) -> Option<&str>;
 }
 
 impl PhotoCall for StateQuery {
+    const PRIORITY: Priority = Priority::Read;
     fn external_id(&self) -> Option<&str> {
         self.external_id.as_deref()
     }
 }
 
 impl PhotoCall for SetLike {
+    const PRIORITY: Priority = Priority::Write;
     fn external_id(&self) -> Option<&str> {
         self.external_id.as_deref()
     }
@@ -132,7 +138,7 @@ impl<B: PhotoCall> ProxiedCall<B> {
     /// origin, in this order: the form, the credentials, the handle, `client_data`, the photo's
     /// shape, and whether the account may act on it.
     pub async fn read<O: Origin>(
-        origin: &O,
+        origin: &Guarded<O>,
         headers: &HeaderMap,
         body: &[u8],
     ) -> Result<Self, Refusal> {
@@ -150,7 +156,7 @@ impl<B: PhotoCall> ProxiedCall<B> {
             _ => return Err(photo_not_found().into()),
         };
         let auth = meta.credentials();
-        match origin.relation(&auth, &photo).await {
+        match origin.relation_for(&auth, &photo, B::PRIORITY).await {
             Ok(Relation::Own | Relation::Mentioned) => {}
             Ok(Relation::Unrelated) | Err(OriginError::NotFound) => {
                 tracing::info!("refused a photo the account cannot act on");

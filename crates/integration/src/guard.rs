@@ -98,6 +98,11 @@ impl<O: Origin> Guarded<O> {
         }
     }
 
+    /// The origin behind the guard.
+    pub fn inner(&self) -> &O {
+        &self.origin
+    }
+
     pub fn store(&self) -> &Arc<Store> {
         &self.store
     }
@@ -174,6 +179,7 @@ impl<O: Origin> Guarded<O> {
         auth: &Credentials,
         photo: &str,
         what: &str,
+        priority: Priority,
         fetch: F,
     ) -> Result<T, OriginError>
     where
@@ -195,7 +201,7 @@ impl<O: Origin> Guarded<O> {
                 if shared && let Some(text) = self.wait_for_other(&key, &lock, &holder).await {
                     return Ok(text);
                 }
-                let result = self.fetch_once(auth, fetch).await;
+                let result = self.fetch_once(auth, priority, fetch).await;
                 if let Ok(text) = &result
                     && caching
                 {
@@ -234,6 +240,7 @@ impl<O: Origin> Guarded<O> {
     async fn fetch_once<T, F, Fut>(
         &self,
         auth: &Credentials,
+        priority: Priority,
         fetch: F,
     ) -> Result<String, OriginError>
     where
@@ -241,16 +248,30 @@ impl<O: Origin> Guarded<O> {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<T, OriginError>>,
     {
-        self.spend(&auth.account, Priority::Read).await?;
-        let answer = self
-            .called(&auth.account, Priority::Read, fetch().await)
-            .await;
+        self.spend(&auth.account, priority).await?;
+        let answer = self.called(&auth.account, priority, fetch().await).await;
         let entry = match answer {
             Ok(value) => Some(value),
             Err(OriginError::NotFound) => None,
             Err(e) => return Err(e),
         };
         serde_json::to_string(&entry).map_err(|_| OriginError::Unavailable("cache encoding"))
+    }
+}
+
+impl<O: Origin> Guarded<O> {
+    /// How the account stands to the photo, checked for a call of `priority`: a like's check
+    /// may use the budget's reserve, as the like itself.
+    pub async fn relation_for(
+        &self,
+        auth: &Credentials,
+        photo_id: &str,
+        priority: Priority,
+    ) -> Result<Relation, OriginError> {
+        self.cached(auth, photo_id, "relation", priority, || {
+            self.origin.relation(auth, photo_id)
+        })
+        .await
     }
 }
 
@@ -278,7 +299,7 @@ impl<O: Origin> Origin for Guarded<O> {
         photo_id: &str,
     ) -> Result<LikeAnswer, OriginError> {
         let state: State = self
-            .cached(auth, photo_id, "state", || async {
+            .cached(auth, photo_id, "state", Priority::Read, || async {
                 let a = self.origin.like_state(auth, photo_id).await?;
                 Ok(State {
                     liked: a.liked,
@@ -327,10 +348,7 @@ impl<O: Origin> Origin for Guarded<O> {
     }
 
     async fn relation(&self, auth: &Credentials, photo_id: &str) -> Result<Relation, OriginError> {
-        self.cached(auth, photo_id, "relation", || {
-            self.origin.relation(auth, photo_id)
-        })
-        .await
+        self.relation_for(auth, photo_id, Priority::Read).await
     }
 
     async fn comments(

@@ -3,8 +3,9 @@
 //! of both check them against the same cases.
 //!
 //! A bucket holds up to `capacity` calls and refills `capacity` calls per `per`, evenly. The
-//! last tenth (at least one call) is kept for writes: a read is refused while the bucket is
-//! that low, so reads that many agents make never leave a like with no budget.
+//! last tenth (at least two calls: a like's check of the photo and the like itself) is kept
+//! for writes: a read is refused while the bucket is that low, so the reads that many agents
+//! make never leave a like with no budget.
 
 use std::time::Duration;
 
@@ -40,7 +41,7 @@ pub enum Priority {
 impl Bucket {
     /// The calls a read must leave in the bucket.
     pub fn reserve(&self) -> f64 {
-        f64::from((self.capacity / 10).max(1))
+        f64::from((self.capacity / 10).max(2))
     }
 
     /// Tokens per millisecond.
@@ -89,12 +90,37 @@ impl Bucket {
     }
 }
 
-/// The cases both stores are checked against: `(priority, ms since the first call)` in order,
-/// with the outcome expected, for a bucket of 10 calls per 10 s (one call per second back).
-pub const CASES_BUCKET: Bucket = Bucket {
+/// What both stores are checked against (the Redis one with the times given): a bucket of 10
+/// calls per 10 s (one call a second back, a reserve of two), and steps `(priority, ms since
+/// the first, what it must answer)` in order.
+pub const CHECK_BUCKET: Bucket = Bucket {
     capacity: 10,
     per: Duration::from_secs(10),
 };
+
+const GO: Take = Take::Granted;
+const fn wait(ms: u64) -> Take {
+    Take::Wait(Duration::from_millis(ms))
+}
+const R: Priority = Priority::Read;
+const W: Priority = Priority::Write;
+
+#[rustfmt::skip]
+pub const CHECK_STEPS: &[(Priority, u64, Take)] = &[
+    // Eight reads leave the reserve of two; the ninth waits a second.
+    (R, 0, GO), (R, 0, GO), (R, 0, GO), (R, 0, GO),
+    (R, 0, GO), (R, 0, GO), (R, 0, GO), (R, 0, GO),
+    (R, 0, wait(1_000)),
+    // Writes take the reserve, then wait; half a call back is not a call.
+    (W, 0, GO), (W, 0, GO), (W, 0, wait(1_000)),
+    (W, 500, wait(500)), (W, 1_000, GO),
+    // Two calls back are not enough for a read yet (it must leave two); three are.
+    (R, 3_000, wait(1_000)), (R, 4_000, GO),
+    // An hour later it is full again, not fuller.
+    (W, 3_600_000, GO), (W, 3_600_000, GO), (W, 3_600_000, GO), (W, 3_600_000, GO),
+    (W, 3_600_000, GO), (W, 3_600_000, GO), (W, 3_600_000, GO), (W, 3_600_000, GO),
+    (W, 3_600_000, GO), (W, 3_600_000, GO), (W, 3_600_000, wait(1_000)),
+];
 
 #[cfg(test)]
 mod tests {
@@ -105,7 +131,7 @@ mod tests {
         steps
             .iter()
             .map(|&(p, at)| {
-                let (next, take) = CASES_BUCKET.take(level, at, p);
+                let (next, take) = CHECK_BUCKET.take(level, at, p);
                 level = Some(next);
                 take
             })
@@ -113,16 +139,22 @@ mod tests {
     }
 
     #[test]
+    fn the_check_steps_hold_here() {
+        let steps: Vec<(Priority, u64)> = CHECK_STEPS.iter().map(|&(p, at, _)| (p, at)).collect();
+        let expected: Vec<Take> = CHECK_STEPS.iter().map(|&(_, _, t)| t).collect();
+        assert_eq!(run(&steps), expected);
+    }
+
+    #[test]
     fn reads_leave_the_reserve_for_writes() {
-        // Nine reads empty the bucket down to the reserve of one; the tenth read waits, a
-        // write still goes.
+        // Eight reads empty the bucket down to the reserve of two; the ninth read waits, two
+        // writes (a like's check and the like) still go, a third waits.
         let mut steps = vec![(Priority::Read, 0); 9];
-        steps.push((Priority::Read, 0));
-        steps.push((Priority::Write, 0));
-        steps.push((Priority::Write, 0));
+        steps.extend([(Priority::Write, 0); 3]);
         let takes = run(&steps);
-        assert!(takes[..9].iter().all(|t| *t == Take::Granted), "{takes:?}");
-        assert_eq!(takes[9], Take::Wait(Duration::from_millis(1_000)));
+        assert!(takes[..8].iter().all(|t| *t == Take::Granted), "{takes:?}");
+        assert_eq!(takes[8], Take::Wait(Duration::from_millis(1_000)));
+        assert_eq!(takes[9], Take::Granted);
         assert_eq!(takes[10], Take::Granted);
         assert_eq!(takes[11], Take::Wait(Duration::from_millis(1_000)));
     }
@@ -148,14 +180,14 @@ mod tests {
     }
 
     #[test]
-    fn a_tiny_bucket_still_reserves_one_call() {
+    fn a_tiny_bucket_is_for_writes_only() {
         let bucket = Bucket {
             capacity: 1,
             per: Duration::from_secs(1),
         };
-        assert_eq!(bucket.reserve(), 1.0);
+        assert_eq!(bucket.reserve(), 2.0);
         let (_, take) = bucket.take(None, 0, Priority::Read);
-        assert_eq!(take, Take::Wait(Duration::from_millis(1_000)));
+        assert_eq!(take, Take::Wait(Duration::from_millis(2_000)));
         let (_, take) = bucket.take(None, 0, Priority::Write);
         assert_eq!(take, Take::Granted);
     }

@@ -31,6 +31,8 @@ pub mod pull;
 pub mod server;
 pub mod service;
 pub mod store;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 use std::time::Duration;
 

@@ -10,8 +10,9 @@ use std::time::{Duration, Instant};
 
 use clap::CommandFactory;
 use heart_integration::config::Args;
+use heart_integration::testing::free_port;
 use support::api::{FakeApi, Trouble};
-use support::{OWN, TOKEN, free_port, metadata};
+use support::{OWN, TOKEN, metadata};
 
 const BIN: &str = env!("CARGO_BIN_EXE_heart-integration");
 

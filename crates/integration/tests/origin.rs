@@ -136,7 +136,7 @@ async fn every_call_has_a_deadline_and_a_bounded_answer() {
 
 #[tokio::test]
 async fn an_unreachable_origin_is_unavailable_after_the_retries() {
-    let port = support::free_port();
+    let port = heart_integration::testing::free_port();
     let options = HttpOriginOptions {
         retry_backoff: Duration::from_millis(1),
         ..HttpOriginOptions::new(

@@ -11,6 +11,7 @@ use axum::http::{Request, StatusCode};
 use heart_integration::GuardOptions;
 use heart_integration::store::bucket::{CHECK_BUCKET, CHECK_STEPS};
 use heart_integration::store::{Bucket, Health, RedisStore, Store};
+use heart_integration::testing::RedisServer;
 use support::*;
 
 fn redis_store(server: &RedisServer) -> Store {

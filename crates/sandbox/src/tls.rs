@@ -105,6 +105,12 @@ impl Identity {
         &self.cert_pem
     }
 
+    /// The private key in PEM, for a TLS terminator of the tests' own (nginx in front of
+    /// integration replicas).
+    pub fn key_pem(&self) -> &str {
+        &self.key_pem
+    }
+
     /// base64 of the SHA-256 of the certificate's SubjectPublicKeyInfo.
     pub fn spki_sha256_base64(&self) -> &str {
         &self.spki_sha256

@@ -47,12 +47,15 @@ mod heart;
 mod look;
 #[path = "e2e/protocol.rs"]
 mod protocol;
+#[path = "e2e/scale.rs"]
+mod scale;
 use account::*;
 use channel::*;
 use errors::*;
 use heart::*;
 use look::*;
 use protocol::*;
+use scale::*;
 
 type Case = for<'a> fn(&'a Ui<'a>) -> Pin<Box<dyn Future<Output = R<()>> + Send + 'a>>;
 
@@ -127,6 +130,7 @@ async fn e2e() {
         case!(channel_an_edited_token_later_revoked_is_refused_on_the_heart),
         case!(channel_a_forged_external_id_changes_nothing),
         case!(channel_metadata_needs_update_shows_on_the_admin_page),
+        case!(scale_two_replicas_behind_nginx_share_redis),
     ];
 
     let driver = start_driver().await.expect("chromedriver");

@@ -1,19 +1,16 @@
 //! What the integration's tests share: an origin of the test's own (in memory, with counters
 //! and failures to order), the service over it, requests through the router without sockets,
-//! and a real Redis server on a free port, stopped when dropped.
+//! and (from the crate's `testing` feature) a real Redis server on a free port.
 
 #![allow(dead_code)]
 
 pub mod api;
 
 use std::collections::BTreeMap;
-use std::net::TcpListener;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
@@ -245,78 +242,4 @@ pub fn proxied(path: &str, token: &str, photo: &str, liked: Option<bool>) -> Req
             ("client_data", &data.to_string()),
         ],
     )
-}
-
-/// A free TCP port on loopback (free when asked).
-pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
-/// A Redis server of the test's own, on a free port; stopped when dropped.
-pub struct RedisServer {
-    pub port: u16,
-    child: Option<Child>,
-    dir: PathBuf,
-}
-
-impl RedisServer {
-    pub fn start() -> Self {
-        let port = free_port();
-        let dir = std::env::temp_dir().join(format!("heart-redis-{}-{port}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("redis dir");
-        let mut server = Self {
-            port,
-            child: None,
-            dir,
-        };
-        server.restart();
-        server
-    }
-
-    pub fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}/", self.port)
-    }
-
-    /// Starts it (again, on the same port) and waits until it answers.
-    pub fn restart(&mut self) {
-        self.stop();
-        let program =
-            std::env::var("REDIS_SERVER").unwrap_or_else(|_| "/usr/bin/redis-server".into());
-        let child = Command::new(&program)
-            .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1"])
-            .args(["--save", "", "--appendonly", "no", "--dir"])
-            .arg(&self.dir)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| panic!("starting {program} (run `cargo xtask setup`): {e}"));
-        self.child = Some(child);
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "redis-server did not start on {}",
-                self.port
-            );
-            std::thread::sleep(Duration::from_millis(10));
-        }
-    }
-
-    /// Kills it: from now on its port refuses connections.
-    pub fn stop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
-impl Drop for RedisServer {
-    fn drop(&mut self) {
-        self.stop();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
 }

@@ -520,7 +520,8 @@ fn workspace_packages() -> BTreeMap<PathBuf, String> {
         .collect()
 }
 
-/// The workspace packages the crate named `package` depends on (by name or by path).
+/// The workspace packages the crate named `package` depends on (by name or by path), each once,
+/// itself aside (a dev-dependency on itself only turns on a feature for its tests).
 fn workspace_dependencies(package: &str) -> Vec<String> {
     let packages = workspace_packages();
     let Some((dir, _)) = packages.iter().find(|(_, name)| *name == package) else {
@@ -536,10 +537,13 @@ fn workspace_dependencies(package: &str) -> Vec<String> {
                 .map(|(_, name)| name.clone())
                 .or(Some(format!("{name} (path `{path}`)")))
         });
-        if let Some(found) = by_path {
+        let found = by_path.or_else(|| packages.values().any(|p| *p == name).then_some(name));
+        // A crate's dev-dependency on itself (for a feature of its tests) is not a dependency.
+        if let Some(found) = found
+            && found != package
+            && !out.contains(&found)
+        {
             out.push(found);
-        } else if packages.values().any(|p| *p == name) {
-            out.push(name);
         }
     }
     out
@@ -701,11 +705,8 @@ mod tests {
                 "{leaf} depends on nothing of the workspace, yet on {found:?}"
             );
         }
-        // (Its tests take the sandbox itself with the `browser` feature.)
-        let found: Vec<String> = workspace_dependencies("sandbox")
-            .into_iter()
-            .filter(|dep| dep != "sandbox")
-            .collect();
+        // (Its tests take the sandbox itself with the `browser` feature: not counted.)
+        let found = workspace_dependencies("sandbox");
         assert!(
             !found.iter().any(|dep| dep.starts_with("zendesk-heart")),
             "the sandbox meets the app only as its package, yet depends on {found:?}"

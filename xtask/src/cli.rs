@@ -9,6 +9,8 @@ use anyhow::Result;
 
 /// One command: its name, what it does, the options it takes, and what runs it.
 pub struct Command {
+    /// One word, or two for a command that does another thing of the first's
+    /// (`bench integration`).
     pub name: &'static str,
     /// Other names for the same command (`-h`, `--help` for `help`); the help lists them as
     /// options.
@@ -139,8 +141,16 @@ pub fn parse(
     commands: &'static [Command],
     args: impl IntoIterator<Item = String>,
 ) -> Result<Invocation, ParseError> {
-    let mut args = args.into_iter();
-    let name = args.next().ok_or(ParseError::NoCommand)?;
+    let mut args = args.into_iter().peekable();
+    let mut name = args.next().ok_or(ParseError::NoCommand)?;
+    // A two-word command first (`bench integration`), then the one word.
+    if let Some(second) = args.peek() {
+        let two = format!("{name} {second}");
+        if commands.iter().any(|c| c.name == two) {
+            name = two;
+            args.next();
+        }
+    }
     let command = commands
         .iter()
         .find(|c| c.name == name || c.aliases.contains(&name.as_str()))
@@ -281,7 +291,11 @@ mod tests {
     use crate::COMMANDS;
 
     fn parse_words(words: &[&str]) -> Result<Invocation, ParseError> {
-        parse(COMMANDS, words.iter().map(|w| w.to_string()))
+        // A two-word command's name is two arguments on the command line.
+        parse(
+            COMMANDS,
+            words.iter().flat_map(|w| w.split(' ')).map(str::to_owned),
+        )
     }
 
     fn bad(words: &[&str]) -> String {
@@ -308,12 +322,29 @@ mod tests {
     }
 
     #[test]
+    fn a_two_word_command_wins_over_its_first_word() {
+        let two = parse_words(&["bench", "integration"]).expect("bench integration");
+        assert_eq!(two.command.name, "bench integration");
+        let one = parse_words(&["bench", "--runs", "3"]).expect("bench");
+        assert_eq!((one.command.name, one.runs), ("bench", Some(3)));
+        assert!(bad(&["bench", "integrations"]).contains("integrations"));
+    }
+
+    #[test]
     fn the_table_has_the_commands_of_the_task_runner() {
         let names: Vec<&str> = COMMANDS.iter().map(|c| c.name).collect();
         assert_eq!(
             names,
             [
-                "setup", "build", "package", "validate", "test", "demo", "bench", "help"
+                "setup",
+                "build",
+                "package",
+                "validate",
+                "test",
+                "demo",
+                "bench",
+                "bench integration",
+                "help"
             ]
         );
     }

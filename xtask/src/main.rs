@@ -96,6 +96,18 @@ pub const COMMANDS: &[Command] = &[
         run: |invocation| bench::run(&project(&invocation)?, invocation.runs).map(done),
     },
     Command {
+        name: "bench integration",
+        aliases: &[],
+        about: "the integration service under the load of many agents: simulated agents open \
+                tickets through the sandbox's proxy at a fixed rate for a fixed time (loopback \
+                only) while likes go on, against a constant handler (the limit), one replica in \
+                memory without and with its cache, and two replicas behind nginx on Redis; \
+                prints the table and writes target/bench/integration.json",
+        options: &[],
+        passes_arguments: false,
+        run: |invocation| bench::integration(&project(&invocation)?).map(done),
+    },
+    Command {
         name: "help",
         aliases: &["-h", "--help"],
         about: "Print this help",

@@ -113,7 +113,11 @@ impl Replica {
     /// Starts `bin` with `HEART_LISTEN` on a free port, `--log-format json`, and `args`; waits
     /// until it listens.
     pub fn start(bin: &Path, args: &[String]) -> Self {
-        let port = free_port();
+        Self::start_on(free_port(), bin, args)
+    }
+
+    /// The same on `port`.
+    pub fn start_on(port: u16, bin: &Path, args: &[String]) -> Self {
         let dir = scratch("replica", port);
         let log = dir.join("log.jsonl");
         let file = std::fs::File::create(&log)

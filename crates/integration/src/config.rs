@@ -32,7 +32,7 @@ pub enum LogFormat {
     args_override_self = true,
     allow_negative_numbers = true,
     about = "The heart's Channel framework integration service: Zendesk's Any Channel proxy calls it to read and set the business account's like on the photo behind a ticket.",
-    after_help = "Durations are a number and a unit: 250ms, 30s, 5m, 1h (0 turns a cache or budget off).\nWithout --tls-cert/--tls-key it serves plain HTTP, for a TLS-terminating proxy in front.\nSIGTERM or Ctrl-C: stop accepting, finish the calls in flight within --shutdown-grace, exit 0."
+    after_help = "Durations are a number and a unit: 250ms, 30s, 5m, 1h (0 turns a cache or budget off).\nWithout --tls-cert/--tls-key it serves plain HTTP, for a TLS-terminating proxy in front.\nSIGTERM or Ctrl-C: stop accepting, finish the calls in flight within --shutdown-grace, exit 0\n(1 if the grace period ran out and calls were cut)."
 )]
 pub struct Args {
     /// Address to listen on (IP:PORT).
@@ -65,8 +65,8 @@ pub struct Args {
     /// How long what a read needs from the origin is cached (0: not cached).
     #[arg(long, env = "HEART_CACHE_TTL", default_value = "30s", value_name = "DURATION", value_parser = duration)]
     pub cache_ttl: Duration,
-    /// Origin calls one account may make per --origin-budget-window (0: unlimited); a tenth is
-    /// kept for likes.
+    /// Origin calls one account may make per --origin-budget-window (0: unlimited); a tenth (at
+    /// least two) is kept for likes.
     #[arg(
         long,
         env = "HEART_ORIGIN_BUDGET",

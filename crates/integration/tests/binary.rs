@@ -65,6 +65,34 @@ fn help_lists_every_setting_with_its_environment_variable() {
 }
 
 #[test]
+fn the_readme_lists_every_setting_with_its_variable() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md"))
+        .expect("the workspace README");
+    let section = readme
+        .split("## Deploy the integration")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("a Deploy the integration section");
+    for arg in Args::command().get_arguments() {
+        let Some(long) = arg.get_long() else { continue };
+        if matches!(long, "help" | "version") {
+            continue;
+        }
+        assert!(
+            section.contains(&format!("`--{long}`")),
+            "--{long} in the README's table"
+        );
+        if let Some(env) = arg.get_env() {
+            let env = env.to_string_lossy();
+            assert!(
+                section.contains(&format!("`{env}`")),
+                "{env} in the README's table"
+            );
+        }
+    }
+}
+
+#[test]
 fn a_bad_value_stops_the_start_with_its_name() {
     let base = [
         "--public-url",

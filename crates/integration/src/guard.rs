@@ -75,7 +75,8 @@ struct State {
     like_count: Option<u64>,
 }
 
-fn digest_hex(parts: &[&str]) -> String {
+/// A short hex digest of `parts`, for store keys that must not hold what they are made of.
+pub(crate) fn digest_hex(parts: &[&str]) -> String {
     let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
     for part in parts {
         ctx.update(part.as_bytes());
@@ -360,6 +361,17 @@ impl<O: Origin> Origin for Guarded<O> {
         self.spend(&auth.account, Priority::Read).await?;
         let answer = self.origin.comments(auth, after, limit).await;
         self.called(&auth.account, Priority::Read, answer).await
+    }
+
+    async fn reply(
+        &self,
+        auth: &Credentials,
+        photo_id: &str,
+        text: &str,
+    ) -> Result<String, OriginError> {
+        self.spend(&auth.account, Priority::Write).await?;
+        let answer = self.origin.reply(auth, photo_id, text).await;
+        self.called(&auth.account, Priority::Write, answer).await
     }
 
     fn permalink(&self, photo_id: &str, comment_id: Option<&str>) -> Option<String> {

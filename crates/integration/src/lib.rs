@@ -22,6 +22,7 @@
 
 pub mod admin_ui;
 pub mod call;
+pub mod channelback;
 pub mod config;
 pub mod flight;
 pub mod guard;

@@ -126,6 +126,15 @@ pub trait Origin: Send + Sync + 'static {
         limit: usize,
     ) -> impl Future<Output = Result<Vec<Comment>, OriginError>> + Send;
 
+    /// Comments on the photo as the business account (an agent's reply, sent back through
+    /// Zendesk's channelback); answers the new comment's id.
+    fn reply(
+        &self,
+        auth: &Credentials,
+        photo_id: &str,
+        text: &str,
+    ) -> impl Future<Output = Result<String, OriginError>> + Send;
+
     /// Where a person sees the photo (and the comment), for Zendesk's clickthrough links.
     fn permalink(&self, photo_id: &str, comment_id: Option<&str>) -> Option<String>;
 }

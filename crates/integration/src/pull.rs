@@ -57,7 +57,7 @@ pub fn resource(c: &Comment) -> serde_json::Value {
         "message": c.text,
         "created_at": c.created_at,
         "author": {"external_id": c.author_id, "name": c.author},
-        "allow_channelback": false,
+        "allow_channelback": true,
     })
 }
 
@@ -102,8 +102,14 @@ async fn pull<O: Origin>(
         Err(e) => return Err(refusal(&e)),
     };
     tracing::info!(account = %auth.account, resources = comments.len(), "pull");
+    // The account's own comments (its replies, sent through the channelback) are on the ticket
+    // already: only the cursor moves past them.
+    let others: Vec<&Comment> = comments
+        .iter()
+        .filter(|c| c.author_id != auth.account)
+        .collect();
     let mut answer = json!({
-        "external_resources": comments.iter().map(resource).collect::<Vec<_>>(),
+        "external_resources": others.iter().map(|c| resource(c)).collect::<Vec<_>>(),
         "metadata_needs_update": false,
     });
     if let Some(last) = comments.last() {

@@ -44,6 +44,7 @@ pub fn manifest(settings: &ServiceSettings) -> serde_json::Value {
             "admin_ui": url("admin_ui"),
             "pull_url": url("pull"),
             "clickthrough_url": url("clickthrough"),
+            "channelback_url": url("channelback"),
             "healthcheck_url": url("healthcheck"),
         }
     })
@@ -60,6 +61,7 @@ pub fn router<O: Origin>(service: Arc<Integration<O>>) -> Router {
         .route(DEFAULT_LIKE_PATH, post(like::<O>))
         .merge(crate::admin_ui::routes::<O>())
         .merge(crate::pull::routes::<O>())
+        .merge(crate::channelback::routes::<O>())
         .fallback(|| async {
             ApiError::new(
                 StatusCode::NOT_FOUND,

@@ -67,6 +67,11 @@ pub struct Options {
     pub head_script: Option<String>,
     /// The integration's certificate and key; `None` makes a fresh one.
     pub tls: Option<tls::Identity>,
+    /// Install the integration at this manifest URL instead of the package's (`--manifest-url`).
+    pub manifest_url: Option<Url>,
+    /// PEM certificates (a vendor's CA) Zendesk's client trusts besides the system's roots and
+    /// the sandbox's own certificate (`--integration-ca`).
+    pub integration_ca: Option<Vec<u8>>,
 }
 
 /// A running sandbox. Dropping it stops the servers.
@@ -151,17 +156,18 @@ fn reference_integration(
 }
 
 impl Sandbox {
-    /// Binds the three listeners, serves them on the current tokio runtime, and runs the
-    /// start-up script (`config.startup`). Fails when the package has no valid
-    /// `requirements.json`; without a package (tests) the reference integration is installed.
+    /// Binds the listeners, serves them on the current tokio runtime, and runs the start-up
+    /// script (`config.startup`). A package without `requirements.json` installs no channel
+    /// integration (any ZAF app runs); an invalid one stops the start. Without a package (tests)
+    /// the reference integration is installed; `options.manifest_url` installs another.
     pub async fn start(options: Options) -> io::Result<Self> {
         let config = Arc::new(options.config);
         config
             .validate()
             .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
-        let requirement = match &options.package_dir {
+        let declared = match &options.package_dir {
             Some(dir) => Some(
-                channel::requirements::read(dir)
+                channel::requirements::read_optional(dir)
                     .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?,
             ),
             None => None,
@@ -226,21 +232,32 @@ impl Sandbox {
         });
         serve(app_listener, app_origin::router(files), stop_rx.clone());
 
-        let requirement = match requirement {
-            Some(r) => r,
+        let requirement = match (declared, options.manifest_url) {
+            (declared, Some(manifest_url)) => Some(ChannelRequirement {
+                key: declared
+                    .flatten()
+                    .map_or_else(|| "heart_instagram".into(), |r| r.key),
+                manifest_url,
+            }),
+            (Some(declared), None) => declared,
             // No package: the reference integration, as a requirements.json would name it.
-            None => ChannelRequirement {
+            (None, None) => Some(ChannelRequirement {
                 key: "sandbox_reference".into(),
                 manifest_url: Url::parse(&format!(
                     "https://localhost:{}/manifest.json",
                     integration_addr.port()
                 ))
                 .map_err(|e| other("manifest URL", e))?,
-            },
+            }),
         };
+        if requirement.is_none() {
+            tracing::info!(
+                "the app package has no requirements.json: no channel integration is installed"
+            );
+        }
         let client = identity
-            .client_builder()
-            .map_err(|e| other("HTTP client", e))?
+            .zendesk_client_builder(options.integration_ca.as_deref())
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?
             .user_agent("Zendesk-Sandbox")
             .redirect(reqwest::redirect::Policy::none())
             .build()
@@ -254,10 +271,11 @@ impl Sandbox {
             log: log.clone(),
             spki_sha256: identity.spki_sha256_base64().to_owned(),
             certificate_pem: identity.certificate_pem().to_owned(),
+            health: std::sync::Mutex::new(None),
         });
         let host_state = host::HostState::new(
             config.clone(),
-            requirement.manifest_url.clone(),
+            requirement.as_ref().map(|r| r.manifest_url.clone()),
             app_origin,
             log.clone(),
             faults.clone(),
@@ -268,6 +286,7 @@ impl Sandbox {
         .with_package(package_dir);
         let host_router = host::router(Arc::new(host_state))
             .merge(channel::admin::router(framework.clone()))
+            .merge(channel::api::router(framework.clone()))
             .merge(origin_web::router(origin.clone()));
         serve(host_listener, host_router, stop_rx.clone());
 
@@ -306,9 +325,13 @@ impl Sandbox {
     }
 
     /// The manifest URL of the package's requirements: what the proxy resolves
-    /// `post_to_path` against.
+    /// `post_to_path` against (empty when the package declares no integration).
     pub fn manifest_url(&self) -> String {
-        self.channel.requirement.manifest_url.to_string()
+        self.channel
+            .requirement
+            .as_ref()
+            .map(|r| r.manifest_url.to_string())
+            .unwrap_or_default()
     }
 
     /// The reference integration's origin (`https://localhost:4569`).

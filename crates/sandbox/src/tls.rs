@@ -137,6 +137,31 @@ impl Identity {
         Ok(Arc::new(config))
     }
 
+    /// Zendesk's client: it trusts the system's root certificates, this certificate, and the
+    /// PEM certificates of `extra_ca` (a vendor's own CA, `--integration-ca`).
+    pub fn zendesk_client_builder(
+        &self,
+        extra_ca: Option<&[u8]>,
+    ) -> Result<reqwest::ClientBuilder, String> {
+        let own = reqwest::Certificate::from_pem(self.cert_pem.as_bytes())
+            .map_err(|e| format!("certificate: {e}"))?;
+        let mut builder = reqwest::Client::builder()
+            .use_rustls_tls()
+            .tls_built_in_root_certs(true)
+            .add_root_certificate(own);
+        if let Some(pem) = extra_ca {
+            let certs = reqwest::Certificate::from_pem_bundle(pem)
+                .map_err(|e| format!("--integration-ca is not a PEM certificate bundle: {e}"))?;
+            if certs.is_empty() {
+                return Err("--integration-ca holds no PEM certificate".into());
+            }
+            for cert in certs {
+                builder = builder.add_root_certificate(cert);
+            }
+        }
+        Ok(builder)
+    }
+
     /// A client builder that trusts this certificate and nothing else (no built-in roots).
     pub fn client_builder(&self) -> Result<reqwest::ClientBuilder, String> {
         let cert = reqwest::Certificate::from_pem(self.cert_pem.as_bytes())

@@ -41,6 +41,7 @@ async fn start_with_package(dir: &std::path::Path, config: Config) -> std::io::R
         zaf_sdk: None,
         head_script: None,
         tls: None,
+        ..Options::default()
     })
     .await
 }
@@ -125,16 +126,44 @@ async fn the_startup_script_makes_the_seeded_tickets_through_the_admin_ui() {
 }
 
 #[tokio::test]
-async fn a_package_must_declare_one_https_integration() {
+async fn a_package_declares_one_https_integration_or_none() {
+    // Any ZAF app: no requirements.json, no channel integration, its config's tickets served.
     let none = scratch_package("none", None);
-    let err = start_with_package(&none, Config::default().on_free_ports())
+    let sandbox = start_with_package(&none, Config::default().on_free_ports())
         .await
-        .err()
-        .expect("refused");
+        .expect("a package without requirements.json starts");
+    assert!(sandbox.channel.requirement.is_none());
+    assert_eq!(sandbox.channel.desk.install(), Install::NotInstalled);
+    let tickets: Vec<u64> = sandbox
+        .channel
+        .desk
+        .tickets()
+        .iter()
+        .map(|t| t.id)
+        .collect();
+    assert_eq!(tickets, [63], "the config's email ticket, nothing pulled");
+    let admin = http()
+        .get(format!("http://{}/admin/channels", sandbox.host_addr))
+        .send()
+        .await
+        .expect("admin")
+        .text()
+        .await
+        .expect("html");
     assert!(
-        err.to_string().contains("has no requirements.json"),
-        "{err}"
+        admin.contains("data-status=\"none\"")
+            && admin.contains("no channel integration is installed"),
+        "{admin}"
     );
+    assert!(
+        sandbox
+            .channel
+            .desk
+            .script_steps()
+            .iter()
+            .any(|s| s.contains("no channel integration is installed"))
+    );
+    drop(sandbox);
     let http_url = scratch_package(
         "http",
         Some(requirements::json_for(
@@ -185,6 +214,10 @@ async fn an_unreachable_or_invalid_manifest_is_said_on_the_admin_page() {
         html.contains("role=\"alert\"") && html.contains("cannot reach"),
         "{html}"
     );
+    assert!(
+        html.contains("id=\"install-advice\"") && html.contains("Nothing answers at that address"),
+        "{html}"
+    );
     drop(sandbox);
 
     // A URL that answers JSON that is no manifest.
@@ -205,7 +238,7 @@ async fn an_unreachable_or_invalid_manifest_is_said_on_the_admin_page() {
         panic!("installed an invalid manifest");
     };
     assert!(
-        error.contains("name is required") && error.contains("urls is required"),
+        error.contains("name: is required") && error.contains("urls: is required"),
         "{error}"
     );
     let _ = std::fs::remove_dir_all(&dir);

@@ -501,6 +501,7 @@ async fn run(args: Args) -> Result<(), String> {
         zaf_sdk: None,
         head_script: None,
         tls: Some(identity.clone()),
+        ..Options::default()
     })
     .await
     .map_err(|e| format!("the sandbox: {e}"))?;

@@ -9,6 +9,7 @@
 //! | like-state | `GET /v1/accounts/{account}/media/{id}/like` | `{"liked", "like_count"}` |
 //! | like, unlike | `PUT`, `DELETE` on the same | the state after |
 //! | comments | `GET /v1/accounts/{account}/comments?after=&limit=` | `{"data": [comment]}` |
+//! | reply | `POST /v1/accounts/{account}/media/{id}/comments` `{"message"}` | `{"id"}` |
 //!
 //! Every call has a deadline and reads at most a bounded answer; reads (GET) are retried on a
 //! timeout, a failed connection or a 5xx, with a doubling backoff; writes never are. 401/403 is
@@ -111,6 +112,11 @@ struct Comments {
     data: Vec<Comment>,
 }
 
+#[derive(Deserialize)]
+struct Created {
+    id: String,
+}
+
 impl HttpOrigin {
     /// A client with the system's root certificates (an `http` base is for a local origin).
     pub fn new(options: HttpOriginOptions) -> Result<Self, String> {
@@ -144,6 +150,16 @@ impl HttpOrigin {
         url: Url,
         auth: &Credentials,
     ) -> Result<T, OriginError> {
+        self.call_with(method, url, auth, None).await
+    }
+
+    async fn call_with<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        url: Url,
+        auth: &Credentials,
+        body: Option<&serde_json::Value>,
+    ) -> Result<T, OriginError> {
         let tries = if method == Method::GET {
             1 + self.options.read_retries
         } else {
@@ -152,7 +168,7 @@ impl HttpOrigin {
         let mut wait = self.options.retry_backoff;
         let mut last = OriginError::Unavailable("not tried");
         for attempt in 0..tries {
-            match self.once(method.clone(), url.clone(), auth).await {
+            match self.once(method.clone(), url.clone(), auth, body).await {
                 Ok(answer) => return Ok(answer),
                 Err(Failed { error, retry: true }) if attempt + 1 < tries => {
                     tracing::debug!(%error, attempt, "origin read failed; trying again");
@@ -171,15 +187,20 @@ impl HttpOrigin {
         method: Method,
         url: Url,
         auth: &Credentials,
+        body: Option<&serde_json::Value>,
     ) -> Result<T, Failed> {
-        let sent = self
+        let mut request = self
             .client
             .request(method, url)
             .timeout(self.options.timeout)
             .bearer_auth(&auth.token)
-            .header(header::ACCEPT, "application/json")
-            .send()
-            .await;
+            .header(header::ACCEPT, "application/json");
+        if let Some(body) = body {
+            request = request
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(body.to_string());
+        }
+        let sent = request.send().await;
         let mut response = sent.map_err(|e| transport(&e))?;
         let status = response.status();
         match status {
@@ -282,6 +303,18 @@ impl Origin for HttpOrigin {
             .append_pair("limit", &limit.to_string());
         let comments: Comments = self.call(Method::GET, url, auth).await?;
         Ok(comments.data)
+    }
+
+    async fn reply(
+        &self,
+        auth: &Credentials,
+        photo_id: &str,
+        text: &str,
+    ) -> Result<String, OriginError> {
+        let url = self.url(&auth.account, &["media", photo_id, "comments"]);
+        let body = serde_json::json!({"message": text});
+        let created: Created = self.call_with(Method::POST, url, auth, Some(&body)).await?;
+        Ok(created.id)
     }
 
     fn permalink(&self, photo_id: &str, comment_id: Option<&str>) -> Option<String> {

@@ -164,6 +164,19 @@ impl Origin for TestOrigin {
         Ok(Vec::new())
     }
 
+    async fn reply(
+        &self,
+        auth: &Credentials,
+        photo: &str,
+        _text: &str,
+    ) -> Result<String, OriginError> {
+        self.begin(auth, true).await?;
+        if !self.photos.lock().expect("photos").contains_key(photo) {
+            return Err(OriginError::NotFound);
+        }
+        Ok(format!("r{}", self.writes()))
+    }
+
     fn permalink(&self, photo: &str, _comment: Option<&str>) -> Option<String> {
         Some(format!("https://origin.example/p/{photo}/"))
     }

@@ -63,9 +63,30 @@ struct MockComment {
     seq: u64,
     id: String,
     photo_id: String,
+    /// The account that wrote it.
+    author_id: String,
+    /// How the origin shows that account.
     author: String,
     text: String,
     created_at: String,
+}
+
+impl Inner {
+    /// A new comment on the photo, now; its id.
+    fn comment(&mut self, photo_id: &str, author_id: &str, author: &str, text: &str) -> String {
+        let seq = self.comments.last().map_or(1, |c| c.seq + 1);
+        let id = format!("c{seq}");
+        self.comments.push(MockComment {
+            seq,
+            id: id.clone(),
+            photo_id: photo_id.to_owned(),
+            author_id: author_id.to_owned(),
+            author: author.to_owned(),
+            text: text.to_owned(),
+            created_at: rfc3339(std::time::SystemTime::now()),
+        });
+        id
+    }
 }
 
 impl MockPhoto {
@@ -155,6 +176,7 @@ impl MockOrigin {
                         seq,
                         id: c.id.clone(),
                         photo_id: p.id.clone(),
+                        author_id: c.author.trim_start_matches('@').to_owned(),
                         author: c.author.clone(),
                         text: c.text.clone(),
                         created_at: rfc3339(at),
@@ -275,17 +297,13 @@ impl MockOrigin {
         {
             return None;
         }
-        let seq = inner.comments.last().map_or(1, |c| c.seq + 1);
-        let id = format!("c{seq}");
-        inner.comments.push(MockComment {
-            seq,
-            id: id.clone(),
-            photo_id: photo_id.to_owned(),
-            author: author.trim().to_owned(),
-            text: text.trim().to_owned(),
-            created_at: rfc3339(std::time::SystemTime::now()),
-        });
-        Some(id)
+        let author = author.trim();
+        Some(inner.comment(
+            photo_id,
+            author.trim_start_matches('@'),
+            author,
+            text.trim(),
+        ))
     }
 
     /// What the sandbox page and tests use to act as "another agent" (no token involved).

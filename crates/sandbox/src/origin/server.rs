@@ -8,6 +8,7 @@
 //! | like-state | `GET /v1/accounts/{account}/media/{id}/like` | `{"liked", "like_count"}` |
 //! | like, unlike | `PUT`, `DELETE` on the same | the state after |
 //! | comments | `GET /v1/accounts/{account}/comments?after=&limit=` | `{"data": [comment]}` |
+//! | reply | `POST /v1/accounts/{account}/media/{id}/comments` `{"message"}` | `{"id"}` (the comment is the account's) |
 //! | a photo's page | `GET /p/{id}/` | a redirect to its page on the sandbox host |
 //!
 //! 401 for a wrong token, 404 for no such photo, each with an error body that names the URL
@@ -45,6 +46,10 @@ pub fn router(origin: Arc<MockOrigin>, latency: Duration) -> Router {
             get(like).put(like).delete(like),
         )
         .route("/v1/accounts/{account}/comments", get(comments))
+        .route(
+            "/v1/accounts/{account}/media/{id}/comments",
+            axum::routing::post(reply),
+        )
         .route("/p/{id}/", get(page))
         .fallback(|| async {
             (
@@ -166,6 +171,32 @@ async fn comments(
     let limit = q.limit.unwrap_or(100).min(MAX_LIMIT);
     match api.origin.comments(&auth, q.after.as_deref(), limit) {
         Ok(data) => Json(json!({"data": data})).into_response(),
+        Err(e) => refused(e, &uri, &auth),
+    }
+}
+
+#[derive(Deserialize)]
+struct NewComment {
+    message: String,
+}
+
+async fn reply(
+    State(api): State<Arc<Api>>,
+    Path((account, id)): Path<(String, String)>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let auth = begin(&api, &account, &headers, true).await;
+    let Ok(comment) = serde_json::from_slice::<NewComment>(&body) else {
+        return refused(
+            OriginError::BadRequest("expected {\"message\"}"),
+            &uri,
+            &auth,
+        );
+    };
+    match api.origin.reply(&auth, &id, &comment.message) {
+        Ok(id) => (StatusCode::CREATED, Json(json!({"id": id}))).into_response(),
         Err(e) => refused(e, &uri, &auth),
     }
 }

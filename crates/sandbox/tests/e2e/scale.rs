@@ -45,6 +45,7 @@ pub async fn scale_two_replicas_behind_nginx_share_redis(ui: &Ui<'_>) -> R<()> {
         zaf_sdk: Some(ui.sdk.to_path_buf()),
         head_script: None,
         tls: Some(ui.tls.clone()),
+        ..Options::default()
     })
     .await?;
     let args: Vec<String> = [

@@ -79,6 +79,28 @@ impl MockOrigin {
         Ok(photo.answer(&auth.account))
     }
 
+    /// The business account comments on a photo (any photo, as Instagram allows); its id.
+    pub fn reply(
+        &self,
+        auth: &Credentials,
+        photo_id: &str,
+        text: &str,
+    ) -> Result<String, OriginError> {
+        let mut inner = self.lock()?;
+        Self::authorized(&inner, auth)?;
+        Self::find_photo(&inner, photo_id)?;
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(OriginError::BadRequest("a comment needs text"));
+        }
+        let handle = inner
+            .handles
+            .get(&auth.account)
+            .cloned()
+            .unwrap_or_else(|| format!("@{}", auth.account));
+        Ok(inner.comment(photo_id, &auth.account, &handle, text))
+    }
+
     pub fn verify(&self, auth: &Credentials) -> Result<String, OriginError> {
         let inner = self.lock()?;
         Self::authorized(&inner, auth)?;
@@ -135,7 +157,7 @@ impl MockOrigin {
                 cursor: c.seq.to_string(),
                 photo_id: c.photo_id.clone(),
                 first_on_photo: first,
-                author_id: c.author.trim_start_matches('@').to_owned(),
+                author_id: c.author_id.clone(),
                 author: c.author.clone(),
                 text: c.text.clone(),
                 created_at: c.created_at.clone(),

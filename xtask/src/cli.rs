@@ -27,6 +27,7 @@ pub struct Command {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Opt {
     ManifestUrl,
+    IntegrationCa,
     Config,
     Runs,
     Stable,
@@ -56,6 +57,16 @@ pub const OPTIONS: &[OptSpec] = &[
         }),
         about: "the channel integration's manifest URL for this build, instead of \
                 `manifest_url` in Cargo.toml's [package.metadata.zendesk]",
+    },
+    OptSpec {
+        opt: Opt::IntegrationCa,
+        flag: "--integration-ca",
+        value: Some(Value {
+            placeholder: "<file.pem>",
+            needs: "a file",
+        }),
+        about: "the CA that signed your integration's certificate (PEM), which the sandbox's \
+                Zendesk then trusts besides the system's roots; relative to where the command runs",
     },
     OptSpec {
         opt: Opt::Config,
@@ -96,6 +107,7 @@ pub struct Invocation {
     /// Not `--stable`.
     pub nightly_size: bool,
     pub manifest_url: Option<String>,
+    pub integration_ca: Option<String>,
     pub config: Option<String>,
     pub runs: Option<u32>,
     /// The arguments of a command that `passes_arguments`.
@@ -159,6 +171,7 @@ pub fn parse(
         command,
         nightly_size: true,
         manifest_url: None,
+        integration_ca: None,
         config: None,
         runs: None,
         passed: Vec::new(),
@@ -184,6 +197,7 @@ pub fn parse(
         match spec.opt {
             Opt::Stable => invocation.nightly_size = false,
             Opt::ManifestUrl => invocation.manifest_url = Some(value()?),
+            Opt::IntegrationCa => invocation.integration_ca = Some(value()?),
             Opt::Config => invocation.config = Some(value()?),
             Opt::Runs => match value()?.parse() {
                 Ok(n) if n > 0 => invocation.runs = Some(n),
@@ -458,11 +472,13 @@ mod tests {
         }
         assert!(help.contains("  -h, --help "), "{help}");
         assert!(
-            help.contains("--manifest-url <https url>  (package, test, demo) the channel"),
+            help.contains("--manifest-url <https url>   (package, test, demo) the channel"),
             "{help}"
         );
         assert!(
-            help.contains("--stable                    (setup, build, package, test, demo, bench)"),
+            help.contains(
+                "--stable                     (setup, build, package, test, demo, bench)"
+            ),
             "{help}"
         );
         assert!(help.contains("[--runs <n>]"), "{help}");

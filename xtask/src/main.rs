@@ -78,11 +78,22 @@ pub const COMMANDS: &[Command] = &[
     Command {
         name: "demo",
         aliases: &[],
-        about: "setup, package, then run the sandbox on the package",
-        options: &[Opt::Config, Opt::ManifestUrl, Opt::Stable],
+        about: "setup, package, then run the sandbox on the package; with --manifest-url and \
+                --integration-ca, against your own integration",
+        options: &[
+            Opt::Config,
+            Opt::ManifestUrl,
+            Opt::IntegrationCa,
+            Opt::Stable,
+        ],
         passes_arguments: false,
         run: |invocation| {
-            package::demo(&project(&invocation)?, invocation.config.as_deref()).map(done)
+            package::demo(
+                &project(&invocation)?,
+                invocation.config.as_deref(),
+                invocation.integration_ca.as_deref(),
+            )
+            .map(done)
         },
     },
     Command {

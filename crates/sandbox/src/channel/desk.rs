@@ -5,6 +5,7 @@
 //! made by a reply, into tickets and comments. No I/O.
 
 mod import;
+mod replies;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -17,6 +18,7 @@ use super::limits::{self, Violation};
 use super::{By, Install, Instance, InstanceId, IntegrationManifest, Ticket};
 use crate::config;
 pub use import::Imported;
+pub use replies::Reply;
 
 /// An admin UI exchange in progress: which account the `return_url` will update, and the push
 /// credentials Zendesk handed the admin UI for a new one.
@@ -25,22 +27,6 @@ struct Exchange {
     instance: Option<InstanceId>,
     by: By,
     push: Option<(String, String)>,
-}
-
-/// An agent's reply to a channel ticket, sent back to the origin through the integration's
-/// `channelback_url`; tried again with the same `request_unique_identifier` after a failure.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct Reply {
-    pub request_id: String,
-    pub ticket: u64,
-    pub message: String,
-    pub attempts: u32,
-    /// Why the last attempt failed (and the reply is not on the ticket).
-    pub error: Option<String>,
-    /// The answer's violations of Zendesk's limits, if that was why.
-    pub violations: Vec<Violation>,
-    /// The comment it became.
-    pub comment: Option<u64>,
 }
 
 /// The sandbox's Zendesk data, behind one lock; a clone is another handle on the same data.
@@ -67,8 +53,7 @@ struct Data {
 
 /// How many open admin UI exchanges are kept (each page view opens some).
 const MAX_EXCHANGES: usize = 200;
-/// How many replies and events are kept.
-const MAX_REPLIES: usize = 500;
+/// How many events are kept.
 const MAX_EVENTS: usize = 200;
 
 impl Desk {
@@ -330,56 +315,6 @@ impl Desk {
                 instance.metadata = metadata;
             }
         }
-    }
-
-    /// A new reply of an agent's to `ticket` (not yet sent).
-    pub fn start_reply(&self, ticket: u64, message: &str) -> Reply {
-        let reply = Reply {
-            request_id: crate::host::random_hex(),
-            ticket,
-            message: message.to_owned(),
-            attempts: 0,
-            error: None,
-            violations: Vec::new(),
-            comment: None,
-        };
-        let mut data = self.lock();
-        if data.replies.len() >= MAX_REPLIES
-            && let Some(oldest) = data.replies.keys().next().cloned()
-        {
-            data.replies.remove(&oldest);
-        }
-        data.replies.insert(reply.request_id.clone(), reply.clone());
-        reply
-    }
-
-    pub fn reply(&self, request_id: &str) -> Option<Reply> {
-        self.lock().replies.get(request_id).cloned()
-    }
-
-    /// The replies to `ticket` that have not reached the origin.
-    pub fn failed_replies(&self, ticket: u64) -> Vec<Reply> {
-        self.lock()
-            .replies
-            .values()
-            .filter(|r| r.ticket == ticket && r.comment.is_none() && r.error.is_some())
-            .cloned()
-            .collect()
-    }
-
-    /// Records an attempt's failure (the reply waits for Try again).
-    pub fn reply_failed(
-        &self,
-        request_id: &str,
-        error: String,
-        violations: Vec<Violation>,
-    ) -> Option<Reply> {
-        let mut data = self.lock();
-        let reply = data.replies.get_mut(request_id)?;
-        reply.attempts += 1;
-        reply.error = Some(error);
-        reply.violations = violations;
-        Some(reply.clone())
     }
 
     /// Records an event sent to the integration (or why it could not be).

@@ -24,7 +24,7 @@ pub enum Imported {
 }
 
 impl Data {
-    fn comment_id(&mut self) -> u64 {
+    pub(super) fn comment_id(&mut self) -> u64 {
         self.next_comment += 1;
         self.next_comment
     }
@@ -105,29 +105,6 @@ impl Data {
 }
 
 impl Desk {
-    /// Marks the agent's reply that became `external_id` on a ticket of account `id` as failed
-    /// later, as the integration reported; `false` if there is none.
-    pub fn report_reply_error(&self, id: InstanceId, external_id: &str, description: &str) -> bool {
-        let mut data = self.lock();
-        let reply = data
-            .tickets
-            .values_mut()
-            .filter(|t| t.instance == Some(id))
-            .flat_map(|t| t.comments.iter_mut())
-            .find(|c| c.by_agent && c.external_id.as_deref() == Some(external_id));
-        match reply {
-            Some(comment) => {
-                comment.reported_error = Some(if description.is_empty() {
-                    "the integration reported that it did not reach the origin".to_owned()
-                } else {
-                    description.to_owned()
-                });
-                true
-            }
-            None => false,
-        }
-    }
-
     /// Brings `resources` in for account `id`, in order; what became of each.
     pub fn import(
         &self,
@@ -196,45 +173,5 @@ impl Desk {
             instance.last_pull = Some(report.clone());
         }
         Some((report, outcomes))
-    }
-
-    /// An agent's reply reached the origin: it becomes a comment carrying the `external_id` the
-    /// integration answered (so the same resource pulled later is a duplicate), and the
-    /// ticket's `allow_channelback` follows the answer.
-    pub fn reply_sent(
-        &self,
-        request_id: &str,
-        external_id: &str,
-        allow_channelback: Option<bool>,
-        agent: &str,
-    ) -> Option<(u64, u64)> {
-        let mut data = self.lock();
-        let reply = data.replies.get(request_id)?.clone();
-        if let Some(done) = reply.comment {
-            return Some((reply.ticket, done));
-        }
-        let comment = data.comment_id();
-        let ticket = data.tickets.get_mut(&reply.ticket)?;
-        ticket.thread_keys.insert(external_id.to_owned());
-        if let Some(allow) = allow_channelback {
-            ticket.allow_channelback = allow;
-        }
-        ticket.comments.push(Comment {
-            id: comment,
-            author: agent.to_owned(),
-            author_id: None,
-            body: reply.message.clone(),
-            external_id: Some(external_id.to_owned()),
-            created_at: None,
-            by_agent: true,
-            reported_error: None,
-        });
-        if let Some(r) = data.replies.get_mut(request_id) {
-            r.attempts += 1;
-            r.error = None;
-            r.violations.clear();
-            r.comment = Some(comment);
-        }
-        Some((reply.ticket, comment))
     }
 }

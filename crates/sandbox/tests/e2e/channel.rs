@@ -68,7 +68,7 @@ impl Ui<'_> {
     }
 
     /// Types into the frame's form and submits it.
-    async fn submit_account_form(&self, fields: &[(&str, &str)]) -> R<()> {
+    pub(crate) async fn submit_account_form(&self, fields: &[(&str, &str)]) -> R<()> {
         self.c.enter_frame(0).await?;
         let typed: R<()> = async {
             for (name, value) in fields {

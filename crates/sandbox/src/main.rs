@@ -24,7 +24,8 @@ const USAGE: &str =
                     side trusts it besides the system's roots (and the reference integration's
                     certificate)
 
-Logs go to stderr; set RUST_LOG (e.g. RUST_LOG=sandbox=debug) to change the level.";
+Logs go to stderr: what a person needs (installs, accounts, pulls that bring tickets or fail,
+proxied calls). RUST_LOG changes it (RUST_LOG=debug shows every pull and request).";
 
 struct Args {
     package_dir: PathBuf,
@@ -81,7 +82,11 @@ async fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+                // The reference integration's own request lines repeat the proxied calls':
+                // RUST_LOG=heart_integration=info shows them.
+                .unwrap_or_else(|_| {
+                    tracing_subscriber::EnvFilter::new("info,heart_integration=warn")
+                }),
         )
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())

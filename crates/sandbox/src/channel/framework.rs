@@ -173,7 +173,11 @@ impl Framework {
         match pull::request(&self.client, &pull_url, &instance.metadata, &instance.state).await {
             Ok(answer) => {
                 let (report, outcomes) = self.desk.apply_pull(id, at_ms, answer)?;
-                if report.tickets.is_empty() && report.comments.is_empty() && report.seen.is_empty()
+                let changed = report.needs_update != instance.needs_update;
+                if !changed
+                    && report.tickets.is_empty()
+                    && report.comments.is_empty()
+                    && report.seen.is_empty()
                 {
                     tracing::debug!(instance = id, "pulled: nothing new");
                 } else {

@@ -43,7 +43,11 @@ pub async fn any_integration_installed_replied_to_and_pushed_in_the_browser(ui: 
     let admin = ui
         .wait_admin("installed", |v| v["install"] == "installed")
         .await?;
-    if !admin["installText"].as_str().unwrap_or("").contains("Vendor Echo") {
+    if !admin["installText"]
+        .as_str()
+        .unwrap_or("")
+        .contains("Vendor Echo")
+    {
         return fail(format!("installed something else: {admin}"));
     }
     let links: Value = ui
@@ -61,7 +65,9 @@ pub async fn any_integration_installed_replied_to_and_pushed_in_the_browser(ui: 
     // Add the account in the vendor's own admin UI, in the frame.
     ui.click_host("#add-account button").await?;
     ui.wait_for("the vendor's form in the frame", || async {
-        in_frame(ui.c, VENDOR_FORM).await.map(|v| (!v.is_null()).then_some(v))
+        in_frame(ui.c, VENDOR_FORM)
+            .await
+            .map(|v| (!v.is_null()).then_some(v))
     })
     .await?;
     ui.submit_account_form(&[("name", "Vendor account"), ("api_key", "k-123")])
@@ -113,14 +119,18 @@ pub async fn any_integration_installed_replied_to_and_pushed_in_the_browser(ui: 
         .channelback_failures
         .store(1, std::sync::atomic::Ordering::SeqCst);
     ui.c.goto(&ui.sandbox.ticket_url(ticket)).await?;
-    let reply_box = ui.c.find(sandbox::browser::fantoccini::Locator::Id("reply-message")).await?;
+    let reply_box =
+        ui.c.find(sandbox::browser::fantoccini::Locator::Id("reply-message"))
+            .await?;
     reply_box.send_keys("It ships today.").await?;
     ui.screenshot("reply-box").await?;
     ui.click_host("#send-reply").await?;
     ui.wait_for("the failed reply with Try again", || async {
-        let v = ui
-            .c
-            .execute("return !!document.querySelector('.reply-failed .retry-reply');", vec![])
+        let v =
+            ui.c.execute(
+                "return !!document.querySelector('.reply-failed .retry-reply');",
+                vec![],
+            )
             .await?;
         Ok((v == json!(true)).then_some(()))
     })
@@ -153,12 +163,7 @@ pub async fn any_integration_installed_replied_to_and_pushed_in_the_browser(ui: 
     }
 
     // The vendor pushes a resource onto the ticket's thread.
-    let (push_id, token) = vendor
-        .state
-        .push
-        .lock()
-        .map_err(|_| "push")?[0]
-        .clone();
+    let (push_id, token) = vendor.state.push.lock().map_err(|_| "push")?[0].clone();
     let pushed = reqwest::Client::new()
         .post(format!("{}/api/v2/any_channel/push.json", ui.sandbox.host_url().replace("localhost", "127.0.0.1")))
         .bearer_auth(token)
@@ -173,9 +178,11 @@ pub async fn any_integration_installed_replied_to_and_pushed_in_the_browser(ui: 
     }
     ui.c.refresh().await?;
     ui.wait_for("the pushed comment", || async {
-        let v = ui
-            .c
-            .execute("return !!document.querySelector('[data-external-id=\"r-2\"]');", vec![])
+        let v =
+            ui.c.execute(
+                "return !!document.querySelector('[data-external-id=\"r-2\"]');",
+                vec![],
+            )
             .await?;
         Ok((v == json!(true)).then_some(()))
     })
@@ -210,7 +217,11 @@ pub async fn any_integration_installed_replied_to_and_pushed_in_the_browser(ui: 
     if !wanted.iter().all(|w| received.iter().any(|r| r == w)) {
         return fail(format!("the vendor received {received:?}"));
     }
-    ui.c.execute("document.getElementById('events').scrollIntoView();", vec![]).await?;
+    ui.c.execute(
+        "document.getElementById('events').scrollIntoView();",
+        vec![],
+    )
+    .await?;
     ui.screenshot("admin-events").await
 }
 
@@ -233,18 +244,26 @@ pub async fn any_zaf_package_runs_without_requirements(ui: &Ui<'_>) -> R<()> {
     let ui = ui.with(sandbox);
     ui.c.goto(&ui.sandbox.ticket_url(63)).await?;
     ui.wait_for("Hello from the sidebar", || async {
-        let v = in_frame(ui.c, "const h = document.querySelector('h2'); return h ? h.textContent : null;").await?;
+        let v = in_frame(
+            ui.c,
+            "const h = document.querySelector('h2'); return h ? h.textContent : null;",
+        )
+        .await?;
         Ok((v == json!("Hello from the sidebar")).then_some(()))
     })
     .await?;
     ui.screenshot("basic-scaffold").await?;
     ui.c.goto(&ui.sandbox.admin_url()).await?;
-    let status = ui
-        .c
-        .execute("return document.getElementById('install-status').dataset.status;", vec![])
+    let status =
+        ui.c.execute(
+            "return document.getElementById('install-status').dataset.status;",
+            vec![],
+        )
         .await?;
     if status != json!("none") {
-        return fail(format!("the admin page for a package without requirements: {status}"));
+        return fail(format!(
+            "the admin page for a package without requirements: {status}"
+        ));
     }
     Ok(())
 }

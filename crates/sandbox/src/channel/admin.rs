@@ -313,13 +313,18 @@ pub fn reply_html(framework: &Framework, ticket: &Ticket) -> String {
 
 /// Sends a reply (or tries one again) with the agent's CSRF token, then shows the ticket anew.
 const REPLY_SCRIPT: &str = r#"<script>(function(){
-var cfg=JSON.parse(document.getElementById('sandbox-config').textContent);
 var ticket=Number(document.body.dataset.ticketId);
 function send(body,status){
+ // Read when sending: the page's config comes after this script.
+ var cfg=JSON.parse(document.getElementById('sandbox-config').textContent);
  if(status)status.textContent='Sending…';
  return fetch('/api/v2/channel/replies',{method:'POST',credentials:'same-origin',
   headers:{'Content-Type':'application/json','X-CSRF-Token':cfg.csrfToken},body:JSON.stringify(body)})
- .then(function(){location.reload();},function(){if(status)status.textContent='The sandbox could not be reached.';});
+ .then(function(r){return r.json().catch(function(){return {};}).then(function(j){
+   // Sent, or failed on the integration's side (then the page shows it with Try again).
+   if(r.ok||j.request_id){location.reload();return;}
+   if(status)status.textContent='Not sent: '+(j.description||('HTTP '+r.status));});},
+  function(){if(status)status.textContent='The sandbox could not be reached.';});
 }
 var form=document.getElementById('reply-form');
 if(form)form.addEventListener('submit',function(e){e.preventDefault();

@@ -40,6 +40,7 @@ button.primary { background:var(--accent); color:#fff; }
 .flash { grid-column:1 / -1; margin:0; padding:8px 12px; border-radius:4px; background:#edf7ff; border:1px solid #adcce4; }
 .violations { margin-top:6px; font-size:12px; } .violations td, .violations th { padding:3px 6px; }
 .ok { color:#038153; font-weight:600; }
+td.last-pull { min-width:18em; } .violations code { overflow-wrap:normal; word-break:break-word; }
 #admin-ui { width:100%; height:420px; border:1px solid var(--line); border-radius:4px; background:#fff; }
 code { font-size:12px; overflow-wrap:anywhere; }
 ol { padding-left:20px; margin:0; } ol li { margin-bottom:4px; overflow-wrap:anywhere; }
@@ -136,7 +137,8 @@ pub(super) async fn page(
                 report.comments.len()
             ),
         };
-        let _ = write!(body, "<p class=\"flash\" role=\"status\">{text}</p>");
+        // A div: the text may carry a table of refused fields.
+        let _ = write!(body, "<div class=\"flash\" role=\"status\">{text}</div>");
     }
 
     // The app and its integration.
@@ -295,7 +297,7 @@ pub(super) async fn page(
             let _ = write!(
                 body,
                 "<tr data-instance-id=\"{id}\" data-needs-update=\"{nu}\"><td><strong>{name}</strong> \
-                 <span class=\"note\">#{id}, added by {by}</span></td><td>{status}</td><td>{last}</td>\
+                 <span class=\"note\">#{id}, added by {by}</span></td><td>{status}</td><td class=\"last-pull\">{last}</td>\
                  <td>{links}</td><td>{edit} <form method=\"post\" action=\"/admin/channels/{id}/pull{keep}\">\
                  <button type=\"submit\" id=\"pull-{id}\">Pull now</button></form> \
                  <form method=\"post\" action=\"/admin/channels/{id}/remove{keep}\">\
@@ -382,8 +384,8 @@ pub(super) async fn page(
         body,
         "<section id=\"certificate\" class=\"wide\"><h2>The integration’s certificate</h2>\
          <p>The integration is served over HTTPS with a certificate this sandbox made \
-         (SHA-256 of its public key: <code>{hash}</code>). Zendesk’s side here trusts exactly that \
-         certificate. Your browser must too, since the account setup is the integration’s own page \
+         (SHA-256 of its public key: <code>{hash}</code>). Zendesk’s side here trusts it, the system’s \
+         roots and the CA given with <code>--integration-ca</code>. Your browser must trust it too, since the account setup is the integration’s own page \
          in a frame: open <a href=\"{i}\" target=\"_blank\">{i}</a> once and accept the warning, then \
          reload this page; or start Chromium with <code>--ignore-certificate-errors-spki-list={hash}</code>; \
          or import <a href=\"/sandbox/certificate.pem\">the certificate</a>.</p></section>",

@@ -83,6 +83,17 @@ pub struct ProxyFault {
 }
 
 impl ProxyFault {
+    /// Whether its status and `Retry-After` are within their bounds.
+    pub fn check(&self) -> Result<(), String> {
+        check_status("status", self.status)?;
+        match &self.retry_after {
+            Some(r) if r.len() > MAX_FAULT_TEXT => Err(format!(
+                "retry_after must be at most {MAX_FAULT_TEXT} bytes"
+            )),
+            _ => Ok(()),
+        }
+    }
+
     /// A short name for logs.
     pub fn describe(&self) -> String {
         if let Some(hang) = self.hang {
@@ -154,8 +165,65 @@ pub fn dropped() -> Response {
 
 /// The longest a held call waits for a release.
 pub const MAX_HOLD: Duration = Duration::from_secs(600);
+/// The most calls held at once; past it, a call the faults would hold is refused with 503.
+pub const MAX_HELD: usize = 100;
+/// The longest latency a fault adds.
+pub const MAX_LATENCY_MS: u64 = 600_000;
+/// The largest answer `pad_bytes` makes.
+pub const MAX_PAD_BYTES: usize = 32 * 1024 * 1024;
+/// The longest `Retry-After` a fault answers, in seconds or as a date that far ahead (a day).
+pub const MAX_RETRY_AFTER_S: u64 = 86_400;
+/// The most paths with a fault, of each kind (the service's, the proxy's).
+pub const MAX_FAULT_PATHS: usize = 64;
+/// The longest path a fault is set for, and the longest `Retry-After` text a proxy fault sends.
+pub const MAX_FAULT_TEXT: usize = 511;
+
+fn check_status(name: &str, status: Option<u16>) -> Result<(), String> {
+    match status {
+        Some(s) if !(200..=599).contains(&s) => Err(format!(
+            "{name} must be an HTTP status from 200 to 599, not {s}"
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn check_at_most(name: &str, value: Option<u64>, max: u64) -> Result<(), String> {
+    match value {
+        Some(v) if v > max => Err(format!("{name} must be at most {max}, not {v}")),
+        _ => Ok(()),
+    }
+}
+
+/// A path a fault may be set for: `/…`, at most [`MAX_FAULT_TEXT`] bytes.
+pub fn check_path(path: &str) -> Result<(), String> {
+    if !path.starts_with('/') {
+        return Err("path must start with /".into());
+    }
+    if path.len() > MAX_FAULT_TEXT {
+        return Err(format!("path must be at most {MAX_FAULT_TEXT} bytes"));
+    }
+    Ok(())
+}
 
 impl Fault {
+    /// Whether every number is within its bound (what the sandbox's control refuses with 400).
+    pub fn check(&self) -> Result<(), String> {
+        check_at_most("latency_ms", Some(self.latency_ms), MAX_LATENCY_MS)?;
+        check_at_most("retry_after", self.retry_after, MAX_RETRY_AFTER_S)?;
+        check_at_most(
+            "retry_after_date_s",
+            self.retry_after_date_s,
+            MAX_RETRY_AFTER_S,
+        )?;
+        check_at_most(
+            "pad_bytes",
+            self.pad_bytes.map(|n| u64::try_from(n).unwrap_or(u64::MAX)),
+            MAX_PAD_BYTES as u64,
+        )?;
+        check_status("status", self.status)?;
+        check_status("after_status", self.after_status)
+    }
+
     /// A short name for logs.
     pub fn describe(&self) -> String {
         let mut parts = Vec::new();
@@ -208,28 +276,67 @@ impl Default for Faults {
     }
 }
 
+/// Sets (or with `times: Some(0)` clears) the fault for `path`, unless that would make more
+/// than [`MAX_FAULT_PATHS`] paths.
+fn put<F>(
+    map: &Mutex<BTreeMap<String, F>>,
+    path: &str,
+    fault: F,
+    clears: bool,
+) -> Result<(), String> {
+    let Ok(mut map) = map.lock() else {
+        return Err("the faults are unavailable".into());
+    };
+    if clears {
+        map.remove(path);
+    } else if map.len() >= MAX_FAULT_PATHS && !map.contains_key(path) {
+        return Err(format!(
+            "faults are set for {MAX_FAULT_PATHS} paths already; clear some"
+        ));
+    } else {
+        map.insert(path.to_owned(), fault);
+    }
+    Ok(())
+}
+
 impl Faults {
+    /// Sets the service's fault for `path` (`times: Some(0)` clears it). For in-process callers,
+    /// whose numbers are not checked (the answers bound them anyway); see [`Self::try_set`].
     pub fn set(&self, path: &str, fault: Fault) {
-        if let Ok(mut map) = self.by_path.lock() {
-            if fault.times == Some(0) {
-                map.remove(path);
-            } else {
-                map.insert(path.to_owned(), fault);
-            }
+        let clears = fault.times == Some(0);
+        if let Err(e) = put(&self.by_path, path, fault, clears) {
+            tracing::warn!(path, error = %e, "fault not set");
         }
         self.release();
     }
 
-    /// Sets what the proxy itself does with calls for `path`.
+    /// Sets what the proxy itself does with calls for `path` (unchecked, as [`Self::set`]).
     pub fn set_proxy(&self, path: &str, fault: ProxyFault) {
-        if let Ok(mut map) = self.proxy_by_path.lock() {
-            if fault.times == Some(0) {
-                map.remove(path);
-            } else {
-                map.insert(path.to_owned(), fault);
-            }
+        let clears = fault.times == Some(0);
+        if let Err(e) = put(&self.proxy_by_path, path, fault, clears) {
+            tracing::warn!(path, error = %e, "proxy fault not set");
         }
         self.release();
+    }
+
+    /// [`Self::set`] for a fault from outside: its path and numbers within their bounds.
+    pub fn try_set(&self, path: &str, fault: Fault) -> Result<(), String> {
+        check_path(path)?;
+        fault.check()?;
+        let clears = fault.times == Some(0);
+        put(&self.by_path, path, fault, clears)?;
+        self.release();
+        Ok(())
+    }
+
+    /// [`Self::set_proxy`] for a fault from outside.
+    pub fn try_set_proxy(&self, path: &str, fault: ProxyFault) -> Result<(), String> {
+        check_path(path)?;
+        fault.check()?;
+        let clears = fault.times == Some(0);
+        put(&self.proxy_by_path, path, fault, clears)?;
+        self.release();
+        Ok(())
     }
 
     pub fn clear(&self, path: &str) {
@@ -295,9 +402,17 @@ impl Faults {
     /// hold when the fault holds it. The hold is armed here, while the faults cannot change: a
     /// change made after the call took its fault lets it go, even one made while the call was
     /// still on its way to the service (`Hang::After`) and not yet waiting.
+    /// Past [`MAX_HELD`] held calls, a call the fault would hold is refused with 503 instead.
     pub fn take_proxy(&self, path: &str) -> Option<(ProxyFault, Option<Hold>)> {
         let mut map = self.proxy_by_path.lock().ok()?;
         let fault = take_from(&mut map, path, |f| &mut f.times)?;
+        if fault.hang.is_some() && self.held() >= MAX_HELD {
+            let refused = ProxyFault {
+                status: Some(503),
+                ..ProxyFault::default()
+            };
+            return Some((refused, None));
+        }
         let hold = fault.hang.map(|_| self.arm());
         Some((fault, hold))
     }
@@ -387,6 +502,117 @@ mod tests {
         assert_eq!(response.status(), 429);
         assert_eq!(response.headers()[header::RETRY_AFTER], "7");
         assert!(faults.take_proxy("/like").is_none());
+    }
+
+    #[test]
+    fn numbers_past_their_bounds_are_refused() {
+        let faults = Faults::default();
+        let huge = [
+            Fault {
+                pad_bytes: Some(1_000_000_000_000),
+                ..Fault::default()
+            },
+            Fault {
+                retry_after_date_s: Some(u64::MAX),
+                ..Fault::default()
+            },
+            Fault {
+                retry_after: Some(MAX_RETRY_AFTER_S + 1),
+                ..Fault::default()
+            },
+            Fault {
+                latency_ms: u64::MAX,
+                ..Fault::default()
+            },
+            Fault {
+                status: Some(101),
+                ..Fault::default()
+            },
+            Fault {
+                after_status: Some(1000),
+                ..Fault::default()
+            },
+        ];
+        for fault in huge {
+            let err = faults.try_set("/like", fault.clone()).expect_err("refused");
+            assert!(err.contains("must be"), "{fault:?}: {err}");
+        }
+        let at_bounds = Fault {
+            pad_bytes: Some(MAX_PAD_BYTES),
+            retry_after_date_s: Some(MAX_RETRY_AFTER_S),
+            latency_ms: MAX_LATENCY_MS,
+            status: Some(599),
+            ..Fault::default()
+        };
+        assert_eq!(faults.try_set("/like", at_bounds.clone()), Ok(()));
+        assert_eq!(faults.all()["/like"], at_bounds);
+        let proxy = ProxyFault {
+            retry_after: Some("9".repeat(MAX_FAULT_TEXT + 1)),
+            ..ProxyFault::default()
+        };
+        assert!(faults.try_set_proxy("/like", proxy).is_err());
+        assert!(faults.try_set("like", Fault::default()).is_err());
+        assert!(
+            faults
+                .try_set(
+                    &format!("/{}", "a".repeat(MAX_FAULT_TEXT)),
+                    Fault::default()
+                )
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn the_paths_with_faults_are_capped() {
+        let faults = Faults::default();
+        for i in 0..MAX_FAULT_PATHS {
+            assert_eq!(faults.try_set(&format!("/p{i}"), Fault::default()), Ok(()));
+        }
+        assert!(faults.try_set("/one-more", Fault::default()).is_err());
+        faults.set("/one-more", Fault::default());
+        assert_eq!(
+            faults.all().len(),
+            MAX_FAULT_PATHS,
+            "in-process callers are capped too"
+        );
+        assert_eq!(
+            faults.try_set(
+                "/p0",
+                Fault {
+                    status: Some(500),
+                    ..Fault::default()
+                }
+            ),
+            Ok(())
+        );
+        let clear = Fault {
+            times: Some(0),
+            ..Fault::default()
+        };
+        assert_eq!(faults.try_set("/p1", clear), Ok(()));
+        assert_eq!(faults.try_set("/one-more", Fault::default()), Ok(()));
+    }
+
+    #[test]
+    fn past_the_cap_a_call_is_refused_rather_than_held() {
+        let faults = Faults::default();
+        let holds: Vec<Hold> = (0..MAX_HELD).map(|_| faults.arm()).collect();
+        faults.set_proxy(
+            "/like",
+            ProxyFault {
+                hang: Some(Hang::Before),
+                ..ProxyFault::default()
+            },
+        );
+        let (fault, hold) = faults.take_proxy("/like").expect("a fault");
+        assert!(hold.is_none());
+        assert_eq!(
+            fault.response().map(|r| r.status()),
+            Some(StatusCode::SERVICE_UNAVAILABLE)
+        );
+        drop(holds);
+        let (fault, hold) = faults.take_proxy("/like").expect("a fault");
+        assert!(hold.is_some() && fault.hang.is_some());
     }
 
     #[tokio::test]

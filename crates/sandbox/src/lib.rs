@@ -31,6 +31,7 @@ pub mod origin;
 pub mod origin_web;
 pub mod package;
 pub mod proxy;
+pub mod text;
 pub mod tls;
 
 use std::io;
@@ -266,9 +267,8 @@ impl Sandbox {
             client,
         )
         .with_package(package_dir);
-        let host_router = host::router(Arc::new(host_state))
-            .merge(channel::admin::router(framework.clone()))
-            .merge(origin_web::router(origin.clone()));
+        let host_router =
+            host::router(Arc::new(host_state)).merge(channel::admin::router(framework.clone()));
         serve(host_listener, host_router, stop_rx.clone());
 
         channel::script::run(&framework, &origin).await;

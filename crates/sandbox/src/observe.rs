@@ -12,7 +12,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use heart_contract::ProxyForm;
 
-use crate::faults::{Fault, Faults, dropped};
+use crate::faults::{Fault, Faults, MAX_LATENCY_MS, MAX_PAD_BYTES, MAX_RETRY_AFTER_S, dropped};
 use crate::log::{RequestLog, ServiceCall};
 use heart_contract::ApiError;
 
@@ -65,7 +65,8 @@ pub async fn observe(State(obs): State<Observer>, req: Request, next: Next) -> R
 
     if let Some(fault) = &fault {
         if fault.latency_ms > 0 {
-            tokio::time::sleep(Duration::from_millis(fault.latency_ms)).await;
+            let latency = fault.latency_ms.min(MAX_LATENCY_MS);
+            tokio::time::sleep(Duration::from_millis(latency)).await;
         }
         if let Some(response) = faulty_response(fault) {
             let status = if fault.drop_connection {
@@ -103,7 +104,7 @@ async fn after_handling(fault: &Fault, response: Response) -> Response {
         )
         .into_response();
     }
-    if let Some(size) = fault.pad_bytes {
+    if let Some(size) = fault.pad_bytes.map(|n| n.min(MAX_PAD_BYTES)) {
         let (parts, body) = response.into_parts();
         let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
@@ -139,7 +140,9 @@ fn faulty_response(fault: &Fault) -> Option<Response> {
         return Some(([(header::RETRY_AFTER, seconds.to_string())], error).into_response());
     }
     if let Some(ahead) = fault.retry_after_date_s {
-        let at = std::time::SystemTime::now() + Duration::from_secs(ahead);
+        let now = std::time::SystemTime::now();
+        let ahead = Duration::from_secs(ahead.min(MAX_RETRY_AFTER_S));
+        let at = now.checked_add(ahead).unwrap_or(now);
         let error = ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "rate_limited",

@@ -5,7 +5,8 @@ mod common;
 
 use std::time::Duration;
 
-use common::{PHOTO_62, http, sign_in, start};
+use common::{PHOTO_62, sign_in, start};
+use reqwest::Method;
 use sandbox::config::OMNIWEAR_TOKEN;
 use sandbox::{Config, Fault, Hang, ProxyFault};
 use serde_json::json;
@@ -243,11 +244,9 @@ async fn the_served_log_shows_no_token_and_no_cookie() {
     let sandbox = start(Config::default()).await;
     let agent = sign_in(&sandbox).await;
     agent.proxy(62, "/like", like(true)).await;
-    let log = http()
-        .get(format!("{}/sandbox/log", agent.host))
-        .send()
+    let log = agent
+        .control(Method::GET, "/sandbox/log", None)
         .await
-        .expect("log")
         .text()
         .await
         .expect("text");
@@ -264,11 +263,9 @@ async fn the_served_log_shows_no_token_and_no_cookie() {
             ..ProxyFault::default()
         },
     );
-    let listing = http()
-        .get(format!("{}/sandbox/faults", agent.host))
-        .send()
+    let listing = agent
+        .control(Method::GET, "/sandbox/faults", None)
         .await
-        .expect("faults")
         .text()
         .await
         .expect("text");

@@ -69,6 +69,28 @@ pub async fn sign_in(sandbox: &Sandbox) -> Agent {
     Agent { cookie, csrf, host }
 }
 
+/// A session as a tool (curl) gets one, without a ticket page: `GET /sandbox/session`.
+pub async fn sign_in_for_tools(sandbox: &Sandbox) -> Agent {
+    let host = format!("http://{}", sandbox.host_addr);
+    let r = http()
+        .get(format!("{host}/sandbox/session"))
+        .send()
+        .await
+        .expect("session");
+    assert_eq!(r.status(), 200);
+    let cookie = r
+        .headers()
+        .get(SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .expect("a session cookie")
+        .to_owned();
+    let json: serde_json::Value =
+        serde_json::from_str(&r.text().await.expect("body")).expect("json");
+    let csrf = json["csrf_token"].as_str().expect("csrf_token").to_owned();
+    Agent { cookie, csrf, host }
+}
+
 pub struct Answer {
     pub status: u16,
     pub retry_after: Option<String>,
@@ -96,6 +118,26 @@ impl Agent {
             .send()
             .await
             .expect("proxy answers")
+    }
+
+    /// One of the sandbox's controls (`/sandbox/*`), as the ticket page's script calls it: the
+    /// session, its CSRF token, and the body as JSON.
+    pub async fn control(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> reqwest::Response {
+        let mut request = http()
+            .request(method, format!("{}{path}", self.host))
+            .header(COOKIE, &self.cookie)
+            .header("X-CSRF-Token", &self.csrf);
+        if let Some(body) = body {
+            request = request
+                .header("Content-Type", "application/json")
+                .body(body.to_string());
+        }
+        request.send().await.expect("the control answers")
     }
 
     pub async fn proxy(&self, ticket: u64, path: &str, body: serde_json::Value) -> Answer {

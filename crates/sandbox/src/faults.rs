@@ -169,8 +169,9 @@ pub const MAX_HOLD: Duration = Duration::from_secs(600);
 pub const MAX_HELD: usize = 100;
 /// The longest latency a fault adds.
 pub const MAX_LATENCY_MS: u64 = 600_000;
-/// The largest answer `pad_bytes` makes.
-pub const MAX_PAD_BYTES: usize = 32 * 1024 * 1024;
+/// The largest answer `pad_bytes` makes: twice what the proxy reads of an answer, so an answer
+/// over that cap can be made.
+pub const MAX_PAD_BYTES: usize = 2 * crate::outbound::MAX_PROXY_ANSWER;
 /// The longest `Retry-After` a fault answers, in seconds or as a date that far ahead (a day).
 pub const MAX_RETRY_AFTER_S: u64 = 86_400;
 /// The most paths with a fault, of each kind (the service's, the proxy's).

@@ -29,8 +29,10 @@ pub mod log;
 pub mod observe;
 pub mod origin;
 pub mod origin_web;
+pub mod outbound;
 pub mod package;
 pub mod proxy;
+pub mod redact;
 pub mod text;
 pub mod tls;
 

@@ -1,5 +1,5 @@
-//! The sandbox's wrapper around the integration service: logs every request as it arrived
-//! and applies the injected faults.
+//! The sandbox's wrapper around the integration service: logs every request as it arrived (the
+//! log redacts it) and applies the injected faults.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -56,12 +56,6 @@ pub async fn observe(State(obs): State<Observer>, req: Request, next: Next) -> R
         fault: fault.as_ref().map(Fault::describe),
         status: 0,
     });
-    tracing::info!(
-        method = %parts.method,
-        path = %path,
-        fault = fault.as_ref().map(Fault::describe),
-        "integration service request"
-    );
 
     if let Some(fault) = &fault {
         if fault.latency_ms > 0 {

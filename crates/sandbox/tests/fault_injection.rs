@@ -254,7 +254,7 @@ async fn the_served_log_shows_no_token_and_no_cookie() {
     assert!(!log.contains(OMNIWEAR_TOKEN), "{log}");
     let session = agent.cookie.split('=').nth(1).expect("session id");
     assert!(!log.contains(session), "{log}");
-    assert!(!log.contains("instance_metadata="), "{log}");
+    assert!(log.contains("instance_metadata=[redacted]&"), "{log}");
     // The faults are listed with the proxy's apart.
     sandbox.faults.set_proxy(
         "/like",

@@ -1,16 +1,259 @@
-//! Hostile input, tried from outside over real HTTP, as an attacker or a careless user would:
-//! controls only the agent's own page can use, numbers past their bounds refused, sessions that
-//! page loads from elsewhere cannot push out.
+//! Hostile input, tried from outside over real HTTP(S), as an attacker or a careless user would:
+//! nothing secret in the log (after a pull, the admin UI exchange and a proxied call, in the
+//! request log and in the log lines), controls only the agent's own page can use, numbers past
+//! their bounds refused, bodies and answers bounded by bytes, sessions that page loads from
+//! elsewhere cannot push out. (Deadlines and hosts: `tests/stalled.rs`.)
 
 mod common;
 
-use common::{PHOTO_62, answer, http, sign_in, start};
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use common::{Agent, PHOTO_62, answer, http, https, sign_in, start};
 use reqwest::Method;
 use reqwest::header::COOKIE;
 use sandbox::channel::form::forms;
-use sandbox::config::OMNIWEAR_TOKEN;
+use sandbox::config::{OMNIWEAR_TOKEN, OUTDOOR_TOKEN, Startup};
 use sandbox::{Config, Fault, Sandbox};
 use serde_json::{Value, json};
+
+/// The `tracing` lines written while it lives (the test's runtime has one thread, so every
+/// task of the sandbox logs here).
+struct Lines(
+    Arc<Mutex<Vec<u8>>>,
+    #[allow(dead_code)] tracing::subscriber::DefaultGuard,
+);
+
+impl Lines {
+    fn capture() -> Self {
+        let buffer = Arc::new(Mutex::new(Vec::new()));
+        let sink = buffer.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_ansi(false)
+            .with_writer(move || Sink(sink.clone()))
+            .finish();
+        Self(buffer, tracing::subscriber::set_default(subscriber))
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().expect("lines")).into_owned()
+    }
+}
+
+struct Sink(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("lines").extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Everything a person or a test can read of what was logged: `/sandbox/log` over HTTP, the log
+/// in-process, and the log lines.
+async fn everything_logged(sandbox: &Sandbox, agent: &Agent, lines: &Lines) -> String {
+    let served = agent
+        .control(Method::GET, "/sandbox/log", None)
+        .await
+        .text()
+        .await
+        .expect("log");
+    let in_process =
+        serde_json::to_string(&(sandbox.log.proxy_calls(), sandbox.log.service_calls()))
+            .expect("json");
+    format!("{served}\n{in_process}\n{}", lines.text())
+}
+
+fn assert_no_secret(logged: &str, secrets: &[&str]) {
+    for secret in secrets {
+        assert!(
+            !secret.is_empty() && !logged.contains(secret),
+            "{secret:?} is in the log:\n{logged}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_log_after_a_pull_holds_no_secret() {
+    let lines = Lines::capture();
+    let sandbox = start(Config::default()).await;
+    let agent = sign_in(&sandbox).await;
+    for account in ["Omniwear", "Omniwear Outdoor"] {
+        let id = sandbox
+            .channel
+            .desk
+            .instance_named(account)
+            .expect("account")
+            .id;
+        let pulled = http()
+            .post(format!("{}/admin/channels/{id}/pull", agent.host))
+            .send()
+            .await
+            .expect("pull now");
+        assert!(pulled.status().is_redirection());
+    }
+    // The periodic pull is the same call.
+    sandbox.channel.pull_all().await;
+    let pulls: Vec<_> = sandbox
+        .log
+        .service_calls()
+        .into_iter()
+        .filter(|c| c.path == "/pull")
+        .collect();
+    assert_eq!(pulls.len(), 4, "the pulls are in the log");
+    assert!(
+        pulls[0].body.starts_with("metadata=[redacted]&state=%7B"),
+        "the state is shown: {}",
+        pulls[0].body
+    );
+    let logged = everything_logged(&sandbox, &agent, &lines).await;
+    assert!(logged.contains("\"path\":\"/pull\""), "{logged}");
+    assert_no_secret(&logged, &[OMNIWEAR_TOKEN, OUTDOOR_TOKEN]);
+}
+
+#[tokio::test]
+async fn the_log_after_an_admin_ui_save_and_edit_holds_no_secret() {
+    let lines = Lines::capture();
+    let sandbox = start(Config {
+        startup: Startup {
+            accounts: Vec::new(),
+            ..Startup::default()
+        },
+        ..Config::default()
+    })
+    .await;
+    let agent = common::sign_in_for_tools(&sandbox).await;
+    let client = https(&sandbox);
+    let admin_forms = || async {
+        let html = http()
+            .get(format!("{}/admin/channels", agent.host))
+            .send()
+            .await
+            .expect("admin")
+            .text()
+            .await
+            .expect("html");
+        forms(&html)
+    };
+    // Add an account, as the admin's browser does: Zendesk's form, the integration's, back.
+    let save_account = |zendesk: sandbox::channel::form::Form, token: &'static str| {
+        let client = client.clone();
+        async move {
+            let action = zendesk.action.clone().expect("admin_ui");
+            let page = client
+                .post(&action)
+                .form(&zendesk.pairs())
+                .send()
+                .await
+                .expect("admin_ui")
+                .text()
+                .await
+                .expect("html");
+            let mut form = forms(&page).into_iter().next().expect("the account form");
+            form.set("name", "Omniwear");
+            form.set("account", "omniwear");
+            form.set("token", token);
+            let save = reqwest::Url::parse(&action)
+                .and_then(|u| u.join(form.action.as_deref().unwrap_or("")))
+                .expect("url");
+            let answer = client
+                .post(save)
+                .form(&form.pairs())
+                .send()
+                .await
+                .expect("save")
+                .text()
+                .await
+                .expect("html");
+            let back = forms(&answer).into_iter().next().expect("the form back");
+            let stored = http()
+                .post(back.action.clone().expect("return_url"))
+                .form(&back.pairs())
+                .send()
+                .await
+                .expect("return_url");
+            assert_eq!(stored.status(), 200);
+            zendesk.get("return_url").expect("return_url").to_owned()
+        }
+    };
+    let add = admin_forms()
+        .await
+        .into_iter()
+        .find(|f| f.get("metadata") == Some(""))
+        .expect("Add account");
+    let first_return_url = save_account(add, OMNIWEAR_TOKEN).await;
+    let id = sandbox
+        .channel
+        .desk
+        .instance_named("Omniwear")
+        .expect("saved")
+        .id;
+    // Edit it: Zendesk's form now carries the stored metadata, token and all.
+    const ROTATED: &str = "omniwear-rotated-token";
+    assert!(sandbox.origin.issue_token("omniwear", ROTATED));
+    let edit = admin_forms()
+        .await
+        .into_iter()
+        .find(|f| {
+            f.get("metadata")
+                .is_some_and(|m| m.contains(OMNIWEAR_TOKEN))
+        })
+        .expect("Edit, with the stored metadata");
+    let second_return_url = save_account(edit, ROTATED).await;
+    assert!(
+        sandbox
+            .channel
+            .desk
+            .instance(id)
+            .expect("edited")
+            .metadata
+            .contains(ROTATED)
+    );
+    let calls = sandbox.log.service_calls();
+    let to = |path: &str| calls.iter().filter(|c| c.path == path).count();
+    assert_eq!((to("/admin_ui"), to("/admin_ui/save")), (2, 2), "{calls:?}");
+    let logged = everything_logged(&sandbox, &agent, &lines).await;
+    let key = |url: &str| url.rsplit('/').next().unwrap_or_default().to_owned();
+    assert_no_secret(
+        &logged,
+        &[
+            OMNIWEAR_TOKEN,
+            ROTATED,
+            &key(&first_return_url),
+            &key(&second_return_url),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn the_log_after_a_proxied_call_holds_no_secret() {
+    let lines = Lines::capture();
+    let sandbox = start(Config::default()).await;
+    let agent = sign_in(&sandbox).await;
+    const APP_SECRET: &str = "a-secret-the-app-sent";
+    let body = json!({"ticket_id": "62", "external_id": PHOTO_62, "token": APP_SECRET});
+    assert_eq!(agent.proxy(62, "/like_state", body).await.status, 200);
+    let query = "ticket_id=62&post_to_path=%2Flike_state%3Fapi_token%3Dquery-secret";
+    agent.proxy_raw(query, "{}").await;
+    let logged = everything_logged(&sandbox, &agent, &lines).await;
+    assert!(logged.contains("\"ticket_id\":\"62\""), "{logged}");
+    let session = agent.cookie.split('=').nth(1).expect("session id");
+    assert_no_secret(
+        &logged,
+        &[
+            OMNIWEAR_TOKEN,
+            APP_SECRET,
+            session,
+            &agent.csrf,
+            "query-secret",
+        ],
+    );
+}
 
 /// The sandbox's controls, each with a body that would change something.
 fn controls() -> Vec<(Method, &'static str, Value)> {
@@ -233,7 +476,91 @@ async fn huge_numbers_are_refused_and_the_sandbox_serves_on() {
     let a = agent.proxy(62, "/like_state", read.clone()).await;
     assert_eq!(a.status, 429, "{}", a.json);
     assert!(a.retry_after.is_some_and(|d| d.ends_with(" GMT")));
+    sandbox.faults.set(
+        "/like_state",
+        Fault {
+            pad_bytes: Some(1_000_000_000_000),
+            times: Some(1),
+            ..Fault::default()
+        },
+    );
+    let a = agent.proxy(62, "/like_state", read.clone()).await;
+    assert_eq!(
+        (a.status, a.json["error"].clone()),
+        (502, json!("BadGateway")),
+        "an answer over the proxy's cap is a bad gateway: {}",
+        a.json
+    );
+    assert!(
+        a.json["description"]
+            .as_str()
+            .unwrap_or("")
+            .contains("over 16 MiB"),
+        "{}",
+        a.json
+    );
     assert_eq!(agent.proxy(62, "/like_state", read).await.status, 200);
+}
+
+#[tokio::test]
+async fn a_2_mb_request_to_the_proxy_without_a_session_leaves_the_log_unchanged() {
+    let sandbox = start(Config::default()).await;
+    let agent = sign_in(&sandbox).await;
+    agent
+        .proxy(62, "/like_state", json!({"ticket_id": "62"}))
+        .await;
+    let bytes_before = sandbox.log.bytes();
+    let calls_before = sandbox.log.proxy_total();
+    // Refused before the body is read: the answer comes while the body is still unsent; the
+    // body then goes to a connection that reads none of it.
+    let addr = sandbox.host_addr;
+    let early = tokio::task::spawn_blocking(move || {
+        let mut s = std::net::TcpStream::connect(addr).expect("connect");
+        s.set_read_timeout(Some(Duration::from_secs(10)))
+            .expect("timeout");
+        write!(
+            s,
+            "POST /api/v2/any_channel/proxy.json?ticket_id=62&post_to_path=%2Flike_state \
+             HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+             Content-Length: 2097152\r\n\r\n"
+        )
+        .expect("headers");
+        let mut answer = [0u8; 12];
+        s.read_exact(&mut answer)
+            .expect("an answer before the body");
+        let _ = s.write_all(&vec![b'x'; 2 * 1024 * 1024]);
+        String::from_utf8_lossy(&answer).into_owned()
+    })
+    .await
+    .expect("joined");
+    assert_eq!(early, "HTTP/1.1 401");
+    let bytes_after = sandbox.log.bytes();
+    eprintln!(
+        "log bytes before {bytes_before}, after a 2 MiB call without a session {bytes_after}"
+    );
+    assert_eq!(bytes_after, bytes_before);
+    assert_eq!(sandbox.log.proxy_total(), calls_before);
+    // With the session, the body is read (and forwarded), and what the log keeps of it, of the
+    // proxy's call and the service's, is bounded.
+    let big = format!(
+        "{{\"ticket_id\": \"62\", \"pad\": \"{}\"}}",
+        "x".repeat(1_900_000)
+    );
+    let a = agent
+        .proxy_raw("ticket_id=62&post_to_path=%2Flike_state", &big)
+        .await;
+    assert_eq!(a.status, 413, "the service reads at most 1 MiB: {}", a.json);
+    let grown = sandbox.log.bytes() - bytes_after;
+    eprintln!("a 1.9 MB call with the session adds {grown} bytes");
+    assert!(grown < 4 * sandbox::log::MAX_FIELD_BYTES, "{grown}");
+    let over = "x".repeat(sandbox::proxy::MAX_REQUEST_BODY + 1);
+    let a = agent
+        .proxy_raw("ticket_id=62&post_to_path=%2Flike_state", &over)
+        .await;
+    assert_eq!(
+        (a.status, a.json["error"].clone()),
+        (413, json!("PayloadTooLarge"))
+    );
 }
 
 #[tokio::test]

@@ -104,6 +104,15 @@ pub struct PhotoPage {
     pub comments: Vec<(String, String, String)>,
 }
 
+/// The most tokens one account keeps, and the longest token.
+pub const MAX_TOKENS: usize = 32;
+pub const MAX_TOKEN_LEN: usize = 512;
+/// The most comments the origin keeps (the oldest go first), the longest comment (Instagram's
+/// limit) and the longest author name.
+pub const MAX_COMMENTS: usize = 10_000;
+pub const MAX_COMMENT_CHARS: usize = 2_200;
+pub const MAX_AUTHOR_CHARS: usize = 64;
+
 fn rfc3339(at: std::time::SystemTime) -> String {
     time::OffsetDateTime::from(at)
         .format(&time::format_description::well_known::Rfc3339)
@@ -215,13 +224,18 @@ impl MockOrigin {
         })
     }
 
-    /// The account's owner makes a new token for an app (valid from now on).
+    /// The account's owner makes a new token for an app (valid from now on); at most
+    /// [`MAX_TOKENS`] per account, each at most [`MAX_TOKEN_LEN`] bytes.
     pub fn issue_token(&self, account: &str, token: &str) -> bool {
         let Ok(mut inner) = self.inner.lock() else {
             return false;
         };
         match inner.tokens.get_mut(account) {
-            Some(tokens) if !token.is_empty() => {
+            Some(tokens)
+                if !token.is_empty()
+                    && token.len() <= MAX_TOKEN_LEN
+                    && (tokens.len() < MAX_TOKENS || tokens.iter().any(|t| t == token)) =>
+            {
                 if !tokens.iter().any(|t| t == token) {
                     tokens.push(token.to_owned());
                 }
@@ -266,14 +280,22 @@ impl MockOrigin {
             .unwrap_or_default()
     }
 
-    /// Someone comments on a photo; the integration's next pull finds it.
+    /// Someone comments on a photo; the integration's next pull finds it. At most
+    /// [`MAX_COMMENT_CHARS`] characters by an author of at most [`MAX_AUTHOR_CHARS`]; past
+    /// [`MAX_COMMENTS`], the oldest comment goes.
     pub fn add_comment(&self, photo_id: &str, author: &str, text: &str) -> Option<String> {
         let mut inner = self.inner.lock().ok()?;
+        let (author, text) = (author.trim(), text.trim());
         if !inner.photos.contains_key(photo_id)
-            || author.trim().is_empty()
-            || text.trim().is_empty()
+            || author.is_empty()
+            || text.is_empty()
+            || author.chars().count() > MAX_AUTHOR_CHARS
+            || text.chars().count() > MAX_COMMENT_CHARS
         {
             return None;
+        }
+        if inner.comments.len() >= MAX_COMMENTS {
+            inner.comments.remove(0);
         }
         let seq = inner.comments.last().map_or(1, |c| c.seq + 1);
         let id = format!("c{seq}");
@@ -281,8 +303,8 @@ impl MockOrigin {
             seq,
             id: id.clone(),
             photo_id: photo_id.to_owned(),
-            author: author.trim().to_owned(),
-            text: text.trim().to_owned(),
+            author: author.to_owned(),
+            text: text.to_owned(),
             created_at: rfc3339(std::time::SystemTime::now()),
         });
         Some(id)

@@ -246,6 +246,8 @@ impl Sandbox {
             .map_err(|e| other("HTTP client", e))?
             .user_agent("Zendesk-Sandbox")
             .redirect(reqwest::redirect::Policy::none())
+            // Every call has a deadline; the proxy sets its own on each of its calls.
+            .timeout(Duration::from_millis(config.integration_timeout_ms))
             .build()
             .map_err(|e| other("HTTP client", e))?;
         let framework = Arc::new(Framework {
@@ -269,8 +271,9 @@ impl Sandbox {
             client,
         )
         .with_package(package_dir);
-        let host_router =
-            host::router(Arc::new(host_state)).merge(channel::admin::router(framework.clone()));
+        let host_router = host::router(Arc::new(host_state))
+            .merge(channel::admin::router(framework.clone()))
+            .merge(channel::script::router(framework.clone(), origin.clone()));
         serve(host_listener, host_router, stop_rx.clone());
 
         channel::script::run(&framework, &origin).await;

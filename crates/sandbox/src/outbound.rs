@@ -69,7 +69,61 @@ pub async fn read_capped(mut response: reqwest::Response, cap: usize) -> Result<
 
 #[cfg(test)]
 mod tests {
+    use axum::body::Body;
+    use axum::routing::get;
+
     use super::*;
+
+    /// Serves `/sized/{n}` (n bytes, with their length) and `/chunked/{n}` (n chunks of 64 KiB,
+    /// without a length) on loopback.
+    async fn server() -> String {
+        let router =
+            axum::Router::new()
+                .route(
+                    "/sized/{n}",
+                    get(
+                        |axum::extract::Path(n): axum::extract::Path<usize>| async move {
+                            vec![b'x'; n]
+                        },
+                    ),
+                )
+                .route(
+                    "/chunked/{n}",
+                    get(
+                        |axum::extract::Path(n): axum::extract::Path<usize>| async move {
+                            let chunk = Bytes::from(vec![b'x'; 64 * 1024]);
+                            let chunks =
+                                (0..n).map(move |_| Ok::<_, std::io::Error>(chunk.clone()));
+                            Body::from_stream(futures_util::stream::iter(chunks))
+                        },
+                    ),
+                );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("listener");
+        let addr = listener.local_addr().expect("addr");
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        format!("http://{addr}")
+    }
+
+    #[tokio::test]
+    async fn answers_are_read_up_to_the_cap_with_or_without_a_length() {
+        let base = server().await;
+        let client = reqwest::Client::new();
+        let get = |path: String| {
+            let client = client.clone();
+            async move { client.get(path).send().await.expect("answer") }
+        };
+        let cap = 1024 * 1024;
+        let sized = read_capped(get(format!("{base}/sized/{cap}")).await, cap).await;
+        assert_eq!(sized.map(|b| b.len()).ok(), Some(cap));
+        let over = read_capped(get(format!("{base}/sized/{}", cap + 1)).await, cap).await;
+        assert!(matches!(over, Err(ReadError::TooLarge { cap: c }) if c == cap));
+        let chunked = read_capped(get(format!("{base}/chunked/16")).await, cap).await;
+        assert_eq!(chunked.map(|b| b.len()).ok(), Some(cap));
+        let endless = read_capped(get(format!("{base}/chunked/1000")).await, cap).await;
+        assert!(matches!(endless, Err(ReadError::TooLarge { .. })));
+    }
 
     #[test]
     fn sizes_read_as_people_write_them() {

@@ -2,8 +2,6 @@
 //! requirements: required `name` (≤ 255), `id` (≤ 511) and `urls.admin_ui`; URLs relative to
 //! the manifest; the ones Zendesk calls or frames must be `https`.
 
-use std::time::Duration;
-
 use reqwest::{StatusCode, Url, header};
 use serde_json::{Map, Value};
 
@@ -162,7 +160,6 @@ pub async fn fetch(
         let response = client
             .get(url.clone())
             .header(header::ACCEPT, "application/json")
-            .timeout(Duration::from_secs(10))
             .send()
             .await
             .map_err(|e| {
@@ -188,15 +185,9 @@ pub async fn fetch(
                 "the integration manifest at {url} answered HTTP {status}"
             ));
         }
-        let bytes = response
-            .bytes()
+        let bytes = crate::outbound::read_capped(response, MAX_MANIFEST_BYTES)
             .await
-            .map_err(|e| format!("reading the manifest at {url}: {}", describe(&e)))?;
-        if bytes.len() > MAX_MANIFEST_BYTES {
-            return Err(format!(
-                "the manifest at {url} is over {MAX_MANIFEST_BYTES} bytes"
-            ));
-        }
+            .map_err(|e| format!("reading the manifest at {url}: {}", e.describe()))?;
         let value: Value = serde_json::from_slice(&bytes)
             .map_err(|e| format!("the manifest at {url} is not JSON: {e}"))?;
         // Relative URLs are relative to where the manifest was found.

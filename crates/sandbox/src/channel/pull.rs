@@ -2,8 +2,6 @@
 //! `pull_url` and reads `{"external_resources": [...], "state", "metadata",
 //! "metadata_needs_update"}`.
 
-use std::time::Duration;
-
 use reqwest::{Url, header};
 use serde::Serialize;
 use serde_json::Value;
@@ -14,7 +12,6 @@ pub const MAX_RESOURCES: usize = 200;
 pub const MAX_EXTERNAL_ID: usize = 511;
 pub const MAX_MESSAGE: usize = 65_535;
 const MAX_SUBJECT: usize = 80;
-const TIMEOUT: Duration = Duration::from_secs(10);
 
 /// One external resource, as far as the sandbox uses it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -190,17 +187,15 @@ pub async fn request(
 ) -> Result<PullAnswer, String> {
     let response = client
         .post(pull_url.clone())
-        .timeout(TIMEOUT)
         .header(header::ACCEPT, "application/json")
         .form(&[("metadata", metadata), ("state", state)])
         .send()
         .await
         .map_err(|e| format!("cannot reach {pull_url}: {}", super::manifest::describe(&e)))?;
     let status = response.status();
-    let bytes = response
-        .bytes()
+    let bytes = crate::outbound::read_capped(response, crate::outbound::MAX_PULL_ANSWER)
         .await
-        .map_err(|e| format!("reading the pull answer: {}", super::manifest::describe(&e)))?;
+        .map_err(|e| format!("reading the pull answer: {}", e.describe()))?;
     if !status.is_success() {
         let detail = serde_json::from_slice::<Value>(&bytes)
             .ok()

@@ -271,6 +271,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn post_to_path_is_read_without_panic_at_every_offset() {
+        let manifest = Url::parse("https://localhost:4569/manifest.json").expect("url");
+        crate::text::at_every_offset("https://localhost:4569/like?x=1#f", |raw| {
+            let _ = resolve_post_to_path(&manifest, raw);
+        });
+        crate::text::at_every_offset("/like_state?a=%20b", |raw| {
+            let _ = resolve_post_to_path(&manifest, raw);
+        });
+    }
+
+    #[test]
     fn post_to_path_stays_on_the_manifest_host() {
         let manifest = Url::parse("http://127.0.0.1:4569/manifest.json").expect("url");
         let ok = |raw| resolve_post_to_path(&manifest, raw).map(|u| u.to_string());

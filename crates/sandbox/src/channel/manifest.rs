@@ -227,6 +227,19 @@ mod tests {
 
     use super::*;
 
+    #[test]
+    fn no_panic_on_multi_byte_text_at_every_offset() {
+        let text = r#"{"name": "Instagram", "id": "com.example.ig", "author": {"name": "E"},
+            "urls": {"admin_ui": "./admin_ui", "pull_url": "https://localhost:4569/pull"}}"#;
+        let value: Value = serde_json::from_str(text).expect("json");
+        assert!(validate(&base(), &value).is_ok());
+        crate::text::at_every_offset(text, |text| {
+            if let Ok(value) = serde_json::from_str::<Value>(text) {
+                let _ = validate(&base(), &value);
+            }
+        });
+    }
+
     fn base() -> Url {
         Url::parse("https://localhost:4569/integration/manifest.json").expect("url")
     }

@@ -219,6 +219,28 @@ mod tests {
     use super::*;
 
     #[test]
+    fn no_panic_on_multi_byte_text_at_every_offset() {
+        let text = r#"{"external_resources": [{"external_id": "ig:1", "message": "Hi\nthere",
+            "thread_id": "ig:1", "author": {"external_id": "lena", "name": "@lena"}}],
+            "state": "{\"after\":\"7\"}", "metadata_needs_update": false}"#;
+        assert!(
+            serde_json::from_str(text)
+                .map_err(|e| e.to_string())
+                .and_then(|v| parse(&v))
+                .is_ok()
+        );
+        crate::text::at_every_offset(text, |text| {
+            if let Ok(value) = serde_json::from_str::<Value>(text)
+                && let Ok(answer) = parse(&value)
+            {
+                for r in answer.resources {
+                    let _ = (r.subject(), r.author_name());
+                }
+            }
+        });
+    }
+
+    #[test]
     fn reads_resources_and_leaves_out_broken_ones() {
         let answer = parse(&json!({
             "external_resources": [

@@ -331,3 +331,23 @@ fn visible_error(html: &str) -> String {
     let end = rest[start..].find('<').map_or(rest.len(), |i| start + i);
     form::decode_entities(rest[start..end].trim())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_error_of_an_admin_ui_page_is_read_without_panic_at_every_offset() {
+        let page = "<form><input name=token></form><p class=\"error\" role=\"alert\">The token &amp; \
+                    the account do not match</p><p>more</p>";
+        assert_eq!(visible_error(page), "The token & the account do not match");
+        crate::text::at_every_offset(page, |page| {
+            let _ = visible_error(page);
+        });
+        assert_eq!(
+            visible_error("<p role=\"alert\">Falsches Passwort für @ü</p>"),
+            "Falsches Passwort für @ü"
+        );
+        assert_eq!(visible_error("<p>none</p>"), "the page gave no reason");
+    }
+}

@@ -25,6 +25,7 @@ pub mod channel;
 pub mod config;
 pub mod faults;
 pub mod host;
+pub mod host_check;
 pub mod log;
 pub mod observe;
 pub mod origin;
@@ -193,12 +194,17 @@ impl Sandbox {
         let (stop, stop_rx) = watch::channel(false);
         let (stop_integration, stop_integration_rx) = watch::channel(false);
 
+        // Each listener serves only requests for itself (its Host), see `host_check`.
+        let served = |addr: SocketAddr| host_check::Served {
+            host_name: config.host_name.clone(),
+            port: addr.port(),
+        };
         serve(
             origin_listener,
-            origin::server::router(
+            served(origin_addr).guard(origin::server::router(
                 origin.clone(),
                 Duration::from_millis(config.origin_latency_ms),
-            ),
+            )),
             stop_rx.clone(),
         );
 
@@ -206,8 +212,10 @@ impl Sandbox {
             faults: faults.clone(),
             log: log.clone(),
         };
-        let integration = reference_integration(&config, integration_addr, origin_addr)?.layer(
-            axum::middleware::from_fn_with_state(observer, observe::observe),
+        let integration = served(integration_addr).guard(
+            reference_integration(&config, integration_addr, origin_addr)?.layer(
+                axum::middleware::from_fn_with_state(observer, observe::observe),
+            ),
         );
         tokio::spawn(heart_integration::server::serve(
             integration_listener,
@@ -227,7 +235,11 @@ impl Sandbox {
             head_script: options.head_script,
             wasm_octet_stream: config.wasm_octet_stream,
         });
-        serve(app_listener, app_origin::router(files), stop_rx.clone());
+        serve(
+            app_listener,
+            served(app_addr).guard(app_origin::router(files)),
+            stop_rx.clone(),
+        );
 
         let requirement = match requirement {
             Some(r) => r,
@@ -274,7 +286,11 @@ impl Sandbox {
         let host_router = host::router(Arc::new(host_state))
             .merge(channel::admin::router(framework.clone()))
             .merge(channel::script::router(framework.clone(), origin.clone()));
-        serve(host_listener, host_router, stop_rx.clone());
+        serve(
+            host_listener,
+            served(host_addr).guard(host_router),
+            stop_rx.clone(),
+        );
 
         channel::script::run(&framework, &origin).await;
         // The log starts with what comes after the start-up (tests read it).

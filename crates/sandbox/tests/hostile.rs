@@ -11,7 +11,7 @@ use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{Agent, PHOTO_62, answer, http, https, sign_in, start};
+use common::{Agent, Answer, PHOTO_62, answer, http, https, sign_in, start, text_of};
 use reqwest::Method;
 use reqwest::header::COOKIE;
 use sandbox::channel::form::forms;
@@ -130,17 +130,7 @@ async fn the_log_after_an_admin_ui_save_and_edit_holds_no_secret() {
     .await;
     let agent = common::sign_in_for_tools(&sandbox).await;
     let client = https(&sandbox);
-    let admin_forms = || async {
-        let html = http()
-            .get(format!("{}/admin/channels", agent.host))
-            .send()
-            .await
-            .expect("admin")
-            .text()
-            .await
-            .expect("html");
-        forms(&html)
-    };
+    let admin_forms = || async { forms(&text_of(&format!("{}/admin/channels", agent.host)).await) };
     // Add an account, as the admin's browser does: Zendesk's form, the integration's, back.
     let save_account = |zendesk: sandbox::channel::form::Form, token: &'static str| {
         let client = client.clone();
@@ -254,6 +244,12 @@ async fn the_log_after_a_proxied_call_holds_no_secret() {
             "query-secret",
         ],
     );
+}
+
+/// The agent's read of ticket 62's like-state, through the proxy.
+async fn read_62(agent: &Agent) -> Answer {
+    let body = json!({"ticket_id": "62", "external_id": PHOTO_62});
+    agent.proxy(62, "/like_state", body).await
 }
 
 /// The sandbox's controls, each with a body that would change something.
@@ -431,7 +427,6 @@ async fn a_cross_site_shaped_post_to_each_control_is_refused() {
 async fn huge_numbers_are_refused_and_the_sandbox_serves_on() {
     let sandbox = start(Config::default()).await;
     let agent = sign_in(&sandbox).await;
-    let read = json!({"ticket_id": "62", "external_id": PHOTO_62});
     for fault in [
         json!({"pad_bytes": 1_000_000_000_000u64}),
         json!({"retry_after_date_s": u64::MAX}),
@@ -450,10 +445,7 @@ async fn huge_numbers_are_refused_and_the_sandbox_serves_on() {
         let a = answer(r).await;
         assert_eq!(a.status, 400, "{fault}: {}", a.json);
         assert!(sandbox.faults.all().is_empty(), "{fault} was set");
-        assert_eq!(
-            agent.proxy(62, "/like_state", read.clone()).await.status,
-            200
-        );
+        assert_eq!(read_62(&agent).await.status, 200);
     }
     let long_path = format!("/{}", "a".repeat(600));
     let r = agent
@@ -474,7 +466,7 @@ async fn huge_numbers_are_refused_and_the_sandbox_serves_on() {
             ..Fault::default()
         },
     );
-    let a = agent.proxy(62, "/like_state", read.clone()).await;
+    let a = read_62(&agent).await;
     assert_eq!(a.status, 429, "{}", a.json);
     assert!(a.retry_after.is_some_and(|d| d.ends_with(" GMT")));
     sandbox.faults.set(
@@ -485,7 +477,7 @@ async fn huge_numbers_are_refused_and_the_sandbox_serves_on() {
             ..Fault::default()
         },
     );
-    let a = agent.proxy(62, "/like_state", read.clone()).await;
+    let a = read_62(&agent).await;
     assert_eq!(
         (a.status, a.json["error"].clone()),
         (502, json!("BadGateway")),
@@ -500,7 +492,7 @@ async fn huge_numbers_are_refused_and_the_sandbox_serves_on() {
         "{}",
         a.json
     );
-    assert_eq!(agent.proxy(62, "/like_state", read).await.status, 200);
+    assert_eq!(read_62(&agent).await.status, 200);
 }
 
 #[tokio::test]
@@ -582,13 +574,7 @@ async fn a_thousand_cookie_less_gets_do_not_sign_the_agent_out() {
         let r = http().get(&page).send().await.expect("page");
         assert!(r.headers().get("set-cookie").is_some());
     }
-    let a = agent
-        .proxy(
-            62,
-            "/like_state",
-            json!({"ticket_id": "62", "external_id": PHOTO_62}),
-        )
-        .await;
+    let a = read_62(&agent).await;
     assert_eq!(a.status, 200, "the agent is still signed in: {}", a.json);
     assert_eq!(
         agent
@@ -599,13 +585,7 @@ async fn a_thousand_cookie_less_gets_do_not_sign_the_agent_out() {
     );
     // Another agent signs in as before.
     let other = sign_in(&sandbox).await;
-    let a = other
-        .proxy(
-            62,
-            "/like_state",
-            json!({"ticket_id": "62", "external_id": PHOTO_62}),
-        )
-        .await;
+    let a = read_62(&other).await;
     assert_eq!(a.status, 200, "{}", a.json);
 }
 

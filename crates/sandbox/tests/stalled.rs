@@ -72,14 +72,7 @@ async fn start(package_dir: PathBuf, tls: Option<sandbox::tls::Identity>) -> (Sa
 }
 
 async fn admin_page(sandbox: &Sandbox) -> String {
-    http()
-        .get(format!("http://{}/admin/channels", sandbox.host_addr))
-        .send()
-        .await
-        .expect("admin page")
-        .text()
-        .await
-        .expect("html")
+    common::text_of(&format!("http://{}/admin/channels", sandbox.host_addr)).await
 }
 
 #[tokio::test]

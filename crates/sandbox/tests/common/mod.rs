@@ -47,6 +47,29 @@ pub struct Agent {
     pub host: String,
 }
 
+/// The session cookie (`name=value`) an answer sets.
+fn session_cookie(answer: &reqwest::Response) -> String {
+    answer
+        .headers()
+        .get(SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .expect("a session cookie")
+        .to_owned()
+}
+
+/// The text of a page (any status).
+pub async fn text_of(url: &str) -> String {
+    http()
+        .get(url)
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("text")
+}
+
 pub async fn sign_in(sandbox: &Sandbox) -> Agent {
     let host = format!("http://{}", sandbox.host_addr);
     let page = http()
@@ -55,13 +78,7 @@ pub async fn sign_in(sandbox: &Sandbox) -> Agent {
         .await
         .expect("ticket page");
     assert_eq!(page.status(), 200);
-    let cookie = page
-        .headers()
-        .get(SET_COOKIE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .expect("a session cookie")
-        .to_owned();
+    let cookie = session_cookie(&page);
     let html = page.text().await.expect("html");
     let marker = "\"csrfToken\":\"";
     let start = html.find(marker).expect("csrf token in page") + marker.len();
@@ -78,13 +95,7 @@ pub async fn sign_in_for_tools(sandbox: &Sandbox) -> Agent {
         .await
         .expect("session");
     assert_eq!(r.status(), 200);
-    let cookie = r
-        .headers()
-        .get(SET_COOKIE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .expect("a session cookie")
-        .to_owned();
+    let cookie = session_cookie(&r);
     let json: serde_json::Value =
         serde_json::from_str(&r.text().await.expect("body")).expect("json");
     let csrf = json["csrf_token"].as_str().expect("csrf_token").to_owned();

@@ -290,12 +290,18 @@ impl RequestLog {
     /// [`Self::set_service_status`].
     pub fn push_service(&self, call: ServiceCall) -> u64 {
         let call = call.redacted();
-        tracing::info!(
-            method = %call.method,
-            path = %call.path,
-            fault = call.fault.as_deref(),
-            "integration service request"
-        );
+        // Each proxied call has its own line at info level; what the service received is in
+        // the log, and on stderr only at debug level unless a fault is set for it.
+        if call.fault.is_some() {
+            tracing::info!(
+                method = %call.method,
+                path = %call.path,
+                fault = call.fault.as_deref(),
+                "integration service request"
+            );
+        } else {
+            tracing::debug!(method = %call.method, path = %call.path, "integration service request");
+        }
         let seq = self.service_total.fetch_add(1, Ordering::SeqCst);
         if let Ok(mut kept) = self.service.lock() {
             let size = call.bytes();

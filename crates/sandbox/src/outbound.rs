@@ -2,7 +2,7 @@
 //! UI exchange, pulls): never more than a cap. Every such call also has a deadline: the client's
 //! (`integration_timeout_ms`), or the proxy's own (`proxy_timeout_ms`).
 
-use bytes::{Bytes, BytesMut};
+use axum::body::Bytes;
 
 /// The most the proxy reads of an integration's answer (Zendesk's own bound is not published;
 /// this one keeps the documented "a 10 MB answer" working).
@@ -57,14 +57,14 @@ pub async fn read_capped(mut response: reqwest::Response, cap: usize) -> Result<
     {
         return Err(ReadError::TooLarge { cap });
     }
-    let mut body = BytesMut::new();
+    let mut body = Vec::new();
     while let Some(chunk) = response.chunk().await.map_err(ReadError::Failed)? {
         if body.len() + chunk.len() > cap {
             return Err(ReadError::TooLarge { cap });
         }
         body.extend_from_slice(&chunk);
     }
-    Ok(body.freeze())
+    Ok(Bytes::from(body))
 }
 
 #[cfg(test)]

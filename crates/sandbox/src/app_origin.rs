@@ -138,6 +138,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn no_panic_on_multi_byte_text_at_every_offset() {
+        crate::text::at_every_offset("<html><head><title>t</title></head></html>", |page| {
+            assert!(with_head_script(page, "1").contains("<script>1</script>"));
+        });
+        crate::text::at_every_offset("assets/../a/b.wasm", |path| {
+            let _ = safe_relative(path);
+        });
+    }
+
+    #[test]
     fn the_head_script_goes_first_in_the_head() {
         assert_eq!(
             with_head_script("<html><head><meta charset=utf-8></head>", "a()"),

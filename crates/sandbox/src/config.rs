@@ -30,6 +30,9 @@ pub struct Config {
     pub host_name: String,
     /// How long the proxy waits for the integration service.
     pub proxy_timeout_ms: u64,
+    /// How long Zendesk's side waits for each of its own calls to the integration (the
+    /// manifest, the admin UI exchange of the start-up script, the `return_url`, a pull).
+    pub integration_timeout_ms: u64,
     /// How often Zendesk pulls every account (Zendesk: about every 2 minutes). 0: never by
     /// itself, only on "Pull now".
     pub pull_interval_ms: u64,
@@ -302,6 +305,7 @@ impl Default for Config {
             integration_cache_ttl_ms: 0,
             host_name: "localhost".into(),
             proxy_timeout_ms: 10_000,
+            integration_timeout_ms: 10_000,
             pull_interval_ms: 5_000,
             first_ticket_id: 62,
             startup: Startup::default(),
@@ -345,6 +349,9 @@ impl Config {
                 "color_scheme must be \"light\" or \"dark\", not {:?}",
                 self.color_scheme
             ));
+        }
+        if self.proxy_timeout_ms == 0 || self.integration_timeout_ms == 0 {
+            return Err("proxy_timeout_ms and integration_timeout_ms must be at least 1".into());
         }
         if self.first_ticket_id == 0 {
             return Err("first_ticket_id must be at least 1".into());

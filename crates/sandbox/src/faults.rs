@@ -4,7 +4,8 @@
 //! Service faults act on the real HTTP exchange between the proxy and the service, so what the
 //! app sees is what the proxy really makes of a slow, failing or vanishing service; some fire
 //! before the service handles the call, some after (the like is then applied). Proxy faults are
-//! Zendesk's own: its refusals, a page instead of JSON, a request it never answers.
+//! Zendesk's own: its refusals, a page instead of JSON, a request it never answers. What a fault
+//! from outside may ask for, and how many faults and held calls there may be: `faults/bounds.rs`.
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -17,6 +18,12 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 
 use heart_contract::ApiError;
+
+mod bounds;
+pub use bounds::{
+    MAX_FAULT_PATHS, MAX_FAULT_TEXT, MAX_HELD, MAX_LATENCY_MS, MAX_PAD_BYTES, MAX_RETRY_AFTER_S,
+    check_path,
+};
 
 /// What happens to the next requests to one path in the integration service. Several switches
 /// combine: the latency is added first, then the first of `drop_connection`, `retry_after`,
@@ -154,7 +161,6 @@ pub fn dropped() -> Response {
 
 /// The longest a held call waits for a release.
 pub const MAX_HOLD: Duration = Duration::from_secs(600);
-
 impl Fault {
     /// A short name for logs.
     pub fn describe(&self) -> String {
@@ -208,28 +214,67 @@ impl Default for Faults {
     }
 }
 
+/// Sets (or with `times: Some(0)` clears) the fault for `path`, unless that would make more
+/// than [`MAX_FAULT_PATHS`] paths.
+fn put<F>(
+    map: &Mutex<BTreeMap<String, F>>,
+    path: &str,
+    fault: F,
+    clears: bool,
+) -> Result<(), String> {
+    let Ok(mut map) = map.lock() else {
+        return Err("the faults are unavailable".into());
+    };
+    if clears {
+        map.remove(path);
+    } else if map.len() >= MAX_FAULT_PATHS && !map.contains_key(path) {
+        return Err(format!(
+            "faults are set for {MAX_FAULT_PATHS} paths already; clear some"
+        ));
+    } else {
+        map.insert(path.to_owned(), fault);
+    }
+    Ok(())
+}
+
 impl Faults {
+    /// Sets the service's fault for `path` (`times: Some(0)` clears it). For in-process callers,
+    /// whose numbers are not checked (the answers bound them anyway); see [`Self::try_set`].
     pub fn set(&self, path: &str, fault: Fault) {
-        if let Ok(mut map) = self.by_path.lock() {
-            if fault.times == Some(0) {
-                map.remove(path);
-            } else {
-                map.insert(path.to_owned(), fault);
-            }
+        let clears = fault.times == Some(0);
+        if let Err(e) = put(&self.by_path, path, fault, clears) {
+            tracing::warn!(path, error = %e, "fault not set");
         }
         self.release();
     }
 
-    /// Sets what the proxy itself does with calls for `path`.
+    /// Sets what the proxy itself does with calls for `path` (unchecked, as [`Self::set`]).
     pub fn set_proxy(&self, path: &str, fault: ProxyFault) {
-        if let Ok(mut map) = self.proxy_by_path.lock() {
-            if fault.times == Some(0) {
-                map.remove(path);
-            } else {
-                map.insert(path.to_owned(), fault);
-            }
+        let clears = fault.times == Some(0);
+        if let Err(e) = put(&self.proxy_by_path, path, fault, clears) {
+            tracing::warn!(path, error = %e, "proxy fault not set");
         }
         self.release();
+    }
+
+    /// [`Self::set`] for a fault from outside: its path and numbers within their bounds.
+    pub fn try_set(&self, path: &str, fault: Fault) -> Result<(), String> {
+        check_path(path)?;
+        fault.check()?;
+        let clears = fault.times == Some(0);
+        put(&self.by_path, path, fault, clears)?;
+        self.release();
+        Ok(())
+    }
+
+    /// [`Self::set_proxy`] for a fault from outside.
+    pub fn try_set_proxy(&self, path: &str, fault: ProxyFault) -> Result<(), String> {
+        check_path(path)?;
+        fault.check()?;
+        let clears = fault.times == Some(0);
+        put(&self.proxy_by_path, path, fault, clears)?;
+        self.release();
+        Ok(())
     }
 
     pub fn clear(&self, path: &str) {
@@ -295,9 +340,17 @@ impl Faults {
     /// hold when the fault holds it. The hold is armed here, while the faults cannot change: a
     /// change made after the call took its fault lets it go, even one made while the call was
     /// still on its way to the service (`Hang::After`) and not yet waiting.
+    /// Past [`MAX_HELD`] held calls, a call the fault would hold is refused with 503 instead.
     pub fn take_proxy(&self, path: &str) -> Option<(ProxyFault, Option<Hold>)> {
         let mut map = self.proxy_by_path.lock().ok()?;
         let fault = take_from(&mut map, path, |f| &mut f.times)?;
+        if fault.hang.is_some() && self.held() >= MAX_HELD {
+            let refused = ProxyFault {
+                status: Some(503),
+                ..ProxyFault::default()
+            };
+            return Some((refused, None));
+        }
         let hold = fault.hang.map(|_| self.arm());
         Some((fault, hold))
     }

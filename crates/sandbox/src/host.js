@@ -215,8 +215,10 @@
   const byId = (id) => document.getElementById(id);
   const hostStatus = (text) => { byId('faults').textContent = text; };
 
+  // The sandbox's controls take the agent's session (the cookie goes along), its CSRF token,
+  // and JSON.
   async function sandboxCall(method, path, payload) {
-    const init = { method: method, headers: {} };
+    const init = { method: method, headers: { 'X-CSRF-Token': cfg.csrfToken }, credentials: 'same-origin' };
     if (payload !== undefined) {
       init.body = JSON.stringify(payload);
       init.headers['Content-Type'] = 'application/json';

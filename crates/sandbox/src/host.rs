@@ -1,6 +1,7 @@
 //! The Zendesk host: agent ticket pages with the app in an iframe (`host/pages.rs`), the agent's
-//! session (`host/session.rs`), the proxy ([`crate::proxy`]), and the sandbox's own controls
-//! (`/sandbox/*`, `host/controls.rs`). Here: the host's state and its routes.
+//! session (`host/session.rs`), the proxy ([`crate::proxy`]), the sandbox's own controls
+//! (`/sandbox/*`, `host/controls.rs`, only for the agent's session) and the mock Instagram's
+//! pages ([`crate::origin_web`]). Here: the host's state and its routes.
 
 mod controls;
 mod pages;
@@ -12,7 +13,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, HeaderValue};
 use axum::routing::post;
 use heart_contract::PROXY_PATH;
 use reqwest::Url;
@@ -22,7 +23,8 @@ use crate::config::Config;
 use crate::faults::Faults;
 use crate::log::RequestLog;
 use crate::origin::MockOrigin;
-pub use session::{MAX_SESSIONS, SESSION_COOKIE, random_hex};
+pub(crate) use controls::content_type_is;
+pub use session::{MAX_NEW_SESSIONS, MAX_SESSIONS, SESSION_COOKIE, random_hex};
 use session::{Sessions, uuid};
 
 /// What the host's handlers share.
@@ -83,7 +85,7 @@ impl HostState {
     }
 
     /// The CSRF token of the request's agent session, if it has one.
-    fn csrf_of(&self, headers: &HeaderMap) -> Option<String> {
+    pub fn csrf_of(&self, headers: &HeaderMap) -> Option<String> {
         self.sessions.csrf(&session::session_id(headers)?)
     }
 
@@ -101,13 +103,25 @@ impl HostState {
     pub fn sign_in(&self) -> (String, String) {
         self.sessions.sign_in()
     }
+
+    /// For one of the sandbox's own pages: the request's session's CSRF token, or a new
+    /// session's, with the `Set-Cookie` header that starts it.
+    pub fn page_session(&self, headers: &HeaderMap) -> (String, Option<HeaderValue>) {
+        if let Some(csrf) = self.csrf_of(headers) {
+            return (csrf, None);
+        }
+        let (session, csrf) = self.sign_in();
+        let cookie = format!("{SESSION_COOKIE}={session}; Path=/; HttpOnly; SameSite=Lax");
+        (csrf, HeaderValue::from_str(&cookie).ok())
+    }
 }
 
 pub fn router(state: Arc<HostState>) -> Router {
     Router::new()
         .merge(pages::routes())
         .route(PROXY_PATH, post(crate::proxy::proxy))
-        .merge(controls::routes())
+        .merge(controls::routes(state.clone()))
+        .merge(crate::origin_web::routes(state.clone()))
         .merge(replies::routes())
         .with_state(state)
 }

@@ -25,12 +25,16 @@ pub mod channel;
 pub mod config;
 pub mod faults;
 pub mod host;
+pub mod host_check;
 pub mod log;
 pub mod observe;
 pub mod origin;
 pub mod origin_web;
+pub mod outbound;
 pub mod package;
 pub mod proxy;
+pub mod redact;
+pub mod text;
 pub mod tls;
 
 use std::io;
@@ -196,12 +200,17 @@ impl Sandbox {
         let (stop, stop_rx) = watch::channel(false);
         let (stop_integration, stop_integration_rx) = watch::channel(false);
 
+        // Each listener serves only requests for itself (its Host), see `host_check`.
+        let served = |addr: SocketAddr| host_check::Served {
+            host_name: config.host_name.clone(),
+            port: addr.port(),
+        };
         serve(
             origin_listener,
-            origin::server::router(
+            served(origin_addr).guard(origin::server::router(
                 origin.clone(),
                 Duration::from_millis(config.origin_latency_ms),
-            ),
+            )),
             stop_rx.clone(),
         );
 
@@ -209,8 +218,10 @@ impl Sandbox {
             faults: faults.clone(),
             log: log.clone(),
         };
-        let integration = reference_integration(&config, integration_addr, origin_addr)?.layer(
-            axum::middleware::from_fn_with_state(observer, observe::observe),
+        let integration = served(integration_addr).guard(
+            reference_integration(&config, integration_addr, origin_addr)?.layer(
+                axum::middleware::from_fn_with_state(observer, observe::observe),
+            ),
         );
         tokio::spawn(heart_integration::server::serve(
             integration_listener,
@@ -230,7 +241,11 @@ impl Sandbox {
             head_script: options.head_script,
             wasm_octet_stream: config.wasm_octet_stream,
         });
-        serve(app_listener, app_origin::router(files), stop_rx.clone());
+        serve(
+            app_listener,
+            served(app_addr).guard(app_origin::router(files)),
+            stop_rx.clone(),
+        );
 
         let requirement = match (declared, options.manifest_url) {
             (declared, Some(manifest_url)) => Some(ChannelRequirement {
@@ -260,6 +275,8 @@ impl Sandbox {
             .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?
             .user_agent("Zendesk-Sandbox")
             .redirect(reqwest::redirect::Policy::none())
+            // Every call has a deadline; the proxy sets its own on each of its calls.
+            .timeout(Duration::from_millis(config.integration_timeout_ms))
             .build()
             .map_err(|e| other("HTTP client", e))?;
         let framework = Arc::new(Framework {
@@ -287,8 +304,12 @@ impl Sandbox {
         let host_router = host::router(Arc::new(host_state))
             .merge(channel::admin::router(framework.clone()))
             .merge(channel::api::router(framework.clone()))
-            .merge(origin_web::router(origin.clone()));
-        serve(host_listener, host_router, stop_rx.clone());
+            .merge(channel::script::router(framework.clone(), origin.clone()));
+        serve(
+            host_listener,
+            served(host_addr).guard(host_router),
+            stop_rx.clone(),
+        );
 
         channel::script::run(&framework, &origin).await;
         // The log starts with what comes after the start-up (tests read it).

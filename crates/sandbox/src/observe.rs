@@ -1,5 +1,5 @@
-//! The sandbox's wrapper around the integration service: logs every request as it arrived
-//! and applies the injected faults.
+//! The sandbox's wrapper around the integration service: logs every request as it arrived (the
+//! log redacts it) and applies the injected faults.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,7 +12,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use heart_contract::ProxyForm;
 
-use crate::faults::{Fault, Faults, dropped};
+use crate::faults::{Fault, Faults, MAX_LATENCY_MS, MAX_PAD_BYTES, MAX_RETRY_AFTER_S, dropped};
 use crate::log::{RequestLog, ServiceCall};
 use heart_contract::ApiError;
 
@@ -56,22 +56,11 @@ pub async fn observe(State(obs): State<Observer>, req: Request, next: Next) -> R
         fault: fault.as_ref().map(Fault::describe),
         status: 0,
     });
-    // Each proxied call has its own line at info level; what the service received is in the
-    // request log, and here only at debug level unless a fault is set for it.
-    if fault.is_some() {
-        tracing::info!(
-            method = %parts.method,
-            path = %path,
-            fault = fault.as_ref().map(Fault::describe),
-            "integration service request"
-        );
-    } else {
-        tracing::debug!(method = %parts.method, path = %path, "integration service request");
-    }
 
     if let Some(fault) = &fault {
         if fault.latency_ms > 0 {
-            tokio::time::sleep(Duration::from_millis(fault.latency_ms)).await;
+            let latency = fault.latency_ms.min(MAX_LATENCY_MS);
+            tokio::time::sleep(Duration::from_millis(latency)).await;
         }
         if let Some(response) = faulty_response(fault) {
             let status = if fault.drop_connection {
@@ -109,7 +98,7 @@ async fn after_handling(fault: &Fault, response: Response) -> Response {
         )
         .into_response();
     }
-    if let Some(size) = fault.pad_bytes {
+    if let Some(size) = fault.pad_bytes.map(|n| n.min(MAX_PAD_BYTES)) {
         let (parts, body) = response.into_parts();
         let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
@@ -145,7 +134,9 @@ fn faulty_response(fault: &Fault) -> Option<Response> {
         return Some(([(header::RETRY_AFTER, seconds.to_string())], error).into_response());
     }
     if let Some(ahead) = fault.retry_after_date_s {
-        let at = std::time::SystemTime::now() + Duration::from_secs(ahead);
+        let now = std::time::SystemTime::now();
+        let ahead = Duration::from_secs(ahead.min(MAX_RETRY_AFTER_S));
+        let at = now.checked_add(ahead).unwrap_or(now);
         let error = ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "rate_limited",

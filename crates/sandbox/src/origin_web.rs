@@ -1,27 +1,71 @@
 //! The mock Instagram's own pages, on the host: its accounts and their tokens (issue, revoke),
 //! its photos with who likes them and their comments (post one, for the next pull), and a
-//! page per photo (where the integration's clickthrough leads).
+//! page per photo (where the integration's clickthrough leads). Its forms post with the
+//! agent's session and its CSRF token (`authenticity_token`), like the sandbox's controls.
 
 use std::fmt::Write as _;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::extract::{Path, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
 use crate::channel::form::{escape_html as esc, escape_path_segment};
-use crate::origin::MockOrigin;
+use crate::host::HostState;
+use crate::origin::same_secret;
 
-pub fn router(origin: Arc<MockOrigin>) -> Router {
+pub fn routes(state: Arc<HostState>) -> Router<Arc<HostState>> {
+    let forms = Router::new()
+        .route("/sandbox/origin/tokens", post(tokens))
+        .route("/sandbox/origin/comments", post(comment))
+        .route_layer(from_fn_with_state(state, form_posts));
     Router::new()
         .route("/sandbox/origin", get(index))
         .route("/sandbox/origin/photos/{id}", get(photo))
-        .route("/sandbox/origin/tokens", post(tokens))
-        .route("/sandbox/origin/comments", post(comment))
-        .with_state(origin)
+        .merge(forms)
+}
+
+/// The forms' posts: the agent's session and a form body, before the body is read (the CSRF
+/// token, a field of the form, is checked by each handler).
+async fn form_posts(State(host): State<Arc<HostState>>, request: Request, next: Next) -> Response {
+    if !host.is_agent(request.headers()) {
+        return (
+            StatusCode::UNAUTHORIZED,
+            "sign in first: open the page again\n",
+        )
+            .into_response();
+    }
+    if !crate::host::content_type_is(request.headers(), "application/x-www-form-urlencoded") {
+        return (StatusCode::UNSUPPORTED_MEDIA_TYPE, "a form is expected\n").into_response();
+    }
+    next.run(request).await
+}
+
+/// Whether the form's `authenticity_token` is the session's CSRF token.
+fn token_ok(host: &HostState, headers: &HeaderMap, sent: &str) -> bool {
+    host.csrf_of(headers)
+        .is_some_and(|want| same_secret(want.as_bytes(), sent.as_bytes()))
+}
+
+fn forbidden() -> Response {
+    (
+        StatusCode::FORBIDDEN,
+        "the form's authenticity_token does not match your session\n",
+    )
+        .into_response()
+}
+
+/// A page with the session's cookie, if it starts one.
+fn with_cookie(page: Html<String>, set_cookie: Option<HeaderValue>) -> Response {
+    let mut response = page.into_response();
+    if let Some(cookie) = set_cookie {
+        response.headers_mut().insert(header::SET_COOKIE, cookie);
+    }
+    response
 }
 
 const STYLE: &str = "body{font:14px/1.43 system-ui,sans-serif;margin:0;color:#262626;background:#fafafa}\
@@ -39,7 +83,13 @@ fn page(title: &str, body: &str) -> Html<String> {
     ))
 }
 
-async fn index(State(origin): State<Arc<MockOrigin>>) -> Html<String> {
+async fn index(State(host): State<Arc<HostState>>, headers: HeaderMap) -> Response {
+    let origin = &host.origin;
+    let (csrf, set_cookie) = host.page_session(&headers);
+    let csrf_field = format!(
+        "<input type=\"hidden\" name=\"authenticity_token\" value=\"{}\">",
+        esc(&csrf)
+    );
     let mut body = String::from(
         "<section><h1>Accounts and their access tokens</h1><p>An integration acts as an account with one \
          of its tokens. Revoke one and the integration's calls with it get 401.</p><ul>",
@@ -52,7 +102,7 @@ async fn index(State(origin): State<Arc<MockOrigin>>) -> Html<String> {
         for t in &tokens {
             let _ = write!(
                 body,
-                "<code>{t}</code> <form method=\"post\" action=\"/sandbox/origin/tokens\">\
+                "<code>{t}</code> <form method=\"post\" action=\"/sandbox/origin/tokens\">{csrf_field}\
                  <input type=\"hidden\" name=\"account\" value=\"{a}\"><input type=\"hidden\" name=\"token\" value=\"{t}\">\
                  <button name=\"action\" value=\"revoke\">Revoke</button></form> ",
                 t = esc(t),
@@ -61,7 +111,7 @@ async fn index(State(origin): State<Arc<MockOrigin>>) -> Html<String> {
         }
         let _ = write!(
             body,
-            "<form method=\"post\" action=\"/sandbox/origin/tokens\"><input type=\"hidden\" name=\"account\" value=\"{a}\">\
+            "<form method=\"post\" action=\"/sandbox/origin/tokens\">{csrf_field}<input type=\"hidden\" name=\"account\" value=\"{a}\">\
              <input name=\"token\" placeholder=\"new token\" aria-label=\"New token for @{a}\">\
              <button name=\"action\" value=\"issue\">Issue</button></form></li>",
             a = esc(&account)
@@ -79,17 +129,22 @@ async fn index(State(origin): State<Arc<MockOrigin>>) -> Html<String> {
         );
     }
     body.push_str("</ul></section>");
-    page("Accounts", &body)
+    with_cookie(page("Accounts", &body), set_cookie)
 }
 
-async fn photo(State(origin): State<Arc<MockOrigin>>, Path(id): Path<String>) -> Response {
-    let Some(p) = origin.photo_page(&id) else {
+async fn photo(
+    State(host): State<Arc<HostState>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(p) = host.origin.photo_page(&id) else {
         return (
             StatusCode::NOT_FOUND,
             page("Not found", "<p>No such photo.</p>"),
         )
             .into_response();
     };
+    let (csrf, set_cookie) = host.page_session(&headers);
     let likers = if p.liked_by.is_empty() {
         "none of the accounts here".to_owned()
     } else {
@@ -136,22 +191,31 @@ async fn photo(State(origin): State<Arc<MockOrigin>>, Path(id): Path<String>) ->
     }
     let _ = write!(
         body,
-        "</ul><form method=\"post\" action=\"/sandbox/origin/comments\"><input type=\"hidden\" name=\"photo_id\" value=\"{}\">\
+        "</ul><form method=\"post\" action=\"/sandbox/origin/comments\">\
+         <input type=\"hidden\" name=\"authenticity_token\" value=\"{}\"><input type=\"hidden\" name=\"photo_id\" value=\"{}\">\
          <input name=\"author\" value=\"@sam.customer\" aria-label=\"As\"> <input name=\"text\" placeholder=\"Add a comment…\" aria-label=\"Comment\" required>\
          <button>Post</button></form><p>The integration's next pull brings a new comment to Zendesk.</p></section>",
+        esc(&csrf),
         esc(&p.id)
     );
-    page(&p.caption, &body).into_response()
+    with_cookie(page(&p.caption, &body), set_cookie)
 }
 
 #[derive(Deserialize)]
 struct TokenForm {
+    #[serde(default)]
+    authenticity_token: String,
     account: String,
     token: String,
     action: String,
 }
 
-async fn tokens(State(origin): State<Arc<MockOrigin>>, body: axum::body::Bytes) -> Response {
+async fn tokens(
+    State(host): State<Arc<HostState>>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let origin = &host.origin;
     let Ok(f) = serde_urlencoded::from_bytes::<TokenForm>(&body) else {
         return (
             StatusCode::BAD_REQUEST,
@@ -159,6 +223,9 @@ async fn tokens(State(origin): State<Arc<MockOrigin>>, body: axum::body::Bytes) 
         )
             .into_response();
     };
+    if !token_ok(&host, &headers, &f.authenticity_token) {
+        return forbidden();
+    }
     let done = match f.action.as_str() {
         "issue" => origin.issue_token(&f.account, f.token.trim()),
         "revoke" => origin.revoke_token(&f.account, &f.token),
@@ -173,12 +240,18 @@ async fn tokens(State(origin): State<Arc<MockOrigin>>, body: axum::body::Bytes) 
 
 #[derive(Deserialize)]
 struct CommentForm {
+    #[serde(default)]
+    authenticity_token: String,
     photo_id: String,
     author: String,
     text: String,
 }
 
-async fn comment(State(origin): State<Arc<MockOrigin>>, body: axum::body::Bytes) -> Response {
+async fn comment(
+    State(host): State<Arc<HostState>>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
     let Ok(f) = serde_urlencoded::from_bytes::<CommentForm>(&body) else {
         return (
             StatusCode::BAD_REQUEST,
@@ -186,7 +259,10 @@ async fn comment(State(origin): State<Arc<MockOrigin>>, body: axum::body::Bytes)
         )
             .into_response();
     };
-    match origin.add_comment(&f.photo_id, &f.author, &f.text) {
+    if !token_ok(&host, &headers, &f.authenticity_token) {
+        return forbidden();
+    }
+    match host.origin.add_comment(&f.photo_id, &f.author, &f.text) {
         Some(_) => Redirect::to(&format!(
             "/sandbox/origin/photos/{}",
             escape_path_segment(&f.photo_id)

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
 
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -14,6 +14,7 @@ use reqwest::Url;
 use crate::faults::Hang;
 use crate::host::HostState;
 use crate::log::ProxyCall;
+use crate::outbound::{MAX_PROXY_ANSWER, ReadError};
 use heart_contract::ApiError;
 
 /// Resolves `post_to_path` against the manifest URL; the result must stay on the manifest's
@@ -39,31 +40,47 @@ pub fn resolve_post_to_path(manifest: &Url, raw: &str) -> Result<Url, String> {
     Ok(url)
 }
 
+/// The largest body the proxy reads from the app (the `client_data` it forwards).
+pub const MAX_REQUEST_BODY: usize = 2 * 1024 * 1024;
+
+fn unauthenticated() -> ApiError {
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "Couldn't authenticate you",
+        "the proxy is only for a signed-in agent's session",
+    )
+}
+
+/// The proxy. A call without an agent's session is refused before anything of it is read or
+/// recorded; one without the session's CSRF token is recorded without its body.
 pub async fn proxy(
     State(host): State<Arc<HostState>>,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
-    body: Bytes,
+    body: Body,
 ) -> Response {
+    if !host.is_agent(&headers) {
+        tracing::debug!("proxy: refused a call without an agent session");
+        return unauthenticated().into_response();
+    }
     let started = Instant::now();
     let _pending = host.log.begin_proxy();
     let params: HashMap<String, String> =
         serde_urlencoded::from_str(query.as_deref().unwrap_or("")).unwrap_or_default();
-    let client_data = String::from_utf8_lossy(&body).into_owned();
     let mut call = ProxyCall {
         at_ms: host.log.now_ms(),
         ticket_id: params.get("ticket_id").cloned(),
         post_to_path: params.get("post_to_path").cloned(),
         target: None,
-        client_data,
-        instance_metadata: None,
+        client_data: String::new(),
+        instance: None,
         upstream_status: None,
         status: 0,
         error: None,
         retry_after: None,
         duration_ms: 0,
     };
-    let response = match forward(&host, &headers, &params, &body, &mut call).await {
+    let response = match forward(&host, &headers, &params, body, &mut call).await {
         Ok(response) => response,
         Err(refusal) => {
             call.error = Some(refusal.description().to_owned());
@@ -72,16 +89,6 @@ pub async fn proxy(
     };
     call.status = response.status().as_u16();
     call.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-    tracing::info!(
-        ticket_id = call.ticket_id.as_deref().unwrap_or(""),
-        post_to_path = call.post_to_path.as_deref().unwrap_or(""),
-        target = call.target.as_deref().unwrap_or(""),
-        upstream_status = call.upstream_status,
-        status = call.status,
-        duration_ms = call.duration_ms,
-        error = call.error.as_deref(),
-        "proxied call"
-    );
     host.log.push_proxy(call);
     response
 }
@@ -90,16 +97,9 @@ async fn forward(
     host: &HostState,
     headers: &HeaderMap,
     params: &HashMap<String, String>,
-    body: &[u8],
+    body: Body,
     call: &mut ProxyCall,
 ) -> Result<Response, ApiError> {
-    if !host.is_agent(headers) {
-        return Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "Couldn't authenticate you",
-            "the proxy is only for a signed-in agent's session",
-        ));
-    }
     if !host.csrf_ok(headers) {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
@@ -107,6 +107,19 @@ async fn forward(
             "the X-CSRF-Token header does not match the agent's session",
         ));
     }
+    let body = axum::body::to_bytes(body, MAX_REQUEST_BODY)
+        .await
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "PayloadTooLarge",
+                format!(
+                    "the body is over {}",
+                    crate::outbound::size(MAX_REQUEST_BODY)
+                ),
+            )
+        })?;
+    call.client_data = String::from_utf8_lossy(&body).into_owned();
     let Some(ticket_raw) = params.get("ticket_id") else {
         return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
@@ -154,7 +167,7 @@ async fn forward(
             return Ok(response);
         }
     }
-    let client_data = std::str::from_utf8(body).map_err(|_| {
+    let client_data = std::str::from_utf8(&body).map_err(|_| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
             "InvalidJSON",
@@ -170,7 +183,7 @@ async fn forward(
             "the body must be JSON (or blank)",
         ));
     }
-    call.instance_metadata = Some(instance.metadata.clone());
+    call.instance = Some(instance.id);
 
     // A fresh request: nothing of the agent's (cookie, CSRF token, user agent) goes along.
     let sent = host
@@ -191,7 +204,20 @@ async fn forward(
     let status = upstream.status();
     call.upstream_status = Some(status.as_u16());
     let retry_after = upstream.headers().get(header::RETRY_AFTER).cloned();
-    let bytes = upstream.bytes().await.map_err(|e| upstream_failure(&e))?;
+    let bytes = match crate::outbound::read_capped(upstream, MAX_PROXY_ANSWER).await {
+        Ok(bytes) => bytes,
+        Err(ReadError::Failed(e)) => return Err(upstream_failure(&e)),
+        Err(ReadError::TooLarge { cap }) => {
+            return Err(ApiError::new(
+                StatusCode::BAD_GATEWAY,
+                "BadGateway",
+                format!(
+                    "the integration service's answer is over {}",
+                    crate::outbound::size(cap)
+                ),
+            ));
+        }
+    };
     if serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).is_err() {
         return Err(ApiError::new(
             StatusCode::BAD_GATEWAY,
@@ -244,6 +270,17 @@ mod tests {
     use heart_contract::MAX_POST_TO_PATH;
 
     use super::*;
+
+    #[test]
+    fn post_to_path_is_read_without_panic_at_every_offset() {
+        let manifest = Url::parse("https://localhost:4569/manifest.json").expect("url");
+        crate::text::at_every_offset("https://localhost:4569/like?x=1#f", |raw| {
+            let _ = resolve_post_to_path(&manifest, raw);
+        });
+        crate::text::at_every_offset("/like_state?a=%20b", |raw| {
+            let _ = resolve_post_to_path(&manifest, raw);
+        });
+    }
 
     #[test]
     fn post_to_path_stays_on_the_manifest_host() {

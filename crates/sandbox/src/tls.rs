@@ -36,6 +36,35 @@ impl fmt::Debug for Identity {
     }
 }
 
+/// Makes `path` readable and writable by its owner only.
+fn owner_only(path: &Path) -> Result<(), String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| format!("making {} readable by its owner only: {e}", path.display()))?;
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
+/// Writes `text` to a file that is never readable by others, not even while it is written.
+fn write_owner_only(path: &Path, text: &str) -> Result<(), String> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options
+        .open(path)
+        .map_err(|e| format!("writing {}: {e}", path.display()))?;
+    // An older file keeps its mode through `open`: set it too.
+    owner_only(path)?;
+    file.write_all(text.as_bytes())
+        .map_err(|e| format!("writing {}: {e}", path.display()))
+}
+
 fn spki_hash(spki_der: &[u8]) -> String {
     let digest = ring::digest::digest(&ring::digest::SHA256, spki_der);
     base64::engine::general_purpose::STANDARD.encode(digest.as_ref())
@@ -81,10 +110,12 @@ impl Identity {
     }
 
     /// The pair in `dir` ([`CERT_FILE`], [`KEY_FILE`]), made and written there first if absent,
-    /// so that a person trusts it once for every run.
+    /// so that a person trusts it once for every run. The key file is readable by its owner
+    /// only (one found readable by others is made so).
     pub fn load_or_create(dir: &Path) -> Result<Self, String> {
         let (cert_path, key_path) = (dir.join(CERT_FILE), dir.join(KEY_FILE));
         if cert_path.is_file() && key_path.is_file() {
+            owner_only(&key_path)?;
             let read = |p: &Path| {
                 std::fs::read_to_string(p).map_err(|e| format!("reading {}: {e}", p.display()))
             };
@@ -96,7 +127,7 @@ impl Identity {
         let write = |p: &Path, text: &str| {
             std::fs::write(p, text).map_err(|e| format!("writing {}: {e}", p.display()))
         };
-        write(&key_path, &identity.key_pem)?;
+        write_owner_only(&key_path, &identity.key_pem)?;
         write(&cert_path, &identity.cert_pem)?;
         Ok(identity)
     }
@@ -199,6 +230,29 @@ mod tests {
         let first = Identity::load_or_create(&dir).expect("created");
         let second = Identity::load_or_create(&dir).expect("loaded");
         assert_eq!(first.spki_sha256_base64(), second.spki_sha256_base64());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_key_file_is_readable_by_its_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("sandbox-tls-mode-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let mode = |name: &str| {
+            std::fs::metadata(dir.join(name))
+                .expect("file")
+                .permissions()
+                .mode()
+                & 0o777
+        };
+        Identity::load_or_create(&dir).expect("created");
+        assert_eq!(mode(KEY_FILE), 0o600);
+        // One left readable by others (by an older version, or by hand) is made private.
+        std::fs::set_permissions(dir.join(KEY_FILE), std::fs::Permissions::from_mode(0o644))
+            .expect("chmod");
+        Identity::load_or_create(&dir).expect("loaded");
+        assert_eq!(mode(KEY_FILE), 0o600);
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -511,12 +511,23 @@ async fn the_proxy_sends_the_tickets_own_instance_and_nothing_for_others() {
         )
         .await;
     assert_eq!(a.status, 401);
-    let got = sandbox.log.service_calls().pop().expect("service call");
-    let meta: Value =
-        serde_json::from_str(got.instance_metadata.as_deref().unwrap_or("")).expect("json");
+    // Ticket 65's own instance went along (its revoked token is why the origin refused).
+    let outdoor = sandbox
+        .channel
+        .desk
+        .instance_named("Omniwear Outdoor")
+        .expect("Outdoor");
+    let call = sandbox.log.proxy_calls().pop().expect("proxied call");
+    assert_eq!(call.instance, Some(outdoor.id));
+    let meta: Value = serde_json::from_str(&outdoor.metadata).expect("json");
     assert_eq!(
         meta,
         json!({"account": "omniwear-outdoor", "token": OUTDOOR_TOKEN, "handle": "@omniwear-outdoor"})
+    );
+    let got = sandbox.log.service_calls().pop().expect("service call");
+    assert_eq!(
+        got.instance_metadata.as_deref(),
+        Some(sandbox::redact::REDACTED)
     );
     let a = agent
         .proxy(63, "/like_state", json!({"ticket_id": "63"}))

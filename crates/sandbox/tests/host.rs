@@ -207,16 +207,7 @@ async fn the_panel_is_titled_by_the_package_and_controls_can_be_hidden() {
     .expect("sandbox");
     let page = |query: &'static str| {
         let url = format!("http://{}/agent/tickets/62{query}", sandbox.host_addr);
-        async move {
-            http()
-                .get(url)
-                .send()
-                .await
-                .expect("page")
-                .text()
-                .await
-                .expect("html")
-        }
+        async move { common::text_of(&url).await }
     };
     let config_of = |html: &str| -> serde_json::Value {
         let marker = "id=\"sandbox-config\">";

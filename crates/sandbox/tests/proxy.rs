@@ -6,6 +6,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{PHOTO_62, answer, http, sign_in, start};
+use reqwest::Method;
 use reqwest::header::COOKIE;
 use sandbox::config::OMNIWEAR_TOKEN;
 use sandbox::{Config, Fault};
@@ -54,12 +55,18 @@ async fn forwards_the_body_as_client_data_with_the_instance_metadata() {
         got.cookie, None,
         "the agent's cookie must not reach the service"
     );
-    // As the integration's admin UI stored it for the ticket's instance.
-    let meta: serde_json::Value =
-        serde_json::from_str(got.instance_metadata.as_deref().unwrap_or("")).expect("json");
+    // The ticket's own instance's metadata (as its admin UI stored it) went along: the service
+    // acted as its account; the log records it redacted.
+    let omniwear = sandbox
+        .channel
+        .desk
+        .instance_named("Omniwear")
+        .expect("Omniwear");
+    assert_eq!(call.instance, Some(omniwear.id));
+    assert!(omniwear.metadata.contains(OMNIWEAR_TOKEN));
     assert_eq!(
-        meta,
-        json!({"account": "omniwear", "token": OMNIWEAR_TOKEN, "handle": "@omniwear"})
+        got.instance_metadata.as_deref(),
+        Some(sandbox::redact::REDACTED)
     );
     let client_data: serde_json::Value =
         serde_json::from_str(got.client_data.as_deref().expect("client_data")).expect("json");
@@ -361,54 +368,42 @@ async fn injected_faults_become_what_zendesk_would_answer() {
 async fn faults_and_the_log_are_reachable_over_http() {
     let sandbox = start(Config::default()).await;
     let agent = sign_in(&sandbox).await;
-    let host = format!("http://{}", sandbox.host_addr);
-    let set = http()
-        .post(format!("{host}/sandbox/faults"))
-        .header("Content-Type", "application/json")
-        .body(json!({"path": "/like", "fault": {"retry_after": 5}}).to_string())
-        .send()
-        .await
-        .expect("faults");
+    let set = agent
+        .control(
+            Method::POST,
+            "/sandbox/faults",
+            Some(json!({"path": "/like", "fault": {"retry_after": 5}})),
+        )
+        .await;
     assert_eq!(set.status(), 200);
     let like = json!({"ticket_id": "62", "external_id": PHOTO_62, "liked": true});
     let a = agent.proxy(62, "/like", like).await;
     assert_eq!((a.status, a.retry_after.as_deref()), (429, Some("5")));
 
-    let bad = http()
-        .post(format!("{host}/sandbox/faults"))
-        .header("Content-Type", "application/json")
-        .body(json!({"path": "/like", "fault": {"explode": true}}).to_string())
-        .send()
-        .await
-        .expect("faults");
+    let bad = agent
+        .control(
+            Method::POST,
+            "/sandbox/faults",
+            Some(json!({"path": "/like", "fault": {"explode": true}})),
+        )
+        .await;
     assert_eq!(answer(bad).await.status, 400);
 
-    let cleared = http()
-        .delete(format!("{host}/sandbox/faults"))
-        .send()
-        .await
-        .expect("clear");
+    let cleared = agent.control(Method::DELETE, "/sandbox/faults", None).await;
     assert_eq!(answer(cleared).await.json, json!({}));
 
-    let log = answer(
-        http()
-            .get(format!("{host}/sandbox/log"))
-            .send()
-            .await
-            .expect("log"),
-    )
-    .await;
+    let log = answer(agent.control(Method::GET, "/sandbox/log", None).await).await;
     assert_eq!(log.json["proxy"][0]["status"], 429);
     assert_eq!(log.json["service"][0]["path"], "/like");
 
     // "Another agent" unlikes/likes on the origin directly.
-    let other = http()
-        .post(format!("{host}/sandbox/origin/like"))
-        .header("Content-Type", "application/json")
-        .body(json!({"account": "omniwear", "photo_id": PHOTO_62, "liked": true}).to_string())
-        .send()
-        .await
-        .expect("origin");
+    let other = agent
+        .control(
+            Method::POST,
+            "/sandbox/origin/like",
+            Some(json!({"account": "omniwear", "photo_id": PHOTO_62, "liked": true})),
+        )
+        .await;
     let a = answer(other).await;
     assert_eq!(
         (

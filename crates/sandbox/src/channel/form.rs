@@ -1,5 +1,6 @@
 //! HTML helpers: escaping what pages echo, and reading the forms of a page the way a browser
-//! would submit them (what the start-up script needs to go through an admin UI).
+//! would submit them (what the start-up script needs to go through an admin UI). The page is
+//! another integration's, so hostile: the reader works on character boundaries and never panics.
 
 /// Escapes text for HTML element content and quoted attribute values (the integration's own
 /// escaping: one way to escape in the workspace).
@@ -186,7 +187,12 @@ pub fn forms(html: &str) -> Vec<Form> {
             continue;
         }
         if let Some(end) = rest.strip_prefix('/') {
-            if end.len() >= 4 && end[..4].eq_ignore_ascii_case("form") {
+            // Bytes, not a slice of the text: a multi-byte character may sit there.
+            if end
+                .as_bytes()
+                .get(..4)
+                .is_some_and(|t| t.eq_ignore_ascii_case(b"form"))
+            {
                 open = false;
             }
             continue;
@@ -272,6 +278,29 @@ mod tests {
             "éé &unknown; & a"
         );
         assert_eq!(escape_path_segment("ig:1/2 x"), "ig:1%2F2%20x");
+    }
+
+    /// An admin UI page of another integration: every construct the reader knows.
+    const PAGE: &str = "<!doctype html><!-- c --><script>var s='<form>';</script><style>p{}</style>\
+        <form method=POST action='/save?a=1&amp;b=2'><input type=hidden name=return_url \
+        value=\"http://x/r?a=1&amp;b=&quot;2&quot;\"><input name=token value=&#233;&#xE9;&bad;>\
+        <textarea name=note>\nline &lt;1&gt;</textarea><input type=checkbox name=k checked>\
+        </form><p role=\"alert\">Refused &amp; said so</p></FORM>";
+
+    #[test]
+    fn no_panic_on_multi_byte_text_at_every_offset() {
+        crate::text::at_every_offset(PAGE, |page| {
+            for form in forms(page) {
+                let _ = form.pairs();
+            }
+            let _ = decode_entities(page);
+        });
+        crate::text::at_every_offset("&#x41;&amp;&#65;&;&#;&#x;&#xD800;&#1114112;", |text| {
+            let _ = decode_entities(text);
+        });
+        // What the reader makes of multi-byte text is what a browser submits.
+        let f = &forms("<form method=post><input name=\"név\" value=\"€ &euro; 😀\"></fo€rm>")[0];
+        assert_eq!(f.get("név"), Some("€ &euro; 😀"));
     }
 
     #[test]

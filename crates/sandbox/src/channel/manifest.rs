@@ -4,8 +4,6 @@
 //! `name` 1–255, `id` 1–511, `author` a string, `push_client_id` ≤ 128, `urls.admin_ui`
 //! required, every URL https and ≤ 511 characters).
 
-use std::time::Duration;
-
 use reqwest::{StatusCode, Url, header};
 use serde_json::{Map, Value};
 
@@ -120,7 +118,6 @@ pub async fn fetch(
         let response = client
             .get(url.clone())
             .header(header::ACCEPT, "application/json")
-            .timeout(Duration::from_secs(10))
             .send()
             .await
             .map_err(|e| {
@@ -146,15 +143,9 @@ pub async fn fetch(
                 "the integration manifest at {url} answered HTTP {status}"
             ));
         }
-        let bytes = response
-            .bytes()
+        let bytes = crate::outbound::read_capped(response, MAX_MANIFEST_BYTES)
             .await
-            .map_err(|e| format!("reading the manifest at {url}: {}", describe(&e)))?;
-        if bytes.len() > MAX_MANIFEST_BYTES {
-            return Err(format!(
-                "the manifest at {url} is over {MAX_MANIFEST_BYTES} bytes"
-            ));
-        }
+            .map_err(|e| format!("reading the manifest at {url}: {}", e.describe()))?;
         let value: Value = serde_json::from_slice(&bytes)
             .map_err(|e| format!("the manifest at {url} is not JSON: {e}"))?;
         // Relative URLs are relative to where the manifest was found.
@@ -193,6 +184,19 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn no_panic_on_multi_byte_text_at_every_offset() {
+        let text = r#"{"name": "Instagram", "id": "com.example.ig", "author": "E",
+            "urls": {"admin_ui": "./admin_ui", "pull_url": "https://localhost:4569/pull"}}"#;
+        let value: Value = serde_json::from_str(text).expect("json");
+        assert!(validate(&base(), &value).is_ok());
+        crate::text::at_every_offset(text, |text| {
+            if let Ok(value) = serde_json::from_str::<Value>(text) {
+                let _ = validate(&base(), &value);
+            }
+        });
+    }
 
     fn base() -> Url {
         Url::parse("https://localhost:4569/integration/manifest.json").expect("url")

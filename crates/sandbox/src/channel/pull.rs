@@ -4,8 +4,6 @@
 //! ([`limits::PULL`]) is refused whole, every violation named; resources are read from one
 //! that keeps them ([`read_resources`], shared with the push).
 
-use std::time::Duration;
-
 use reqwest::{Url, header};
 use serde::Serialize;
 use serde_json::Value;
@@ -13,7 +11,6 @@ use serde_json::Value;
 use super::limits::{self, Violation};
 
 const MAX_SUBJECT: usize = 80;
-const TIMEOUT: Duration = Duration::from_secs(10);
 
 /// One external resource, as far as the sandbox uses it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -170,7 +167,6 @@ pub async fn request(
     let failed = PullError::Failed;
     let response = client
         .post(pull_url.clone())
-        .timeout(TIMEOUT)
         .header(header::ACCEPT, "application/json")
         .form(&[("metadata", metadata), ("state", state)])
         .send()
@@ -182,12 +178,9 @@ pub async fn request(
             ))
         })?;
     let status = response.status();
-    let bytes = response.bytes().await.map_err(|e| {
-        failed(format!(
-            "reading the pull answer: {}",
-            super::manifest::describe(&e)
-        ))
-    })?;
+    let bytes = crate::outbound::read_capped(response, crate::outbound::MAX_PULL_ANSWER)
+        .await
+        .map_err(|e| failed(format!("reading the pull answer: {}", e.describe())))?;
     if !status.is_success() {
         let detail = serde_json::from_slice::<Value>(&bytes)
             .ok()
@@ -209,6 +202,28 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn no_panic_on_multi_byte_text_at_every_offset() {
+        let text = r#"{"external_resources": [{"external_id": "ig:1", "message": "Hi\nthere",
+            "thread_id": "ig:1", "created_at": "2026-05-01T10:00:00Z",
+            "author": {"external_id": "lena", "name": "@lena"}}],
+            "state": "{\"after\":\"7\"}", "metadata_needs_update": false}"#;
+        assert!(
+            serde_json::from_str::<Value>(text)
+                .ok()
+                .is_some_and(|v| parse(&v).is_ok())
+        );
+        crate::text::at_every_offset(text, |text| {
+            if let Ok(value) = serde_json::from_str::<Value>(text)
+                && let Ok(answer) = parse(&value)
+            {
+                for r in answer.resources {
+                    let _ = (r.subject(), r.author_name());
+                }
+            }
+        });
+    }
 
     #[test]
     fn reads_an_answer_within_the_limits() {

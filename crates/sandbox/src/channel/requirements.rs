@@ -117,6 +117,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn no_panic_on_multi_byte_text_at_every_offset() {
+        let text = r#"{"channel_integrations": {"heart": {"manifest_url": "https://localhost:4569/manifest.json"}}}"#;
+        assert!(parse(text).is_ok());
+        crate::text::at_every_offset(text, |text| {
+            let _ = parse(text);
+        });
+    }
+
+    #[test]
     fn reads_the_one_channel_integration() {
         let r = parse(&json_for(
             "heart_instagram",

@@ -1,12 +1,19 @@
 //! The sandbox's own controls on the host (`/sandbox/*`), which no Zendesk has: the host-side
 //! script of the ticket page, the request log, the injected faults, and the mock origin's
 //! photos and likes as "another agent" changes them.
+//!
+//! Only the agent's session may use them ([`agent_only`]): every one needs the session cookie;
+//! a write also needs the session's CSRF token (`X-CSRF-Token`) and takes JSON only as
+//! `Content-Type: application/json`, so no other page can send one (a form or a `text/plain`
+//! body from elsewhere is refused before it is read). `GET /sandbox/session` hands a session
+//! and its token to a tool such as curl.
 
 use std::sync::Arc;
 
-use axum::extract::{Query, State};
-use axum::http::{StatusCode, header};
-use axum::response::IntoResponse;
+use axum::extract::{Query, Request, State};
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::middleware::{Next, from_fn_with_state};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
@@ -16,9 +23,8 @@ use crate::faults::{Fault, ProxyFault};
 use crate::origin::PhotoView;
 use heart_contract::ApiError;
 
-pub(super) fn routes() -> Router<Arc<HostState>> {
-    Router::new()
-        .route("/sandbox/host.js", get(host_js))
+pub(super) fn routes(state: Arc<HostState>) -> Router<Arc<HostState>> {
+    let agent_only = Router::new()
         .route("/sandbox/log", get(log_get).delete(log_clear))
         .route(
             "/sandbox/faults",
@@ -26,6 +32,70 @@ pub(super) fn routes() -> Router<Arc<HostState>> {
         )
         .route("/sandbox/origin/photos", get(photos))
         .route("/sandbox/origin/like", post(origin_like))
+        .route_layer(from_fn_with_state(state, agent_only));
+    Router::new()
+        .route("/sandbox/host.js", get(host_js))
+        .route("/sandbox/session", get(session))
+        .merge(agent_only)
+}
+
+/// Whether the request's `Content-Type` is `media_type` (parameters such as `charset` aside).
+pub(crate) fn content_type_is(headers: &HeaderMap, media_type: &str) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case(media_type))
+}
+
+/// The agent's session, and for a write its CSRF token and a JSON body, before anything of the
+/// request is read.
+pub(crate) async fn agent_only(
+    State(host): State<Arc<HostState>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let headers = request.headers();
+    if !host.is_agent(headers) {
+        return ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "Couldn't authenticate you",
+            "the sandbox's controls are for the agent's session only",
+        )
+        .into_response();
+    }
+    let reads = matches!(*request.method(), Method::GET | Method::HEAD);
+    if !reads && !host.csrf_ok(headers) {
+        return ApiError::new(
+            StatusCode::FORBIDDEN,
+            "InvalidCsrfToken",
+            "the X-CSRF-Token header does not match the agent's session",
+        )
+        .into_response();
+    }
+    if *request.method() == Method::POST && !content_type_is(headers, "application/json") {
+        return ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "UnsupportedMediaType",
+            "send JSON, with Content-Type: application/json",
+        )
+        .into_response();
+    }
+    next.run(request).await
+}
+
+/// A session for a tool (curl): `{"csrf_token"}`, and the cookie when the request had none.
+async fn session(State(host): State<Arc<HostState>>, headers: HeaderMap) -> Response {
+    let (csrf, set_cookie) = host.page_session(&headers);
+    let mut response = (
+        [(header::CACHE_CONTROL, "no-store")],
+        Json(serde_json::json!({ "csrf_token": csrf })),
+    )
+        .into_response();
+    if let Some(cookie) = set_cookie {
+        response.headers_mut().insert(header::SET_COOKIE, cookie);
+    }
+    response
 }
 
 async fn host_js() -> impl IntoResponse {
@@ -67,14 +137,21 @@ async fn faults_set(
     let invalid =
         |description: String| ApiError::new(StatusCode::BAD_REQUEST, "InvalidFault", description);
     let set = serde_json::from_slice::<SetFault>(&body).map_err(|e| invalid(e.to_string()))?;
-    if !set.path.starts_with('/') {
-        return Err(invalid("path must start with /".into()));
+    crate::faults::check_path(&set.path).map_err(invalid)?;
+    // Both checked before either is set: a refusal changes nothing.
+    if let Some(fault) = &set.fault {
+        fault.check().map_err(invalid)?;
+    }
+    if let Some(fault) = &set.proxy {
+        fault.check().map_err(invalid)?;
     }
     if let Some(fault) = set.fault {
-        host.faults.set(&set.path, fault);
+        host.faults.try_set(&set.path, fault).map_err(invalid)?;
     }
     if let Some(fault) = set.proxy {
-        host.faults.set_proxy(&set.path, fault);
+        host.faults
+            .try_set_proxy(&set.path, fault)
+            .map_err(invalid)?;
     }
     Ok(Json(host.faults.listing()))
 }

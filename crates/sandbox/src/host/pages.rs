@@ -13,7 +13,7 @@ use heart_contract::ANY_CHANNEL;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{HostState, SESSION_COOKIE};
+use super::HostState;
 use crate::channel::Ticket;
 use crate::package::AppInfo;
 use heart_contract::ApiError;
@@ -117,18 +117,7 @@ async fn ticket_page(
         )
             .into_response();
     };
-    let (set_cookie, csrf) = match host.csrf_of(&headers) {
-        Some(csrf) => (None, csrf),
-        None => {
-            let (session, csrf) = host.sign_in();
-            (
-                Some(format!(
-                    "{SESSION_COOKIE}={session}; Path=/; HttpOnly; SameSite=Lax"
-                )),
-                csrf,
-            )
-        }
-    };
+    let (csrf, set_cookie) = host.page_session(&headers);
     let scheme = match q.color_scheme.as_deref() {
         Some("dark") => "dark",
         Some("light") => "light",
@@ -206,10 +195,8 @@ async fn ticket_page(
         config = config_json,
     );
     let mut response = Html(page).into_response();
-    if let Some(cookie) = set_cookie
-        && let Ok(value) = cookie.parse()
-    {
-        response.headers_mut().insert(header::SET_COOKIE, value);
+    if let Some(cookie) = set_cookie {
+        response.headers_mut().insert(header::SET_COOKIE, cookie);
     }
     response
 }

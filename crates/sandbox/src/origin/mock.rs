@@ -72,8 +72,11 @@ struct MockComment {
 }
 
 impl Inner {
-    /// A new comment on the photo, now; its id.
+    /// A new comment on the photo, now; its id. Past [`MAX_COMMENTS`], the oldest goes.
     fn comment(&mut self, photo_id: &str, author_id: &str, author: &str, text: &str) -> String {
+        if self.comments.len() >= MAX_COMMENTS {
+            self.comments.remove(0);
+        }
         let seq = self.comments.last().map_or(1, |c| c.seq + 1);
         let id = format!("c{seq}");
         self.comments.push(MockComment {
@@ -124,6 +127,15 @@ pub struct PhotoPage {
     pub mentions: Vec<String>,
     pub comments: Vec<(String, String, String)>,
 }
+
+/// The most tokens one account keeps, and the longest token.
+pub const MAX_TOKENS: usize = 32;
+pub const MAX_TOKEN_LEN: usize = 512;
+/// The most comments the origin keeps (the oldest go first), the longest comment (Instagram's
+/// limit) and the longest author name.
+pub const MAX_COMMENTS: usize = 10_000;
+pub const MAX_COMMENT_CHARS: usize = 2_200;
+pub const MAX_AUTHOR_CHARS: usize = 64;
 
 fn rfc3339(at: std::time::SystemTime) -> String {
     time::OffsetDateTime::from(at)
@@ -237,13 +249,18 @@ impl MockOrigin {
         })
     }
 
-    /// The account's owner makes a new token for an app (valid from now on).
+    /// The account's owner makes a new token for an app (valid from now on); at most
+    /// [`MAX_TOKENS`] per account, each at most [`MAX_TOKEN_LEN`] bytes.
     pub fn issue_token(&self, account: &str, token: &str) -> bool {
         let Ok(mut inner) = self.inner.lock() else {
             return false;
         };
         match inner.tokens.get_mut(account) {
-            Some(tokens) if !token.is_empty() => {
+            Some(tokens)
+                if !token.is_empty()
+                    && token.len() <= MAX_TOKEN_LEN
+                    && (tokens.len() < MAX_TOKENS || tokens.iter().any(|t| t == token)) =>
+            {
                 if !tokens.iter().any(|t| t == token) {
                     tokens.push(token.to_owned());
                 }
@@ -288,22 +305,21 @@ impl MockOrigin {
             .unwrap_or_default()
     }
 
-    /// Someone comments on a photo; the integration's next pull finds it.
+    /// Someone comments on a photo; the integration's next pull finds it. At most
+    /// [`MAX_COMMENT_CHARS`] characters by an author of at most [`MAX_AUTHOR_CHARS`]; past
+    /// [`MAX_COMMENTS`], the oldest comment goes.
     pub fn add_comment(&self, photo_id: &str, author: &str, text: &str) -> Option<String> {
         let mut inner = self.inner.lock().ok()?;
+        let (author, text) = (author.trim(), text.trim());
         if !inner.photos.contains_key(photo_id)
-            || author.trim().is_empty()
-            || text.trim().is_empty()
+            || author.is_empty()
+            || text.is_empty()
+            || author.chars().count() > MAX_AUTHOR_CHARS
+            || text.chars().count() > MAX_COMMENT_CHARS
         {
             return None;
         }
-        let author = author.trim();
-        Some(inner.comment(
-            photo_id,
-            author.trim_start_matches('@'),
-            author,
-            text.trim(),
-        ))
+        Some(inner.comment(photo_id, author.trim_start_matches('@'), author, text))
     }
 
     /// What the sandbox page and tests use to act as "another agent" (no token involved).

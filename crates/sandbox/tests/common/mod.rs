@@ -48,6 +48,29 @@ pub struct Agent {
     pub host: String,
 }
 
+/// The session cookie (`name=value`) an answer sets.
+fn session_cookie(answer: &reqwest::Response) -> String {
+    answer
+        .headers()
+        .get(SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .expect("a session cookie")
+        .to_owned()
+}
+
+/// The text of a page (any status).
+pub async fn text_of(url: &str) -> String {
+    http()
+        .get(url)
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("text")
+}
+
 pub async fn sign_in(sandbox: &Sandbox) -> Agent {
     let host = format!("http://{}", sandbox.host_addr);
     let page = http()
@@ -56,17 +79,27 @@ pub async fn sign_in(sandbox: &Sandbox) -> Agent {
         .await
         .expect("ticket page");
     assert_eq!(page.status(), 200);
-    let cookie = page
-        .headers()
-        .get(SET_COOKIE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .expect("a session cookie")
-        .to_owned();
+    let cookie = session_cookie(&page);
     let html = page.text().await.expect("html");
     let marker = "\"csrfToken\":\"";
     let start = html.find(marker).expect("csrf token in page") + marker.len();
     let csrf = html[start..].split('"').next().expect("token").to_owned();
+    Agent { cookie, csrf, host }
+}
+
+/// A session as a tool (curl) gets one, without a ticket page: `GET /sandbox/session`.
+pub async fn sign_in_for_tools(sandbox: &Sandbox) -> Agent {
+    let host = format!("http://{}", sandbox.host_addr);
+    let r = http()
+        .get(format!("{host}/sandbox/session"))
+        .send()
+        .await
+        .expect("session");
+    assert_eq!(r.status(), 200);
+    let cookie = session_cookie(&r);
+    let json: serde_json::Value =
+        serde_json::from_str(&r.text().await.expect("body")).expect("json");
+    let csrf = json["csrf_token"].as_str().expect("csrf_token").to_owned();
     Agent { cookie, csrf, host }
 }
 
@@ -97,6 +130,26 @@ impl Agent {
             .send()
             .await
             .expect("proxy answers")
+    }
+
+    /// One of the sandbox's controls (`/sandbox/*`), as the ticket page's script calls it: the
+    /// session, its CSRF token, and the body as JSON.
+    pub async fn control(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> reqwest::Response {
+        let mut request = http()
+            .request(method, format!("{}{path}", self.host))
+            .header(COOKIE, &self.cookie)
+            .header("X-CSRF-Token", &self.csrf);
+        if let Some(body) = body {
+            request = request
+                .header("Content-Type", "application/json")
+                .body(body.to_string());
+        }
+        request.send().await.expect("the control answers")
     }
 
     pub async fn proxy(&self, ticket: u64, path: &str, body: serde_json::Value) -> Answer {

@@ -367,6 +367,13 @@ pub(super) async fn page(
         }
         body.push_str("</ol>");
     }
+    if super::super::script::pending(&framework) {
+        body.push_str(
+            "<p id=\"startup-pending\" class=\"error\" role=\"alert\">The start-up did not finish \
+             (see above).</p><form method=\"post\" action=\"/admin/channels/startup\">\
+             <button type=\"submit\" id=\"startup-retry\">Try again</button></form>",
+        );
+    }
     body.push_str(
         "<p class=\"note\">To do it again by hand: Add account, type the account name, the \
          Instagram account and one of its tokens (the <a href=\"/sandbox/origin\">mock Instagram</a> \

@@ -90,8 +90,10 @@ impl MockOrigin {
         Self::authorized(&inner, auth)?;
         Self::find_photo(&inner, photo_id)?;
         let text = text.trim();
-        if text.is_empty() {
-            return Err(OriginError::BadRequest("a comment needs text"));
+        if text.is_empty() || text.chars().count() > super::MAX_COMMENT_CHARS {
+            return Err(OriginError::BadRequest(
+                "a comment is 1 to 2,200 characters, as on Instagram",
+            ));
         }
         let handle = inner
             .handles
@@ -211,6 +213,43 @@ mod tests {
             origin.like_state(&auth(OMNIWEAR_TOKEN), "ig:nope"),
             Err(OriginError::NotFound)
         );
+    }
+
+    #[test]
+    fn tokens_and_comments_are_capped() {
+        use crate::origin::mock::{
+            MAX_AUTHOR_CHARS, MAX_COMMENT_CHARS, MAX_COMMENTS, MAX_TOKEN_LEN, MAX_TOKENS,
+        };
+        let origin = MockOrigin::new(&Config::default().accounts);
+        let photo = "ig:17895695668004550";
+        for i in 1..MAX_TOKENS {
+            assert!(origin.issue_token("omniwear", &format!("t{i}")), "{i}");
+        }
+        assert!(!origin.issue_token("omniwear", "one-too-many"));
+        assert!(
+            origin.issue_token("omniwear", "t1"),
+            "an existing one is fine"
+        );
+        assert!(origin.revoke_token("omniwear", "t1"));
+        assert!(!origin.issue_token("omniwear", &"x".repeat(MAX_TOKEN_LEN + 1)));
+        assert!(origin.issue_token("omniwear", &"x".repeat(MAX_TOKEN_LEN)));
+        assert_eq!(origin.tokens()["omniwear"].len(), MAX_TOKENS);
+
+        let long = "é".repeat(MAX_COMMENT_CHARS + 1);
+        assert!(origin.add_comment(photo, "@sam", &long).is_none());
+        assert!(origin.add_comment(photo, "@sam", &long[2..]).is_some());
+        let author = "a".repeat(MAX_AUTHOR_CHARS + 1);
+        assert!(origin.add_comment(photo, &author, "hi").is_none());
+        for i in 0..MAX_COMMENTS {
+            assert!(
+                origin
+                    .add_comment(photo, "@sam", &format!("c{i}"))
+                    .is_some()
+            );
+        }
+        let page = origin.photo_page(photo).expect("photo");
+        assert_eq!(page.comments.len(), MAX_COMMENTS, "the oldest went");
+        assert_eq!(page.comments.last().map(|c| c.2.as_str()), Some("c9999"));
     }
 
     #[test]

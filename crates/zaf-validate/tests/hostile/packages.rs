@@ -13,14 +13,19 @@ pub fn scaffold() -> Package {
     Package::from_dir(&dir).expect("the scaffold fixture loads")
 }
 
+/// The scaffold with the file at `path` (added or replaced) holding `text`.
+fn with(path: &str, text: String) -> Package {
+    let mut package = scaffold();
+    package.insert(path, text.into_bytes());
+    package
+}
+
 /// One JS line of `token: 'abc', ` about `bytes` long, then a line with a real-looking token:
 /// every assignment on the long line has too short a value, so a scan that looks to the end of
 /// the line for each one reads the line once per assignment; the token on the next line is
 /// Zendesk's `application_secret`.
 pub fn secret_line(bytes: usize) -> Package {
-    let mut package = scaffold();
-    package.insert("assets/main.js", secret_line_text(bytes).into_bytes());
-    package
+    with("assets/main.js", secret_line_text(bytes))
 }
 
 pub const SECRET_PIECE: &str = "token: 'abc', ";
@@ -40,7 +45,6 @@ pub fn secret_line_text(bytes: usize) -> String {
 /// the last `app` wins (Ruby's `Hash`), and its setting has no label (Zendesk's
 /// `translation.missing_required_key_on_leaf`).
 pub fn translation_keys(keys: usize) -> Package {
-    let mut package = scaffold();
     let mut text = String::from(
         "{\n  \"app\": {\"name\": \"Basic Scaffold\", \"parameters\": {\"setting\": {\"label\": \"A setting\"}}},\n",
     );
@@ -50,14 +54,12 @@ pub fn translation_keys(keys: usize) -> Package {
     text.push_str(
         "  \"app\": {\"name\": \"Basic Scaffold\", \"parameters\": {\"setting\": {}}}\n}\n",
     );
-    package.insert("translations/en.json", text.into_bytes());
-    package
+    with("translations/en.json", text)
 }
 
 /// `translations/en.json` with `count` settings' labels in one object (`app.parameters`); the
 /// last setting has none (Zendesk's `translation.missing_required_key_on_leaf`).
 pub fn translation_labels(count: usize) -> Package {
-    let mut package = scaffold();
     let mut text = String::from(r#"{"app": {"name": "Basic Scaffold", "parameters": {"#);
     for i in 0..count {
         let entry = if i + 1 == count {
@@ -69,20 +71,17 @@ pub fn translation_labels(count: usize) -> Package {
         let _ = write!(text, r#"{comma}"s{i}": {entry}"#);
     }
     text.push_str("}}}\n");
-    package.insert("translations/en.json", text.into_bytes());
-    package
+    with("translations/en.json", text)
 }
 
 /// A JS file with `count` distinct `http:` URLs, one a line (Zendesk's `insecure_http_request`
 /// lists each once).
 pub fn distinct_urls(count: usize) -> Package {
-    let mut package = scaffold();
     let mut text = String::new();
     for i in 0..count {
         let _ = writeln!(text, "fetch(\"http://host-{i}.example/path\");");
     }
-    package.insert("assets/main.js", text.into_bytes());
-    package
+    with("assets/main.js", text)
 }
 
 /// A manifest with `count` settings, each labelled in `en.json`; the last two share a name
@@ -130,28 +129,24 @@ pub fn locations(count: usize) -> Package {
 /// measure the run after each prefix. The run is a real-looking key, so Zendesk's
 /// `application_secret` warns.
 pub fn secret_prefixes(bytes: usize) -> Package {
-    let mut package = scaffold();
     let half = bytes / 2;
     let mut text = String::from("var a = '");
     text.push_str(&"AKIA".repeat(half / 4));
     text.push_str("';\nvar b = '");
     text.push_str(&"xoxb-".repeat(half / 5));
     text.push_str("';\n");
-    package.insert("assets/keys.js", text.into_bytes());
-    package
+    with("assets/keys.js", text)
 }
 
 /// An SVG of `count` start tags with attributes, one of them a `<script>` at the end (the
 /// `sanitised_svg` warning).
 pub fn svg_tags(count: usize) -> Package {
-    let mut package = scaffold();
     let mut text = String::from(r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 18 18">"#);
     for i in 0..count {
         let _ = write!(text, r#"<rect x="{i}" y="0" width="1" height="1"/>"#);
     }
     text.push_str("<script>alert(1)</script></svg>\n");
-    package.insert("assets/logo.svg", text.into_bytes());
-    package
+    with("assets/logo.svg", text)
 }
 
 fn text(package: &Package, path: &str) -> String {

@@ -178,9 +178,9 @@ fn every_scan_grows_linearly_with_its_input() {
         ("secret scan", packages::secret_line, 256 * KIB),
         ("URL list", packages::distinct_urls, 8_000),
         ("repeated keys", packages::translation_keys, 20_000),
-        ("settings' labels", packages::translation_labels, 10_000),
-        ("duplicate settings", packages::parameters, 8_000),
-        ("locations", packages::locations, 8_000),
+        ("settings' labels", packages::translation_labels, 20_000),
+        ("duplicate settings", packages::parameters, 16_000),
+        ("locations", packages::locations, 16_000),
         ("secret prefixes", packages::secret_prefixes, 256 * KIB),
         ("SVG tags", packages::svg_tags, 4_000),
     ];

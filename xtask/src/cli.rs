@@ -358,6 +358,7 @@ mod tests {
                 "demo",
                 "bench",
                 "bench integration",
+                "fuzz validate",
                 "help"
             ]
         );

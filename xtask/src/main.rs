@@ -9,6 +9,7 @@ mod budget;
 mod build;
 mod cli;
 mod cmd;
+mod fuzz;
 mod package;
 mod page;
 mod project;
@@ -117,6 +118,18 @@ pub const COMMANDS: &[Command] = &[
         options: &[],
         passes_arguments: false,
         run: |invocation| bench::integration(&project(&invocation)?).map(done),
+    },
+    Command {
+        name: "fuzz validate",
+        aliases: &[],
+        about: "Fuzz the offline validator's zip reader, JSON reader and rule runner \
+                (crates/zaf-validate/fuzz) with cargo-fuzz on the pinned nightly, n seconds each \
+                ([--seconds <n>], default 60), installing cargo-fuzz on first use; fails on an \
+                input that crashes or hangs",
+        options: &[],
+        // `--seconds` is its own (`fuzz::parse`).
+        passes_arguments: true,
+        run: |invocation| fuzz::run(&project(&invocation)?, &invocation.passed),
     },
     Command {
         name: "help",

@@ -3,6 +3,7 @@
 //! Exit status: 0 when Zendesk would accept the package (with `--strict`, and the checks of ours
 //! pass), 1 when it would not, 2 when the package cannot be read or the command line is wrong.
 
+use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
 use crate::{Options, Package, validate};
@@ -72,10 +73,14 @@ pub fn run(args: &Args) -> u8 {
             strict: args.strict,
         },
     );
-    if args.json {
-        println!("{}", report.to_json());
+    // Buffered: a hostile package can have a finding per setting, hundreds of thousands of
+    // lines. A closed stdout (`| head`) is no reason to fail: the exit status still says it.
+    let mut out = BufWriter::new(io::stdout().lock());
+    let written = if args.json {
+        writeln!(out, "{}", report.to_json())
     } else {
-        println!("{}: {report}", args.path);
-    }
+        writeln!(out, "{}: {report}", args.path)
+    };
+    let _ = written.and_then(|()| out.flush());
     if report.accepted() { 0 } else { 1 }
 }

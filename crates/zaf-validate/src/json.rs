@@ -6,9 +6,12 @@
 //! comments as whitespace, any escaped character (`\q` is `q`), no raw control characters in
 //! strings, no `NaN`/`Infinity`, no trailing commas.
 
+use std::collections::HashMap;
 use std::fmt;
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher, RandomState};
 
-#[derive(Debug, Clone, PartialEq)]
+/// `Eq` and `Hash` hold: a number is its text, never a float.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Json {
     Null,
     Bool(bool),
@@ -23,7 +26,7 @@ pub enum Json {
 }
 
 /// A JSON object with its keys in document order.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct Obj(pub Vec<(String, Json)>);
 
 impl Obj {
@@ -179,6 +182,128 @@ impl fmt::Display for ParseError {
 /// Nesting deeper than this is refused rather than risking the stack (Ruby's limit is 100).
 const MAX_DEPTH: usize = 100;
 
+/// An object with this many keys finds a repeated key through a hash index of its keys; a
+/// smaller one scans them.
+const INDEXED_FROM: usize = 16;
+
+/// Where the keys of a list of named entries being built are (an object being read, a
+/// product's locations): each key's hash to the first place with that hash. The hash is keyed
+/// at random for each list, so no input can aim at collisions; one that happens anyway is
+/// looked through. Lists of fewer than `INDEXED_FROM` entries are only looked through.
+pub(crate) struct KeyIndex {
+    hasher: RandomState,
+    places: HashMap<u64, usize, BuildHasherDefault<Prehashed>>,
+    /// How many of the object's first entries are in `places`.
+    indexed: usize,
+    /// The hash of the key last looked for and not found, with the place it is about to take.
+    pending: Option<(usize, u64)>,
+}
+
+impl KeyIndex {
+    pub(crate) fn new() -> Self {
+        Self {
+            hasher: RandomState::new(),
+            places: HashMap::default(),
+            indexed: 0,
+            pending: None,
+        }
+    }
+
+    /// The place of `key` among `entries` (whose keys all differ, and which only grow between
+    /// calls), if it is there.
+    pub(crate) fn find<T>(&mut self, entries: &[(String, T)], key: &str) -> Option<usize> {
+        if entries.len() < INDEXED_FROM {
+            return entries.iter().position(|(k, _)| k == key);
+        }
+        let pending = self.pending.take();
+        for (i, (k, _)) in entries.iter().enumerate().skip(self.indexed) {
+            let hash = match pending {
+                Some((at, hash)) if at == i => hash,
+                _ => self.hasher.hash_one(k.as_str()),
+            };
+            self.places.entry(hash).or_insert(i);
+        }
+        self.indexed = entries.len();
+        let hash = self.hasher.hash_one(key);
+        let found = match self.places.get(&hash) {
+            None => None,
+            Some(&i) if entries.get(i).is_some_and(|(k, _)| k == key) => Some(i),
+            // Another key with the same 64-bit hash.
+            Some(_) => entries.iter().position(|(k, _)| k == key),
+        };
+        if found.is_none() {
+            self.pending = Some((entries.len(), hash));
+        }
+        found
+    }
+}
+
+/// The hasher of a map whose keys are hashes already: the key as it is.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// At least as many as the values and keys `parse` makes of `bytes` (one for each string,
+/// number, literal, `[` and `{` outside strings and comments), counted without building them.
+pub fn nodes(bytes: &[u8]) -> u64 {
+    let mut count = 0;
+    let mut i = 0;
+    let mut in_scalar = false;
+    while let Some(&b) = bytes.get(i) {
+        i += 1;
+        let scalar = !matches!(
+            b,
+            b' ' | b'\t' | b'\r' | b'\n' | b'"' | b'[' | b']' | b'{' | b'}' | b',' | b':' | b'/'
+        );
+        if scalar && !in_scalar {
+            count += 1;
+        }
+        in_scalar = scalar;
+        match (b, bytes.get(i)) {
+            (b'"', _) => {
+                count += 1;
+                // To the closing quote, over escaped characters.
+                while let Some(&c) = bytes.get(i) {
+                    i += if c == b'\\' { 2 } else { 1 };
+                    if c == b'"' {
+                        break;
+                    }
+                }
+            }
+            (b'[' | b'{', _) => count += 1,
+            (b'/', Some(b'*')) => {
+                let body = bytes.get(i + 1..).unwrap_or_default();
+                i = body
+                    .windows(2)
+                    .position(|w| w == b"*/")
+                    .map_or(bytes.len(), |end| i + 1 + end + 2);
+            }
+            (b'/', Some(b'/')) => {
+                let body = bytes.get(i + 1..).unwrap_or_default();
+                i = body
+                    .iter()
+                    .position(|&c| c == b'\n')
+                    .map_or(bytes.len(), |end| i + 1 + end + 1);
+            }
+            _ => {}
+        }
+    }
+    count
+}
+
 pub fn parse(bytes: &[u8], duplicates: Duplicates) -> Result<Json, ParseError> {
     let mut p = Parser {
         bytes,
@@ -284,6 +409,7 @@ impl Parser<'_> {
         self.enter()?;
         self.pos += 1; // {
         let mut obj = Obj::default();
+        let mut index = KeyIndex::new();
         self.skip_ignored()?;
         if self.peek() == Some(b'}') {
             self.pos += 1;
@@ -305,7 +431,8 @@ impl Parser<'_> {
             let value = self.value()?;
             // The value is read before the key is stored, as Ruby's parser does: a duplicate
             // inside the value is met first.
-            match obj.0.iter_mut().find(|(k, _)| *k == key) {
+            let place = index.find(&obj.0, &key);
+            match place.and_then(|i| obj.0.get_mut(i)) {
                 Some(_) if self.duplicates == Duplicates::Refuse => {
                     return Err(ParseError::DuplicateKey(key));
                 }
@@ -318,6 +445,8 @@ impl Parser<'_> {
                 Some(b'}') => {
                     self.pos += 1;
                     self.depth -= 1;
+                    // A tree can hold millions of small objects: no room to spare in each.
+                    obj.0.shrink_to_fit();
                     return Ok(Json::Obj(obj));
                 }
                 _ => return Err(self.error("expected ',' or '}' in an object")),
@@ -344,6 +473,7 @@ impl Parser<'_> {
                 Some(b']') => {
                     self.pos += 1;
                     self.depth -= 1;
+                    items.shrink_to_fit();
                     return Ok(Json::Arr(items));
                 }
                 _ => return Err(self.error("expected ',' or ']' in an array")),
@@ -517,6 +647,66 @@ mod tests {
         );
         let v = parse(br#"{"a": 1, "c": 0, "a": 2}"#, Duplicates::LastWins).expect("parses");
         assert_eq!(v.to_compact(), r#"{"a":2,"c":0}"#);
+    }
+
+    #[test]
+    fn large_objects_find_repeated_keys_as_small_ones_do() {
+        let keys: Vec<String> = (0..40).map(|i| format!("\"k{i}\": {i}")).collect();
+        let text = format!(
+            r#"{{{}, "k3": "again", "k0": {{"x": 1, "x": 2}}, "k39": 0}}"#,
+            keys.join(", ")
+        );
+        assert_eq!(
+            parse(text.as_bytes(), Duplicates::Refuse),
+            Err(ParseError::DuplicateKey("k3".into()))
+        );
+        let v = parse(text.as_bytes(), Duplicates::LastWins).expect("parses");
+        let obj = v.as_obj().expect("object");
+        assert_eq!(obj.len(), 40);
+        assert_eq!(obj.keys().nth(3), Some("k3"));
+        assert_eq!(obj.get("k3"), Some(&Json::Str("again".into())));
+        assert_eq!(
+            obj.get("k0").map(Json::to_compact).as_deref(),
+            Some(r#"{"x":2}"#)
+        );
+        assert_eq!(obj.get("k39").map(Json::to_compact).as_deref(), Some("0"));
+        // Past the first repeat, the one inside a value is met first, as in a small object.
+        let nested = format!(r#"{{{}, "k0": {{"x": 1, "x": 2}}}}"#, keys.join(", "));
+        assert_eq!(
+            parse(nested.as_bytes(), Duplicates::Refuse),
+            Err(ParseError::DuplicateKey("x".into()))
+        );
+    }
+
+    /// The values and keys of a tree.
+    fn tree_nodes(v: &Json) -> u64 {
+        1 + match v {
+            Json::Arr(items) => items.iter().map(tree_nodes).sum(),
+            Json::Obj(o) => o.iter().map(|(_, v)| 1 + tree_nodes(v)).sum(),
+            _ => 0,
+        }
+    }
+
+    #[test]
+    fn nodes_counts_at_least_what_parse_makes() {
+        for text in [
+            r#"{"a": [1, -2.5e3, true, null, "x\"y"], "b": {"c": {}}, "d": []}"#,
+            "/* a { comment [ */ [1, // \"quoted\" { \n 2]",
+            r#"{"a": "b", "a": "c"}"#,
+            r#""only a string with [ and { inside""#,
+            "[[[[[]]]]]",
+            "[1,2,3] ",
+            r#"{"k":"v\\"}"#,
+        ] {
+            let parsed = parse(text.as_bytes(), Duplicates::LastWins).expect(text);
+            let counted = nodes(text.as_bytes());
+            assert!(counted >= tree_nodes(&parsed), "{text}: {counted}");
+        }
+        assert_eq!(nodes(br#"{"a": [1, "b", true], "c": {}}"#), 8);
+        assert_eq!(nodes(b"/* [ { */ [1, 2] // [\n"), 3);
+        // Whatever the bytes, no panic, and a count.
+        assert_eq!(nodes(b"\"unterminated \\"), 1);
+        assert_eq!(nodes(b"/*"), 0);
     }
 
     #[test]

@@ -51,9 +51,18 @@ pub fn validate(package: &Package, options: &Options) -> Report {
             );
         }
     }
+    // Listed already as Zendesk's flow found them (at most `MAX_LISTED` of a key).
     for item in out.ours {
-        report.ours(item.key, item.file.as_deref(), item.message);
+        let severity = report.ours_severity();
+        report.push(
+            Origin::Ours,
+            severity,
+            item.key,
+            item.file.as_deref(),
+            item.message,
+        );
     }
     ours::check(package, &mut report);
+    report.list_unlisted();
     report
 }

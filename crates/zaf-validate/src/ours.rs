@@ -2,6 +2,8 @@
 //! installs: logos, labels, locale file names, the channel integration's URL. Warnings, or
 //! errors under `--strict`. Plus the 2 MB limit of Zendesk's upload.
 
+use std::collections::{HashMap, HashSet};
+
 use crate::json::{self, Duplicates, Json};
 use crate::package::Package;
 use crate::png;
@@ -136,8 +138,11 @@ fn translated(value: &Json) -> bool {
 }
 
 fn translations(package: &Package, manifest: Option<&Manifest>, report: &mut Report) {
-    let mut files: Vec<(&str, Json)> = Vec::new();
-    for (path, bytes) in package.files() {
+    let files: Vec<(&str, &[u8])> = package
+        .files()
+        .filter(|(path, _)| crate::zendesk::translation_locale(path).is_some())
+        .collect();
+    for (path, _) in &files {
         let Some(locale) = crate::zendesk::translation_locale(path) else {
             continue;
         };
@@ -154,74 +159,53 @@ fn translations(package: &Package, manifest: Option<&Manifest>, report: &mut Rep
                 ),
             );
         }
-        if let Ok(json) = json::parse(bytes, Duplicates::LastWins) {
-            files.push((path, json));
-        }
     }
 
-    for (path, json) in &files {
-        let Some(app) = json.get("app").and_then(Json::as_obj) else {
+    // One file read at a time; the default locale's is kept for the labels below.
+    let default_path = manifest.map(|m| {
+        let locale = m
+            .get("defaultLocale")
+            .and_then(Json::as_str)
+            .unwrap_or("en");
+        format!("translations/{locale}.json")
+    });
+    let mut default = None;
+    for (path, bytes) in files {
+        let Ok(json) = json::parse(bytes, Duplicates::LastWins) else {
             continue;
         };
-        for key in APP_STRINGS {
-            if let Some(value) = app.get(key)
-                && !translated(value)
-            {
-                report.ours(
-                    "translation_string_invalid",
-                    Some(path),
-                    format!(
-                        "`app.{key}` must be a non-empty string (or {{\"value\": …, \"title\": …}})"
-                    ),
-                );
-            }
-        }
-        if let Some(parameters) = app.get("parameters").and_then(Json::as_obj) {
-            for (name, entry) in parameters.iter() {
-                for field in ["label", "helpText"] {
-                    if let Some(value) = entry.get(field)
-                        && !translated(value)
-                    {
-                        report.ours(
-                            "translation_string_invalid",
-                            Some(path),
-                            format!(
-                                "`app.parameters.{name}.{field}` must be a non-empty string (or {{\"value\": …, \"title\": …}})"
-                            ),
-                        );
-                    }
-                }
-            }
+        translated_strings(path, &json, report);
+        if default_path.as_deref() == Some(path) {
+            default = Some(json);
         }
     }
 
     // Every setting an admin sees has a label in the default locale (the others fall back to it).
-    let Some(manifest) = manifest else { return };
+    let (Some(manifest), Some(default_path)) = (manifest, default_path) else {
+        return;
+    };
     let Ok(parameters) = manifest.parameters() else {
         return;
     };
-    let locale = manifest
-        .get("defaultLocale")
-        .and_then(Json::as_str)
-        .unwrap_or("en");
-    let default_path = format!("translations/{locale}.json");
-    let Some((_, default)) = files.iter().find(|(p, _)| *p == default_path) else {
+    let Some(default) = default else {
         return;
     };
-    let mut seen: Vec<&str> = Vec::new();
+    // The default locale's settings by name, the first of a name as `Obj::get` finds it.
+    let mut entries: HashMap<&str, &Json> = HashMap::new();
+    if let Some(Json::Obj(translated)) = default.get("app").and_then(|a| a.get("parameters")) {
+        for (name, entry) in translated.iter() {
+            entries.entry(name).or_insert(entry);
+        }
+    }
+    let mut seen: HashSet<&str> = HashSet::new();
     for p in &parameters {
         let Some(name) = p.name.as_str() else {
             continue;
         };
-        if p.kind_is("hidden") || seen.contains(&name) {
+        if p.kind_is("hidden") || !seen.insert(name) {
             continue;
         }
-        seen.push(name);
-        let label = default
-            .get("app")
-            .and_then(|a| a.get("parameters"))
-            .and_then(|ps| ps.get(name))
-            .and_then(|e| e.get("label"));
+        let label = entries.get(name).and_then(|e| e.get("label"));
         if !label.is_some_and(translated) {
             report.ours(
                 "parameter_label_missing",
@@ -230,6 +214,43 @@ fn translations(package: &Package, manifest: Option<&Manifest>, report: &mut Rep
                     "setting `{name}` has no label: add app.parameters.{name}.label, or admins see its raw name"
                 ),
             );
+        }
+    }
+}
+
+/// The app strings, labels and help texts of one translation file are translated strings.
+fn translated_strings(path: &str, json: &Json, report: &mut Report) {
+    let Some(app) = json.get("app").and_then(Json::as_obj) else {
+        return;
+    };
+    for key in APP_STRINGS {
+        if let Some(value) = app.get(key)
+            && !translated(value)
+        {
+            report.ours(
+                "translation_string_invalid",
+                Some(path),
+                format!(
+                    "`app.{key}` must be a non-empty string (or {{\"value\": …, \"title\": …}})"
+                ),
+            );
+        }
+    }
+    if let Some(parameters) = app.get("parameters").and_then(Json::as_obj) {
+        for (name, entry) in parameters.iter() {
+            for field in ["label", "helpText"] {
+                if let Some(value) = entry.get(field)
+                    && !translated(value)
+                {
+                    report.ours(
+                        "translation_string_invalid",
+                        Some(path),
+                        format!(
+                            "`app.parameters.{name}.{field}` must be a non-empty string (or {{\"value\": …, \"title\": …}})"
+                        ),
+                    );
+                }
+            }
         }
     }
 }

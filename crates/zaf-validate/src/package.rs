@@ -1,4 +1,5 @@
-//! An app package as files in memory, read from a folder or a zip.
+//! An app package as files in memory, read from a folder or a zip, within bounds that no app
+//! package comes near (a zip bomb does): past one, the package cannot be read.
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
@@ -7,8 +8,24 @@ use std::fs;
 use std::io::{Cursor, Read, Write};
 use std::path::Path;
 
-/// More than this many bytes unpacked is refused: no app package comes near it.
-const MAX_UNPACKED_BYTES: u64 = 512 * 1024 * 1024;
+use crate::MAX_ZIP_BYTES;
+
+/// At most this many bytes of files and file names (32 MiB, 16 times Zendesk's 2 MB upload
+/// limit): counted while unpacking, whatever sizes the zip declares.
+pub const MAX_UNPACKED_BYTES: u64 = 16 * MAX_ZIP_BYTES;
+
+/// At most this many zip entries, folders and links included (or, in a folder, files,
+/// folders and links).
+pub const MAX_ENTRIES: usize = 10_000;
+
+/// At most this many values and keys in the JSON files Zendesk's validator reads into trees
+/// (`manifest.json`, `requirements.json`, `translations/*.json`), together, as `json::nodes`
+/// counts them: what reading and checking them costs grows with it (a tree takes about 100
+/// bytes a node). Some 5 MB of ordinary JSON.
+pub const MAX_JSON_NODES: u64 = 500_000;
+
+/// A zip file larger than this is not read (Zendesk refuses one over 2 MB anyway).
+pub const MAX_ZIP_FILE_BYTES: u64 = MAX_UNPACKED_BYTES;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoadError(pub String);
@@ -39,14 +56,26 @@ impl Package {
         if path.is_dir() {
             Self::from_dir(path)
         } else {
-            let bytes = fs::read(path)
-                .map_err(|e| LoadError(format!("reading {}: {e}", path.display())))?;
-            Self::from_zip(&bytes).map_err(|e| LoadError(format!("{}: {}", path.display(), e.0)))
+            let shown = || path.display();
+            let file =
+                fs::File::open(path).map_err(|e| LoadError(format!("reading {}: {e}", shown())))?;
+            let mut bytes = Vec::new();
+            file.take(MAX_ZIP_FILE_BYTES + 1)
+                .read_to_end(&mut bytes)
+                .map_err(|e| LoadError(format!("reading {}: {e}", shown())))?;
+            if bytes.len() as u64 > MAX_ZIP_FILE_BYTES {
+                return Err(LoadError(format!(
+                    "{}: the file is larger than {MAX_ZIP_FILE_BYTES} bytes, far past the 2 MB Zendesk takes",
+                    shown()
+                )));
+            }
+            Self::from_zip(&bytes).map_err(|e| LoadError(format!("{}: {}", shown(), e.0)))
         }
     }
 
     pub fn from_dir(root: &Path) -> Result<Self, LoadError> {
         let mut package = Self::default();
+        let mut budget = Budget::default();
         let mut stack = vec![root.to_path_buf()];
         while let Some(dir) = stack.pop() {
             let entries = fs::read_dir(&dir)
@@ -54,6 +83,7 @@ impl Package {
             for entry in entries {
                 let entry =
                     entry.map_err(|e| LoadError(format!("listing {}: {e}", dir.display())))?;
+                budget.entries(1)?;
                 let path = entry.path();
                 let relative = path
                     .strip_prefix(root)
@@ -69,8 +99,9 @@ impl Package {
                 } else if meta.is_dir() {
                     stack.push(path);
                 } else if meta.is_file() {
-                    let bytes = fs::read(&path)
+                    let file = fs::File::open(&path)
                         .map_err(|e| LoadError(format!("reading {}: {e}", path.display())))?;
+                    let bytes = budget.read(file, &relative)?;
                     package.files.insert(relative, bytes);
                 }
             }
@@ -86,7 +117,8 @@ impl Package {
             zip_size: Some(bytes.len() as u64),
             ..Self::default()
         };
-        let mut unpacked: u64 = 0;
+        let mut budget = Budget::default();
+        budget.entries(archive.len())?;
         for index in 0..archive.len() {
             let mut entry = archive
                 .by_index(index)
@@ -112,18 +144,7 @@ impl Package {
                 package.symlinks.insert(name);
                 continue;
             }
-            let mut data = Vec::new();
-            let budget = MAX_UNPACKED_BYTES.saturating_sub(unpacked);
-            (&mut entry)
-                .take(budget + 1)
-                .read_to_end(&mut data)
-                .map_err(|e| LoadError(format!("unpacking {name}: {e}")))?;
-            unpacked += data.len() as u64;
-            if unpacked > MAX_UNPACKED_BYTES {
-                return Err(LoadError(format!(
-                    "the zip unpacks to more than {MAX_UNPACKED_BYTES} bytes"
-                )));
-            }
+            let data = budget.read(&mut entry, &name)?;
             package.files.insert(name, data);
         }
         Ok(package)
@@ -211,6 +232,59 @@ impl Package {
         }
         self.files.contains_key(&parts.join("/"))
     }
+}
+
+/// What a package has unpacked so far, against the bounds.
+#[derive(Default)]
+struct Budget {
+    entries: usize,
+    bytes: u64,
+    json_nodes: u64,
+}
+
+impl Budget {
+    fn entries(&mut self, more: usize) -> Result<(), LoadError> {
+        self.entries = self.entries.saturating_add(more);
+        if self.entries > MAX_ENTRIES {
+            return Err(LoadError(format!(
+                "the package has more than {MAX_ENTRIES} entries; no app package comes near that"
+            )));
+        }
+        Ok(())
+    }
+
+    /// The file `name`'s bytes, read from `from` no further than the bounds allow: a file that
+    /// would pass one is not read to its end.
+    fn read(&mut self, from: impl Read, name: &str) -> Result<Vec<u8>, LoadError> {
+        self.bytes += name.len() as u64;
+        let left = MAX_UNPACKED_BYTES.saturating_sub(self.bytes);
+        let mut data = Vec::new();
+        from.take(left + 1)
+            .read_to_end(&mut data)
+            .map_err(|e| LoadError(format!("unpacking {name}: {e}")))?;
+        self.bytes += data.len() as u64;
+        if self.bytes > MAX_UNPACKED_BYTES {
+            return Err(LoadError(format!(
+                "the package unpacks to more than {MAX_UNPACKED_BYTES} bytes (16 times Zendesk's 2 MB upload limit); no app package comes near that"
+            )));
+        }
+        if is_parsed_json(name) {
+            self.json_nodes += crate::json::nodes(&data);
+            if self.json_nodes > MAX_JSON_NODES {
+                return Err(LoadError(format!(
+                    "manifest.json, requirements.json and the translation files hold more than {MAX_JSON_NODES} JSON values and keys together (at {name}); no app package comes near that"
+                )));
+            }
+        }
+        Ok(data)
+    }
+}
+
+/// The JSON files Zendesk's validator reads into trees.
+fn is_parsed_json(path: &str) -> bool {
+    path == "manifest.json"
+        || path == "requirements.json"
+        || crate::zendesk::translation_locale(path).is_some()
 }
 
 /// Folder by folder, each folder's entries in byte order (`a/x` before `a.json`).

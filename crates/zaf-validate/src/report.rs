@@ -1,8 +1,59 @@
 //! Findings, and the report that prints them for people (`Display`) or machines (`to_json`).
+//! A report lists at most `MAX_LISTED` findings of one key (`Listing`).
 
+use std::collections::HashMap;
 use std::fmt;
 
 use crate::json::write_str;
+
+/// A report lists at most this many findings of one key; the others are counted, and one more
+/// finding of that key says how many there were. No real package comes near it; a hostile one
+/// can have a finding per entry of a JSON file, millions of them.
+pub const MAX_LISTED: usize = 1000;
+
+/// How many findings of each key came, so that at most `MAX_LISTED` of each are listed.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Listing {
+    counts: HashMap<String, usize>,
+    /// The keys past the limit, in the order they passed it.
+    over: Vec<String>,
+}
+
+impl Listing {
+    /// Counts one more finding of `key`; whether it is listed.
+    pub(crate) fn admit(&mut self, key: &str) -> bool {
+        let count = match self.counts.get_mut(key) {
+            Some(count) => {
+                *count += 1;
+                *count
+            }
+            None => {
+                self.counts.insert(key.to_string(), 1);
+                1
+            }
+        };
+        if count == MAX_LISTED + 1 {
+            self.over.push(key.to_string());
+        }
+        count <= MAX_LISTED
+    }
+
+    /// Each key past the limit, with the message of the finding that counts the ones not
+    /// listed; the listing starts again.
+    pub(crate) fn take_unlisted(&mut self) -> Vec<(String, String)> {
+        let over = std::mem::take(&mut self.over);
+        let counts = std::mem::take(&mut self.counts);
+        over.into_iter()
+            .map(|key| {
+                let unlisted = counts.get(&key).map_or(0, |c| c - MAX_LISTED);
+                let message = format!(
+                    "and {unlisted} more like the findings above, not listed (a report lists {MAX_LISTED} findings of a kind)"
+                );
+                (key, message)
+            })
+            .collect()
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -71,6 +122,8 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Checks of ours are errors, not warnings.
     pub strict: bool,
+    /// The findings of ours, at most `MAX_LISTED` of a key.
+    listing: Listing,
 }
 
 impl Report {
@@ -78,6 +131,7 @@ impl Report {
         Self {
             findings: Vec::new(),
             strict,
+            listing: Listing::default(),
         }
     }
 
@@ -131,14 +185,34 @@ impl Report {
     }
 
     /// A finding of ours: a warning, or an error when the report is strict. Tools that add their
-    /// own project rules (a size budget, say) report them through this.
+    /// own project rules (a size budget, say) report them through this. Past `MAX_LISTED` of a
+    /// key, a finding is counted, not listed (`list_unlisted` adds the count).
     pub fn ours(&mut self, key: &str, file: Option<&str>, message: impl Into<String>) {
-        let severity = if self.strict {
+        if self.listing.admit(key) {
+            self.push(
+                Origin::Ours,
+                self.ours_severity(),
+                key,
+                file,
+                message.into(),
+            );
+        }
+    }
+
+    /// A finding of ours is a warning, or an error when the report is strict.
+    pub(crate) fn ours_severity(&self) -> Severity {
+        if self.strict {
             Severity::Error
         } else {
             Severity::Warning
-        };
-        self.push(Origin::Ours, severity, key, file, message.into());
+        }
+    }
+
+    /// One finding for each key of ours with findings not listed, saying how many.
+    pub fn list_unlisted(&mut self) {
+        for (key, message) in self.listing.take_unlisted() {
+            self.push(Origin::Ours, self.ours_severity(), &key, None, message);
+        }
     }
 
     /// Errors first, each group in the order it was found.

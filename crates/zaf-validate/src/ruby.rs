@@ -62,21 +62,16 @@ pub fn includes(v: Option<&Json>, s: &str, what: &str) -> Rb<bool> {
 }
 
 /// `value.each do |a, b|`: a Hash gives its pairs; an Array gives its elements (an element that
-/// is itself an array is split into its first two items); anything else raises.
-pub fn each_pair(v: &Json, what: &str) -> Rb<Vec<(Json, Option<Json>)>> {
+/// is itself an array is split into its first two items); anything else raises. Each pair
+/// comes as `a.to_s` (what the rules use of it) and `b`, borrowed from `v`.
+pub fn each_pair<'a>(v: &'a Json, what: &str) -> Rb<Vec<(String, Option<&'a Json>)>> {
     match v {
-        Json::Obj(o) => Ok(o
-            .iter()
-            .map(|(k, v)| (Json::Str(k.to_string()), Some(v.clone())))
-            .collect()),
+        Json::Obj(o) => Ok(o.iter().map(|(k, v)| (k.to_string(), Some(v))).collect()),
         Json::Arr(items) => Ok(items
             .iter()
             .map(|item| match item {
-                Json::Arr(parts) => (
-                    parts.first().cloned().unwrap_or(Json::Null),
-                    parts.get(1).cloned(),
-                ),
-                other => (other.clone(), None),
+                Json::Arr(parts) => (parts.first().map(to_s).unwrap_or_default(), parts.get(1)),
+                other => (to_s(other), None),
             })
             .collect()),
         other => Err(Crash(format!(

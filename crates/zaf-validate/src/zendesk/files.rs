@@ -2,6 +2,8 @@
 //! requirements-only apps (`source.rb`), the banner, SVGs, file types (`mime.rb`), and the
 //! warnings about secure settings, plain-HTTP requests and secrets in the sources.
 
+use std::collections::HashSet;
+
 use super::Out;
 use super::model::Manifest;
 use crate::json::Json;
@@ -154,10 +156,12 @@ pub fn insecure_requests(package: &Package, out: &mut Out) {
     }
 }
 
-/// `http:` URLs (any case) in a text, as Ruby's `URI.regexp(['http'])` finds them.
-fn http_urls(text: &str) -> Vec<String> {
+/// `http:` URLs (any case) in a text, as Ruby's `URI.regexp(['http'])` finds them, each once,
+/// in the order they first come.
+fn http_urls(text: &str) -> Vec<&str> {
     let bytes = text.as_bytes();
     let mut urls = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::new();
     let mut i = 0;
     while i + 5 < bytes.len() {
         if bytes[i..i + 5].eq_ignore_ascii_case(b"http:") {
@@ -168,8 +172,10 @@ fn http_urls(text: &str) -> Vec<String> {
                     .iter()
                     .position(|b| b.is_ascii_whitespace() || b"\"'<>`\\{}|^".contains(b))
                     .map_or(bytes.len(), |n| i + n);
-                let url = String::from_utf8_lossy(&bytes[i..end]).into_owned();
-                if !urls.contains(&url) {
+                // `i` and `end` are at ASCII bytes (or the end): the slice is whole characters.
+                if let Some(url) = text.get(i..end)
+                    && seen.insert(url)
+                {
                     urls.push(url);
                 }
                 i = end;
@@ -256,8 +262,8 @@ pub fn svgs(package: &Package, out: &mut Out) {
             continue;
         }
         let text = String::from_utf8_lossy(bytes);
-        let tags = tags(&text);
-        if tags.iter().any(|t| t.name == "image") {
+        // Read twice rather than kept: a tag at a time.
+        if Tags::new(&text).any(|t| t.name == "image") {
             out.warning(
                 "bitmap_in_svg",
                 Some(path),
@@ -265,7 +271,7 @@ pub fn svgs(package: &Package, out: &mut Out) {
                     "{path} contains an embedded bitmap and cannot be used as an app icon: Zendesk replaces it with a placeholder icon; draw it with vector shapes"
                 ),
             );
-        } else if let Some(why) = tags.iter().find_map(unsafe_tag) {
+        } else if let Some(why) = Tags::new(&text).find_map(|t| unsafe_tag(&t)) {
             out.warning(
                 "sanitised_svg",
                 Some(path),
@@ -282,42 +288,56 @@ struct Tag {
     attributes: Vec<(String, String)>,
 }
 
-/// The start tags of an XML text (declarations, comments and end tags skipped).
-fn tags(text: &str) -> Vec<Tag> {
-    let mut out = Vec::new();
-    let mut rest = text;
-    while let Some(start) = rest.find('<') {
-        rest = &rest[start + 1..];
-        if let Some(after) = rest.strip_prefix("!--") {
-            rest = after.find("-->").map_or("", |end| &after[end + 3..]);
-            continue;
-        }
-        if rest.starts_with(['?', '!', '/']) {
-            continue;
-        }
-        let end = rest.find('>').unwrap_or(rest.len());
-        let inner = rest[..end].trim_end_matches('/');
-        let name_end = inner
-            .find(|c: char| c.is_whitespace() || c == '/')
-            .unwrap_or(inner.len());
-        let name = inner[..name_end].to_string();
-        let mut attributes = Vec::new();
-        let mut attrs = &inner[name_end..];
-        while let Some(eq) = attrs.find('=') {
-            let attr_name = attrs[..eq].trim().to_string();
-            let after = attrs[eq + 1..].trim_start();
-            let Some(quote) = after.chars().next().filter(|c| *c == '"' || *c == '\'') else {
-                break;
-            };
-            let body = &after[1..];
-            let close = body.find(quote).unwrap_or(body.len());
-            attributes.push((attr_name, body[..close].to_string()));
-            attrs = body.get(close + 1..).unwrap_or("");
-        }
-        out.push(Tag { name, attributes });
-        rest = &rest[end.min(rest.len())..];
+/// The start tags of an XML text (declarations, comments and end tags skipped), one at a time.
+struct Tags<'a> {
+    rest: &'a str,
+}
+
+impl<'a> Tags<'a> {
+    fn new(text: &'a str) -> Self {
+        Self { rest: text }
     }
-    out
+}
+
+impl Iterator for Tags<'_> {
+    type Item = Tag;
+
+    fn next(&mut self) -> Option<Tag> {
+        while let Some(start) = self.rest.find('<') {
+            let rest = &self.rest[start + 1..];
+            if let Some(after) = rest.strip_prefix("!--") {
+                self.rest = after.find("-->").map_or("", |end| &after[end + 3..]);
+                continue;
+            }
+            if rest.starts_with(['?', '!', '/']) {
+                self.rest = rest;
+                continue;
+            }
+            let end = rest.find('>').unwrap_or(rest.len());
+            let inner = rest[..end].trim_end_matches('/');
+            let name_end = inner
+                .find(|c: char| c.is_whitespace() || c == '/')
+                .unwrap_or(inner.len());
+            let name = inner[..name_end].to_string();
+            let mut attributes = Vec::new();
+            let mut attrs = &inner[name_end..];
+            while let Some(eq) = attrs.find('=') {
+                let attr_name = attrs[..eq].trim().to_string();
+                let after = attrs[eq + 1..].trim_start();
+                let Some(quote) = after.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+                    break;
+                };
+                let body = &after[1..];
+                let close = body.find(quote).unwrap_or(body.len());
+                attributes.push((attr_name, body[..close].to_string()));
+                attrs = body.get(close + 1..).unwrap_or("");
+            }
+            self.rest = &rest[end.min(rest.len())..];
+            return Some(Tag { name, attributes });
+        }
+        self.rest = "";
+        None
+    }
 }
 
 /// Why the sanitiser would change this tag, if it would.
@@ -460,27 +480,34 @@ fn content_subtype(bytes: &[u8]) -> Option<&'static str> {
     None
 }
 
+/// A text file as the secret scans read it: its text, and the text in ASCII lower case (the
+/// same byte offsets).
+struct Source<'a> {
+    text: &'a str,
+    lower: String,
+}
+
 /// Finds one kind of secret in a text.
-type Finder = fn(&str) -> bool;
+type Finder = fn(&Source) -> bool;
 
 /// Secrets a source file may hold by mistake: (what, how to find it).
 const APPLICATION_SECRETS: [(&str, Finder); 7] = [
-    ("private key", |t| {
-        t.contains("-----BEGIN ") && t.contains("PRIVATE KEY")
+    ("private key", |s| {
+        s.text.contains("-----BEGIN ") && s.text.contains("PRIVATE KEY")
     }),
-    ("AWS access key ID", |t| {
-        t.match_indices("AKIA").any(|(i, _)| {
-            t[i + 4..]
+    ("AWS access key ID", |s| {
+        s.text.match_indices("AKIA").any(|(i, _)| {
+            s.text[i + 4..]
                 .bytes()
                 .take_while(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
                 .count()
                 >= 16
         })
     }),
-    ("Slack token", |t| {
+    ("Slack token", |s| {
         ["xoxa-", "xoxb-", "xoxo-", "xoxp-"].iter().any(|p| {
-            t.match_indices(p).any(|(i, _)| {
-                t[i + 5..]
+            s.text.match_indices(p).any(|(i, _)| {
+                s.text[i + 5..]
                     .bytes()
                     .take_while(|b| b.is_ascii_alphanumeric() || *b == b'-')
                     .count()
@@ -488,12 +515,12 @@ const APPLICATION_SECRETS: [(&str, Finder); 7] = [
             })
         })
     }),
-    ("API key", |t| {
-        assignment(t, &["api_key", "api-key", "apikey"])
+    ("API key", |s| {
+        assignment(s, &["api_key", "api-key", "apikey"])
     }),
-    ("app or client secret", |t| {
+    ("app or client secret", |s| {
         assignment(
-            t,
+            s,
             &[
                 "app_secret",
                 "app-secret",
@@ -505,9 +532,9 @@ const APPLICATION_SECRETS: [(&str, Finder); 7] = [
             ],
         )
     }),
-    ("app or consumer key", |t| {
+    ("app or consumer key", |s| {
         assignment(
-            t,
+            s,
             &[
                 "app_key",
                 "app-key",
@@ -518,36 +545,77 @@ const APPLICATION_SECRETS: [(&str, Finder); 7] = [
             ],
         )
     }),
-    ("password or token", |t| {
-        assignment(t, &["password", "token"])
+    ("password or token", |s| {
+        assignment(s, &["password", "token"])
     }),
 ];
 
-/// `name = "value…"` or `name: "value…"` (any case) with a value of 8 or more key characters.
-fn assignment(text: &str, names: &[&str]) -> bool {
-    let lower = text.to_ascii_lowercase();
+/// `name = "value…"` or `name: "value…"` (any case) with a value of 8 or more key characters
+/// before the end of its line. One pass over the text per name: however many assignments a
+/// line holds, it is read once (`KeyRuns`).
+fn assignment(source: &Source, names: &[&str]) -> bool {
+    let text = source.text;
     names.iter().any(|name| {
-        lower.match_indices(name).any(|(i, _)| {
+        let mut runs = KeyRuns::new(text.as_bytes());
+        source.lower.match_indices(name).any(|(i, _)| {
             let rest = &text[i + name.len()..];
             let rest = rest.trim_start_matches(['"', '\'']).trim_start();
             let Some(value) = rest.strip_prefix([':', '=']) else {
                 return false;
             };
-            let line = value.split('\n').next().unwrap_or("");
-            let mut run = 0;
-            for b in line.bytes() {
-                if b.is_ascii_alphanumeric() || b"+/_.-".contains(&b) {
-                    run += 1;
-                    if run >= 8 {
-                        return true;
-                    }
-                } else {
-                    run = 0;
-                }
-            }
-            false
+            runs.from(text.len() - value.len())
         })
     })
+}
+
+/// A character a key or token is made of.
+fn key_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"+/_.-".contains(&b)
+}
+
+/// Whether 8 key characters in a row lie between a position and the end of its line. Asked at
+/// rising positions (as one name's assignments come), it reads each line once: it remembers the
+/// last line it read and where that line's last run of 8 starts.
+struct KeyRuns<'a> {
+    bytes: &'a [u8],
+    /// The part of a line read last: from where it was asked to its `\n` (or the end).
+    read: std::ops::Range<usize>,
+    /// Where the last 8 key characters in a row of that part start.
+    last_run: Option<usize>,
+}
+
+impl<'a> KeyRuns<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        Self {
+            bytes,
+            read: 0..0,
+            last_run: None,
+        }
+    }
+
+    fn from(&mut self, at: usize) -> bool {
+        if !self.read.contains(&at) {
+            self.read_line(at);
+        }
+        self.last_run.is_some_and(|start| start >= at)
+    }
+
+    fn read_line(&mut self, at: usize) {
+        let mut run = 0;
+        let mut end = at;
+        self.last_run = None;
+        for &b in self.bytes.get(at..).unwrap_or_default() {
+            if b == b'\n' {
+                break;
+            }
+            run = if key_byte(b) { run + 1 } else { 0 };
+            end += 1;
+            if run >= 8 {
+                self.last_run = Some(end - 8);
+            }
+        }
+        self.read = at..end;
+    }
 }
 
 /// Words that may mark a hard-coded secret (case-sensitive).
@@ -577,8 +645,12 @@ pub fn secrets(package: &Package, out: &mut Out) {
             continue;
         }
         let text = String::from_utf8_lossy(bytes);
+        let source = Source {
+            text: &text,
+            lower: text.to_ascii_lowercase(),
+        };
         for (what, found) in APPLICATION_SECRETS {
-            if found(&text) {
+            if found(&source) {
                 out.warning(
                     "application_secret",
                     Some(path),

@@ -1,5 +1,7 @@
 //! Zendesk's manifest rules (`validations/manifest.rb`), in its order.
 
+use std::collections::{HashMap, HashSet};
+
 use super::Out;
 use super::model::{
     CUSTOM_OBJECT_RECORD_SIDEBAR, LEGACY_URI_STUB, LOCATIONS, LocationOption, Manifest, PRODUCTS,
@@ -365,11 +367,16 @@ fn parameters(m: &Manifest, out: &mut Out) -> Rb<()> {
             "app parameters must be an array".into(),
         );
     } else if !params.is_empty() {
-        let mut duplicates: Vec<String> = Vec::new();
+        // Names given more than once, in the order they first come, each shown once.
+        let mut counts: HashMap<&Json, usize> = HashMap::new();
         for p in &params {
-            let count = params.iter().filter(|q| q.name == p.name).count();
+            *counts.entry(&p.name).or_default() += 1;
+        }
+        let mut duplicates: Vec<String> = Vec::new();
+        let mut listed: HashSet<String> = HashSet::new();
+        for p in &params {
             let name = p.display_name();
-            if count > 1 && !duplicates.contains(&name) {
+            if counts.get(&p.name).is_some_and(|&n| n > 1) && listed.insert(name.clone()) {
                 duplicates.push(name);
             }
         }
@@ -580,11 +587,12 @@ fn locations(package: &Package, m: &Manifest, out: &mut Out) -> Rb<()> {
             continue;
         };
         let mut invalid: Vec<String> = Vec::new();
+        let mut listed: HashSet<&str> = HashSet::new();
         for (name, _) in locations {
             let known = LOCATIONS
                 .iter()
                 .any(|l| l.product == product && l.name == name);
-            if !known && !invalid.contains(name) {
+            if !known && listed.insert(name) {
                 invalid.push(name.clone());
             }
         }

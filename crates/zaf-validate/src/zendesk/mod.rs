@@ -10,6 +10,7 @@ mod translations;
 
 use crate::json::{self, Duplicates, ParseError};
 use crate::package::Package;
+use crate::report::Listing;
 use crate::ruby::{Crash, Rb};
 use model::{LoadError, Manifest};
 
@@ -21,34 +22,70 @@ pub(crate) struct Item {
     pub message: String,
 }
 
+/// The findings so far, at most `MAX_LISTED` of a key in each list (the others counted).
 #[derive(Default)]
 pub(crate) struct Out {
     pub errors: Vec<Item>,
     pub warnings: Vec<Item>,
     /// Checks of ours that Zendesk's flow leads to (a part Zendesk checks that we do not).
     pub ours: Vec<Item>,
+    /// How many findings of each key each list was given.
+    listings: [Listing; 3],
 }
 
 impl Out {
     pub fn error(&mut self, key: &'static str, file: Option<&str>, message: String) {
-        self.errors.push(Item {
-            key,
-            file: file.map(str::to_string),
-            message,
-        });
+        self.error_with(key, file, || message);
+    }
+    /// An error whose message is only made if it is listed (for a rule that can find one per
+    /// entry of a file).
+    pub fn error_with(
+        &mut self,
+        key: &'static str,
+        file: Option<&str>,
+        message: impl FnOnce() -> String,
+    ) {
+        add(&mut self.listings[0], &mut self.errors, key, file, message);
     }
     pub fn warning(&mut self, key: &'static str, file: Option<&str>, message: String) {
-        self.warnings.push(Item {
-            key,
-            file: file.map(str::to_string),
-            message,
+        add(&mut self.listings[1], &mut self.warnings, key, file, || {
+            message
         });
     }
     pub fn ours(&mut self, key: &'static str, file: Option<&str>, message: String) {
-        self.ours.push(Item {
+        add(&mut self.listings[2], &mut self.ours, key, file, || message);
+    }
+
+    /// Adds to each list one finding for each key with findings not listed, saying how many.
+    fn list_unlisted(&mut self) {
+        let lists = [&mut self.errors, &mut self.warnings, &mut self.ours];
+        for (listing, items) in self.listings.iter_mut().zip(lists) {
+            for (key, message) in listing.take_unlisted() {
+                // The key as `&'static str`, from a finding of it that is listed.
+                if let Some(key) = items.iter().map(|item| item.key).find(|k| *k == key) {
+                    items.push(Item {
+                        key,
+                        file: None,
+                        message,
+                    });
+                }
+            }
+        }
+    }
+}
+
+fn add(
+    listing: &mut Listing,
+    items: &mut Vec<Item>,
+    key: &'static str,
+    file: Option<&str>,
+    message: impl FnOnce() -> String,
+) {
+    if listing.admit(key) {
+        items.push(Item {
             key,
             file: file.map(str::to_string),
-            message,
+            message: message(),
         });
     }
 }
@@ -60,8 +97,13 @@ pub(crate) fn validate(package: &Package) -> Out {
     let mut out = Out::default();
     if let Err(Crash(cause)) = run(package, &mut out) {
         // Zendesk's validator raises: no findings come back, the upload fails.
-        out.errors.clear();
-        out.warnings.clear();
+        // Zendesk's flow kept what it led to of ours.
+        let [_, _, ours_listing] = std::mem::take(&mut out.listings);
+        out = Out {
+            ours: std::mem::take(&mut out.ours),
+            listings: [Listing::default(), Listing::default(), ours_listing],
+            ..Out::default()
+        };
         out.error(
             EXCEPTION_KEY,
             None,
@@ -70,6 +112,7 @@ pub(crate) fn validate(package: &Package) -> Out {
             ),
         );
     }
+    out.list_unlisted();
     out
 }
 

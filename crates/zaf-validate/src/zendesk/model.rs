@@ -1,7 +1,9 @@
 //! `manifest.json` as Zendesk reads it: the defaults it fills in, how it turns `location` into
 //! products and locations, and its parameters.
 
-use crate::json::{Json, Obj};
+use std::collections::HashSet;
+
+use crate::json::{Json, KeyIndex, Obj};
 use crate::ruby::{self, Crash, GemVersion, Rb, truthy};
 
 /// Products and their legacy names, in Zendesk's order.
@@ -284,9 +286,10 @@ fn read_locations(location: Option<&Json>) -> Result<Locations, LoadError> {
         // Framework v1: a list of location names.
         Some(Json::Arr(names)) => {
             let mut locations: Vec<(String, Obj)> = Vec::new();
+            let mut seen: HashSet<String> = HashSet::new();
             for name in names {
                 let name = ruby::to_s(name);
-                if locations.iter().any(|(n, _)| *n == name) {
+                if !seen.insert(name.clone()) {
                     return Err(LoadError::Duplicate(name));
                 }
                 locations.push((name, legacy_stub()));
@@ -308,10 +311,13 @@ fn product_locations(product: &str, value: &Json) -> Result<Vec<(String, Obj)>, 
         other => Obj(vec![("url".into(), other.cloned().unwrap_or(Json::Null))]),
     };
     let mut out: Vec<(String, Obj)> = Vec::new();
-    let mut put = |name: String, options: Obj| match out.iter_mut().find(|(n, _)| *n == name) {
-        Some(slot) => slot.1 = options,
-        None => out.push((name, options)),
-    };
+    // A name given again replaces its options in place.
+    let mut index = KeyIndex::new();
+    let mut put =
+        |name: String, options: Obj| match index.find(&out, &name).and_then(|i| out.get_mut(i)) {
+            Some(slot) => slot.1 = options,
+            None => out.push((name, options)),
+        };
     match value {
         Json::Obj(locations) => {
             for (name, v) in locations.iter() {

@@ -28,13 +28,11 @@ const MAX_CUSTOM_OBJECTS_REQUIREMENTS: usize = 50;
 const MAX_COV2_PAYLOAD_BYTES: usize = 1_048_576;
 
 fn missing_field(out: &mut Out, field: &str, identifier: &str) {
-    out.error(
-        "missing_required_fields",
-        FILE,
+    out.error_with("missing_required_fields", FILE, || {
         format!(
             "missing required fields in requirements.json: \"{field}\" is required in \"{identifier}\""
-        ),
-    );
+        )
+    });
 }
 
 pub fn check(package: &Package, m: &Manifest, out: &mut Out) -> Rb<()> {
@@ -158,9 +156,9 @@ pub fn check(package: &Package, m: &Manifest, out: &mut Out) -> Rb<()> {
             );
         }
         for (identifier, fields) in ruby::each_pair(integrations, "`channel_integrations`")? {
-            let what = format!("`channel_integrations.{}`", ruby::to_s(&identifier));
-            if !ruby::includes(fields.as_ref(), "manifest_url", &what)? {
-                missing_field(out, "manifest_url", &ruby::to_s(&identifier));
+            let what = format!("`channel_integrations.{identifier}`");
+            if !ruby::includes(fields, "manifest_url", &what)? {
+                missing_field(out, "manifest_url", &identifier);
             }
         }
     }
@@ -173,9 +171,9 @@ pub fn check(package: &Package, m: &Manifest, out: &mut Out) -> Rb<()> {
     ] {
         let Some(group) = group else { continue };
         for (identifier, fields) in ruby::each_pair(group, &format!("`{name}`"))? {
-            let what = format!("`{name}.{}`", ruby::to_s(&identifier));
-            if !ruby::includes(fields.as_ref(), "key", &what)? {
-                missing_field(out, "key", &ruby::to_s(&identifier));
+            let what = format!("`{name}.{identifier}`");
+            if !ruby::includes(fields, "key", &what)? {
+                missing_field(out, "key", &identifier);
             }
         }
     }
@@ -228,9 +226,9 @@ pub fn check(package: &Package, m: &Manifest, out: &mut Out) -> Rb<()> {
 
     if let Some(webhooks) = get("webhooks").filter(|v| !matches!(v, Json::Null)) {
         for (identifier, requirement) in ruby::each_pair(webhooks, "`webhooks`")? {
-            let requirement = requirement.unwrap_or(Json::Null);
-            let what = format!("`webhooks.{}`", ruby::to_s(&identifier));
-            let keys = ruby::keys(&requirement, &what)?;
+            let requirement = requirement.unwrap_or(&Json::Null);
+            let what = format!("`webhooks.{identifier}`");
+            let keys = ruby::keys(requirement, &what)?;
             for field in [
                 "name",
                 "status",
@@ -239,7 +237,7 @@ pub fn check(package: &Package, m: &Manifest, out: &mut Out) -> Rb<()> {
                 "request_format",
             ] {
                 if !keys.contains(&field) {
-                    missing_field(out, field, &ruby::to_s(&identifier));
+                    missing_field(out, field, &identifier);
                 }
             }
         }
@@ -247,14 +245,14 @@ pub fn check(package: &Package, m: &Manifest, out: &mut Out) -> Rb<()> {
 
     if let Some(targets) = get("targets").filter(|v| !matches!(v, Json::Null)) {
         for (identifier, requirement) in ruby::each_pair(targets, "`targets`")? {
-            let what = format!("`targets.{}`", ruby::to_s(&identifier));
-            let requirement = requirement.unwrap_or(Json::Null);
+            let what = format!("`targets.{identifier}`");
+            let requirement = requirement.unwrap_or(&Json::Null);
             if matches!(requirement, Json::Null) {
                 return Err(Crash(format!(
                     "{what} is null, so reading its `type` fails"
                 )));
             }
-            let kind = ruby::index(&requirement, "type", &what)?;
+            let kind = ruby::index(requirement, "type", &what)?;
             if let Some(kind @ ("http_target" | "url_target_v2")) = kind.as_str() {
                 out.error(
                     "invalid_requirements_types",
@@ -271,28 +269,24 @@ pub fn check(package: &Package, m: &Manifest, out: &mut Out) -> Rb<()> {
         custom_objects_v2(get("custom_objects_v2"), out);
     }
 
-    for (kind, requirement) in requirements
-        .as_obj()
-        .map(|o| o.0.clone())
-        .unwrap_or_default()
-    {
+    for (kind, requirement) in requirements.as_obj().into_iter().flat_map(|o| o.iter()) {
         if [
             "channel_integrations",
             "custom_objects",
             "webhooks",
             "custom_objects_v2",
         ]
-        .contains(&kind.as_str())
+        .contains(&kind)
         {
             continue;
         }
-        for (identifier, fields) in ruby::each_pair(&requirement, &format!("`{kind}`"))? {
-            if is_nil(fields.as_ref()) {
+        for (identifier, fields) in ruby::each_pair(requirement, &format!("`{kind}`"))? {
+            if is_nil(fields) {
                 continue;
             }
-            let what = format!("`{kind}.{}`", ruby::to_s(&identifier));
-            if !ruby::includes(fields.as_ref(), "title", &what)? {
-                missing_field(out, "title", &ruby::to_s(&identifier));
+            let what = format!("`{kind}.{identifier}`");
+            if !ruby::includes(fields, "title", &what)? {
+                missing_field(out, "title", &identifier);
             }
         }
     }

@@ -88,11 +88,12 @@ pub fn check(package: &Package, m: &Manifest, out: &mut Out) -> Rb<()> {
         {
             let parameters = ruby::index(app, "parameters", "`app`")?;
             if truthy(Some(&parameters)) {
-                for name in ruby::keys(&parameters, "`app.parameters`")? {
-                    let has_label = parameters
-                        .get(name)
-                        .and_then(Json::as_obj)
-                        .is_some_and(|p| p.contains_key("label"));
+                // `keys` raises on anything but an object; the object's entries are then read in
+                // the same order, each once (a translation file's keys are unique once read).
+                ruby::keys(&parameters, "`app.parameters`")?;
+                let entries = parameters.as_obj().map(|o| o.iter()).into_iter().flatten();
+                for (name, entry) in entries {
+                    let has_label = entry.as_obj().is_some_and(|p| p.contains_key("label"));
                     if !has_label {
                         failed = true;
                         out.error(

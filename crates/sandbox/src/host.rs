@@ -24,8 +24,8 @@ use crate::faults::Faults;
 use crate::log::RequestLog;
 use crate::origin::MockOrigin;
 pub(crate) use controls::content_type_is;
-pub use session::{MAX_NEW_SESSIONS, MAX_SESSIONS, SESSION_COOKIE, random_hex};
-use session::{Sessions, uuid};
+use session::Sessions;
+pub use session::{MAX_NEW_SESSIONS, MAX_SESSIONS, SESSION_COOKIE};
 
 /// What the host's handlers share.
 pub struct HostState {
@@ -73,7 +73,7 @@ impl HostState {
             origin,
             channel,
             sessions: Sessions::default(),
-            app_guid: uuid(),
+            app_guid: crate::secret::uuid(),
             package_dir: None,
         }
     }
@@ -96,7 +96,7 @@ impl HostState {
     pub fn csrf_ok(&self, headers: &HeaderMap) -> bool {
         let sent = headers.get("x-csrf-token").and_then(|v| v.to_str().ok());
         matches!((self.csrf_of(headers), sent),
-            (Some(want), Some(got)) if crate::origin::same_secret(want.as_bytes(), got.as_bytes()))
+            (Some(want), Some(got)) if crate::secret::same_secret(want.as_bytes(), got.as_bytes()))
     }
 
     /// Signs an agent in: a new session id and its CSRF token.

@@ -34,6 +34,7 @@ pub mod outbound;
 pub mod package;
 pub mod proxy;
 pub mod redact;
+pub mod secret;
 pub mod text;
 pub mod tls;
 

@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 use crate::channel::form::{escape_html as esc, escape_path_segment};
 use crate::host::HostState;
-use crate::origin::same_secret;
+use crate::secret::same_secret;
 
 pub fn routes(state: Arc<HostState>) -> Router<Arc<HostState>> {
     let forms = Router::new()

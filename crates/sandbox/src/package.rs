@@ -138,7 +138,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!(
             "sandbox-package-{}-{}",
             std::process::id(),
-            crate::host::random_hex()
+            crate::secret::random_hex()
         ));
         for (path, text) in files {
             let path = dir.join(path);

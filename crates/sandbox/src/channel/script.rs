@@ -258,7 +258,7 @@ async fn add_account(
         back.fields.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join(", ")
     ));
     let failed = |e: reqwest::Error| {
-        let why = super::manifest::describe(&e);
+        let why = crate::outbound::describe(&e);
         call_failed(framework, "POST return_url", e.is_timeout(), why)
     };
     let saved = client
@@ -310,7 +310,7 @@ async fn post_form<F: serde::Serialize + ?Sized>(
         .send()
         .await
         .map_err(|e| {
-            let why = super::manifest::describe(&e);
+            let why = crate::outbound::describe(&e);
             call_failed(framework, &what, e.is_timeout(), why)
         })?;
     let url = answer.url().clone();

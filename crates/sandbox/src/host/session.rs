@@ -1,6 +1,5 @@
-//! The agent's session on the host: the session cookie, its CSRF token, and the random ids
-//! both are made of (also the app's guid and the Channel framework's exchange keys), drawn from
-//! the system's secure random source (`ring`).
+//! The agent's session on the host: the session cookie and its CSRF token (random ids from
+//! [`crate::secret`]).
 //!
 //! A page served without a session makes one, and anyone can load a page without the cookie
 //! (a page elsewhere, as an image): such sessions stay *new* until a request comes back with
@@ -12,36 +11,14 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 
 use axum::http::{HeaderMap, header};
-use ring::rand::{SecureRandom, SystemRandom};
+
+use crate::secret::random_hex;
 
 pub const SESSION_COOKIE: &str = "_zendesk_session";
 /// The most agent sessions kept at once.
 pub const MAX_SESSIONS: usize = 1_000;
 /// The most sessions kept that no request has come back with yet.
 pub const MAX_NEW_SESSIONS: usize = 100;
-
-/// 128 random bits as hex, from the system's secure random source.
-pub fn random_hex() -> String {
-    let mut bytes = [0u8; 16];
-    if SystemRandom::new().fill(&mut bytes).is_err() {
-        // Never on the systems the sandbox runs on; a guessable id would be worse than none.
-        panic!("the system's secure random source failed");
-    }
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// A random (version 4) UUID.
-pub(super) fn uuid() -> String {
-    let h = random_hex();
-    format!(
-        "{}-{}-4{}-a{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[13..16],
-        &h[17..20],
-        &h[20..32]
-    )
-}
 
 /// The session id in the request's cookies, if any.
 pub(super) fn session_id(headers: &HeaderMap) -> Option<String> {
@@ -170,18 +147,6 @@ mod tests {
             sessions.csrf(&kept).is_some(),
             "the one used all along stayed"
         );
-    }
-
-    #[test]
-    fn ids_are_128_random_bits() {
-        let ids: std::collections::BTreeSet<String> = (0..1000).map(|_| random_hex()).collect();
-        assert_eq!(ids.len(), 1000);
-        assert!(
-            ids.iter()
-                .all(|id| id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()))
-        );
-        let u = uuid();
-        assert_eq!((u.len(), &u[14..15], &u[19..20]), (36, "4", "a"));
     }
 
     #[test]

@@ -30,7 +30,7 @@ impl Desk {
     /// A new reply of an agent's to `ticket` (not yet sent).
     pub fn start_reply(&self, ticket: u64, message: &str) -> Reply {
         let reply = Reply {
-            request_id: crate::host::random_hex(),
+            request_id: crate::secret::random_hex(),
             ticket,
             message: message.to_owned(),
             attempts: 0,

@@ -7,7 +7,7 @@ use heart_contract::LikeAnswer;
 use heart_integration::origin::{Comment, Credentials, Relation};
 
 use super::{Inner, MockOrigin, MockPhoto};
-use crate::origin::same_secret;
+use crate::secret::same_secret;
 
 /// Why the origin refused a call.
 #[derive(Clone, Debug, PartialEq, Eq)]

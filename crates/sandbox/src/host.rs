@@ -1,7 +1,8 @@
 //! The Zendesk host: agent ticket pages with the app in an iframe (`host/pages.rs`), the agent's
-//! session (`host/session.rs`), the proxy ([`crate::proxy`]), the sandbox's own controls
-//! (`/sandbox/*`, `host/controls.rs`, only for the agent's session) and the mock Instagram's
-//! pages ([`crate::origin_web`]). Here: the host's state and its routes.
+//! session (`host/session.rs`), the proxy ([`crate::proxy`]), the agent's replies
+//! (`host/replies.rs`), the sandbox's own controls (`/sandbox/*`, `host/controls.rs`, only for
+//! the agent's session) and the mock Instagram's pages ([`crate::origin_web`]). Here: what the
+//! host is made of, and its routes, each router with the parts it uses.
 
 mod controls;
 mod pages;
@@ -13,115 +14,66 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::http::{HeaderMap, HeaderValue};
-use axum::routing::post;
-use heart_contract::PROXY_PATH;
-use reqwest::Url;
 
 use crate::channel::Framework;
 use crate::config::Config;
 use crate::faults::Faults;
 use crate::log::RequestLog;
 use crate::origin::MockOrigin;
-pub(crate) use controls::content_type_is;
-use session::Sessions;
-pub use session::{MAX_NEW_SESSIONS, MAX_SESSIONS, SESSION_COOKIE};
+pub use session::{
+    Agent, MAX_NEW_SESSIONS, MAX_SESSIONS, SESSION_COOKIE, Sessions, agent_controls, bad_csrf,
+    content_type_is,
+};
 
-/// What the host's handlers share.
-pub struct HostState {
+/// What the host's routes are made of.
+pub struct Host {
     pub config: Arc<Config>,
-    /// The integration's Channel-framework manifest URL.
-    /// None for a package that declares no channel integration.
-    pub manifest_url: Option<Url>,
+    /// Zendesk's side of the Channel framework: the tickets, the integration instances, the
+    /// installed integration's manifest URL.
+    pub channel: Arc<Framework>,
+    pub sessions: Sessions,
     /// The app's origin, e.g. `http://127.0.0.1:4568`.
     pub app_origin: String,
-    pub client: reqwest::Client,
-    pub proxy_timeout: Duration,
-    pub log: Arc<RequestLog>,
-    pub faults: Arc<Faults>,
-    pub origin: Arc<MockOrigin>,
-    /// Zendesk's side of the Channel framework: the tickets, the integration instances.
-    pub channel: Arc<Framework>,
-    sessions: Sessions,
-    /// The app's guid, one per sandbox run (as one installation has one).
-    pub app_guid: String,
     /// The unzipped app package: its name and version come from it.
     pub package_dir: Option<PathBuf>,
+    /// The proxy's HTTP client (it trusts the integration's certificate only).
+    pub client: reqwest::Client,
+    pub faults: Arc<Faults>,
+    pub log: Arc<RequestLog>,
+    pub origin: Arc<MockOrigin>,
 }
 
-impl HostState {
-    /// `client` is the proxy's HTTP client (it trusts the integration's certificate only).
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        config: Arc<Config>,
-        manifest_url: Option<Url>,
-        app_origin: String,
-        log: Arc<RequestLog>,
-        faults: Arc<Faults>,
-        origin: Arc<MockOrigin>,
-        channel: Arc<Framework>,
-        client: reqwest::Client,
-    ) -> Self {
-        Self {
-            proxy_timeout: Duration::from_millis(config.proxy_timeout_ms),
-            config,
-            manifest_url,
-            app_origin,
-            client,
-            log,
-            faults,
-            origin,
-            channel,
-            sessions: Sessions::default(),
-            app_guid: crate::secret::uuid(),
-            package_dir: None,
-        }
-    }
-
-    /// The package whose name and version the pages show.
-    pub fn with_package(mut self, package_dir: Option<PathBuf>) -> Self {
-        self.package_dir = package_dir;
-        self
-    }
-
-    /// The CSRF token of the request's agent session, if it has one.
-    pub fn csrf_of(&self, headers: &HeaderMap) -> Option<String> {
-        self.sessions.csrf(&session::session_id(headers)?)
-    }
-
-    pub fn is_agent(&self, headers: &HeaderMap) -> bool {
-        self.csrf_of(headers).is_some()
-    }
-
-    pub fn csrf_ok(&self, headers: &HeaderMap) -> bool {
-        let sent = headers.get("x-csrf-token").and_then(|v| v.to_str().ok());
-        matches!((self.csrf_of(headers), sent),
-            (Some(want), Some(got)) if crate::secret::same_secret(want.as_bytes(), got.as_bytes()))
-    }
-
-    /// Signs an agent in: a new session id and its CSRF token.
-    pub fn sign_in(&self) -> (String, String) {
-        self.sessions.sign_in()
-    }
-
-    /// For one of the sandbox's own pages: the request's session's CSRF token, or a new
-    /// session's, with the `Set-Cookie` header that starts it.
-    pub fn page_session(&self, headers: &HeaderMap) -> (String, Option<HeaderValue>) {
-        if let Some(csrf) = self.csrf_of(headers) {
-            return (csrf, None);
-        }
-        let (session, csrf) = self.sign_in();
-        let cookie = format!("{SESSION_COOKIE}={session}; Path=/; HttpOnly; SameSite=Lax");
-        (csrf, HeaderValue::from_str(&cookie).ok())
-    }
-}
-
-pub fn router(state: Arc<HostState>) -> Router {
+pub fn router(host: Host) -> Router {
     Router::new()
-        .merge(pages::routes())
-        .route(PROXY_PATH, post(crate::proxy::proxy))
-        .merge(controls::routes(state.clone()))
-        .merge(crate::origin_web::routes(state.clone()))
-        .merge(replies::routes())
-        .with_state(state)
+        .merge(pages::router(pages::Pages {
+            config: host.config.clone(),
+            channel: host.channel.clone(),
+            sessions: host.sessions.clone(),
+            app_origin: host.app_origin,
+            // One per sandbox run, as one installation has one.
+            app_guid: crate::secret::uuid(),
+            package_dir: host.package_dir,
+        }))
+        .merge(crate::proxy::router(crate::proxy::Proxy {
+            sessions: host.sessions.clone(),
+            channel: host.channel.clone(),
+            client: host.client,
+            timeout: Duration::from_millis(host.config.proxy_timeout_ms),
+            faults: host.faults.clone(),
+            log: host.log.clone(),
+        }))
+        .merge(controls::router(controls::Controls {
+            sessions: host.sessions.clone(),
+            log: host.log,
+            faults: host.faults,
+            origin: host.origin.clone(),
+        }))
+        .merge(replies::router(replies::Replies {
+            sessions: host.sessions.clone(),
+            channel: host.channel,
+        }))
+        .merge(crate::origin_web::router(crate::origin_web::Web {
+            sessions: host.sessions,
+            origin: host.origin,
+        }))
 }

@@ -291,21 +291,20 @@ impl Sandbox {
             certificate_pem: identity.certificate_pem().to_owned(),
             health: std::sync::Mutex::new(None),
         });
-        let host_state = host::HostState::new(
-            config.clone(),
-            requirement.as_ref().map(|r| r.manifest_url.clone()),
+        let host_router = host::router(host::Host {
+            config: config.clone(),
+            channel: framework.clone(),
+            sessions: host::Sessions::default(),
             app_origin,
-            log.clone(),
-            faults.clone(),
-            origin.clone(),
-            framework.clone(),
+            package_dir,
             client,
-        )
-        .with_package(package_dir);
-        let host_router = host::router(Arc::new(host_state))
-            .merge(channel::admin::router(framework.clone()))
-            .merge(channel::api::router(framework.clone()))
-            .merge(channel::script::router(framework.clone(), origin.clone()));
+            faults: faults.clone(),
+            log: log.clone(),
+            origin: origin.clone(),
+        })
+        .merge(channel::admin::router(framework.clone()))
+        .merge(channel::api::router(framework.clone()))
+        .merge(channel::script::router(framework.clone(), origin.clone()));
         serve(
             host_listener,
             served(host_addr).guard(host_router),

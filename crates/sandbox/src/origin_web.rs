@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{Path, Request, State};
+use axum::extract::{FromRef, Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -15,40 +15,48 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 
 use crate::channel::form::{escape_html as esc, escape_path_segment};
-use crate::host::HostState;
-use crate::secret::same_secret;
+use crate::host::{Agent, Sessions, content_type_is};
+use crate::origin::MockOrigin;
+use heart_contract::ApiError;
 
-pub fn routes(state: Arc<HostState>) -> Router<Arc<HostState>> {
+/// What the pages use.
+pub struct Web {
+    pub sessions: Sessions,
+    pub origin: Arc<MockOrigin>,
+}
+
+impl FromRef<Arc<Web>> for Sessions {
+    fn from_ref(web: &Arc<Web>) -> Self {
+        web.sessions.clone()
+    }
+}
+
+pub fn router(web: Web) -> Router {
     let forms = Router::new()
         .route("/sandbox/origin/tokens", post(tokens))
         .route("/sandbox/origin/comments", post(comment))
-        .route_layer(from_fn_with_state(state, form_posts));
+        .route_layer(from_fn_with_state(web.sessions.clone(), form_posts));
     Router::new()
         .route("/sandbox/origin", get(index))
         .route("/sandbox/origin/photos/{id}", get(photo))
         .merge(forms)
+        .with_state(Arc::new(web))
 }
 
 /// The forms' posts: the agent's session and a form body, before the body is read (the CSRF
 /// token, a field of the form, is checked by each handler).
-async fn form_posts(State(host): State<Arc<HostState>>, request: Request, next: Next) -> Response {
-    if !host.is_agent(request.headers()) {
+async fn form_posts(agent: Result<Agent, ApiError>, request: Request, next: Next) -> Response {
+    if agent.is_err() {
         return (
             StatusCode::UNAUTHORIZED,
             "sign in first: open the page again\n",
         )
             .into_response();
     }
-    if !crate::host::content_type_is(request.headers(), "application/x-www-form-urlencoded") {
+    if !content_type_is(request.headers(), "application/x-www-form-urlencoded") {
         return (StatusCode::UNSUPPORTED_MEDIA_TYPE, "a form is expected\n").into_response();
     }
     next.run(request).await
-}
-
-/// Whether the form's `authenticity_token` is the session's CSRF token.
-fn token_ok(host: &HostState, headers: &HeaderMap, sent: &str) -> bool {
-    host.csrf_of(headers)
-        .is_some_and(|want| same_secret(want.as_bytes(), sent.as_bytes()))
 }
 
 fn forbidden() -> Response {
@@ -83,9 +91,9 @@ fn page(title: &str, body: &str) -> Html<String> {
     ))
 }
 
-async fn index(State(host): State<Arc<HostState>>, headers: HeaderMap) -> Response {
+async fn index(State(host): State<Arc<Web>>, headers: HeaderMap) -> Response {
     let origin = &host.origin;
-    let (csrf, set_cookie) = host.page_session(&headers);
+    let (csrf, set_cookie) = host.sessions.page_session(&headers);
     let csrf_field = format!(
         "<input type=\"hidden\" name=\"authenticity_token\" value=\"{}\">",
         esc(&csrf)
@@ -133,7 +141,7 @@ async fn index(State(host): State<Arc<HostState>>, headers: HeaderMap) -> Respon
 }
 
 async fn photo(
-    State(host): State<Arc<HostState>>,
+    State(host): State<Arc<Web>>,
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
@@ -144,7 +152,7 @@ async fn photo(
         )
             .into_response();
     };
-    let (csrf, set_cookie) = host.page_session(&headers);
+    let (csrf, set_cookie) = host.sessions.page_session(&headers);
     let likers = if p.liked_by.is_empty() {
         "none of the accounts here".to_owned()
     } else {
@@ -210,11 +218,7 @@ struct TokenForm {
     action: String,
 }
 
-async fn tokens(
-    State(host): State<Arc<HostState>>,
-    headers: HeaderMap,
-    body: axum::body::Bytes,
-) -> Response {
+async fn tokens(State(host): State<Arc<Web>>, agent: Agent, body: axum::body::Bytes) -> Response {
     let origin = &host.origin;
     let Ok(f) = serde_urlencoded::from_bytes::<TokenForm>(&body) else {
         return (
@@ -223,7 +227,7 @@ async fn tokens(
         )
             .into_response();
     };
-    if !token_ok(&host, &headers, &f.authenticity_token) {
+    if !agent.token_is(&f.authenticity_token) {
         return forbidden();
     }
     let done = match f.action.as_str() {
@@ -247,11 +251,7 @@ struct CommentForm {
     text: String,
 }
 
-async fn comment(
-    State(host): State<Arc<HostState>>,
-    headers: HeaderMap,
-    body: axum::body::Bytes,
-) -> Response {
+async fn comment(State(host): State<Arc<Web>>, agent: Agent, body: axum::body::Bytes) -> Response {
     let Ok(f) = serde_urlencoded::from_bytes::<CommentForm>(&body) else {
         return (
             StatusCode::BAD_REQUEST,
@@ -259,7 +259,7 @@ async fn comment(
         )
             .into_response();
     };
-    if !token_ok(&host, &headers, &f.authenticity_token) {
+    if !agent.token_is(&f.authenticity_token) {
         return forbidden();
     }
     match host.origin.add_comment(&f.photo_id, &f.author, &f.text) {

@@ -2,7 +2,7 @@
 //! script of the ticket page, the request log, the injected faults, and the mock origin's
 //! photos and likes as "another agent" changes them.
 //!
-//! Only the agent's session may use them ([`agent_only`]): every one needs the session cookie;
+//! Only the agent's session may use them ([`agent_controls`]): every one needs the session cookie;
 //! a write also needs the session's CSRF token (`X-CSRF-Token`) and takes JSON only as
 //! `Content-Type: application/json`, so no other page can send one (a form or a `text/plain`
 //! body from elsewhere is refused before it is read). `GET /sandbox/session` hands a session
@@ -10,20 +10,29 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Query, Request, State};
-use axum::http::{HeaderMap, Method, StatusCode, header};
-use axum::middleware::{Next, from_fn_with_state};
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, header};
+use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 
-use super::HostState;
-use crate::faults::{Fault, ProxyFault};
-use crate::origin::PhotoView;
+use super::session::{Sessions, agent_controls};
+use crate::faults::{Fault, Faults, ProxyFault};
+use crate::log::RequestLog;
+use crate::origin::{MockOrigin, PhotoView};
 use heart_contract::ApiError;
 
-pub(super) fn routes(state: Arc<HostState>) -> Router<Arc<HostState>> {
+/// What the controls use.
+pub(super) struct Controls {
+    pub sessions: Sessions,
+    pub log: Arc<RequestLog>,
+    pub faults: Arc<Faults>,
+    pub origin: Arc<MockOrigin>,
+}
+
+pub(super) fn router(controls: Controls) -> Router {
     let agent_only = Router::new()
         .route("/sandbox/log", get(log_get).delete(log_clear))
         .route(
@@ -32,61 +41,20 @@ pub(super) fn routes(state: Arc<HostState>) -> Router<Arc<HostState>> {
         )
         .route("/sandbox/origin/photos", get(photos))
         .route("/sandbox/origin/like", post(origin_like))
-        .route_layer(from_fn_with_state(state, agent_only));
+        .route_layer(from_fn_with_state(
+            controls.sessions.clone(),
+            agent_controls,
+        ));
     Router::new()
         .route("/sandbox/host.js", get(host_js))
         .route("/sandbox/session", get(session))
         .merge(agent_only)
-}
-
-/// Whether the request's `Content-Type` is `media_type` (parameters such as `charset` aside).
-pub(crate) fn content_type_is(headers: &HeaderMap, media_type: &str) -> bool {
-    headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|t| t.trim().eq_ignore_ascii_case(media_type))
-}
-
-/// The agent's session, and for a write its CSRF token and a JSON body, before anything of the
-/// request is read.
-pub(crate) async fn agent_only(
-    State(host): State<Arc<HostState>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let headers = request.headers();
-    if !host.is_agent(headers) {
-        return ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "Couldn't authenticate you",
-            "the sandbox's controls are for the agent's session only",
-        )
-        .into_response();
-    }
-    let reads = matches!(*request.method(), Method::GET | Method::HEAD);
-    if !reads && !host.csrf_ok(headers) {
-        return ApiError::new(
-            StatusCode::FORBIDDEN,
-            "InvalidCsrfToken",
-            "the X-CSRF-Token header does not match the agent's session",
-        )
-        .into_response();
-    }
-    if *request.method() == Method::POST && !content_type_is(headers, "application/json") {
-        return ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "UnsupportedMediaType",
-            "send JSON, with Content-Type: application/json",
-        )
-        .into_response();
-    }
-    next.run(request).await
+        .with_state(Arc::new(controls))
 }
 
 /// A session for a tool (curl): `{"csrf_token"}`, and the cookie when the request had none.
-async fn session(State(host): State<Arc<HostState>>, headers: HeaderMap) -> Response {
-    let (csrf, set_cookie) = host.page_session(&headers);
+async fn session(State(host): State<Arc<Controls>>, headers: axum::http::HeaderMap) -> Response {
+    let (csrf, set_cookie) = host.sessions.page_session(&headers);
     let mut response = (
         [(header::CACHE_CONTROL, "no-store")],
         Json(serde_json::json!({ "csrf_token": csrf })),
@@ -108,16 +76,16 @@ async fn host_js() -> impl IntoResponse {
     )
 }
 
-async fn log_get(State(host): State<Arc<HostState>>) -> impl IntoResponse {
+async fn log_get(State(host): State<Arc<Controls>>) -> impl IntoResponse {
     Json(host.log.snapshot())
 }
 
-async fn log_clear(State(host): State<Arc<HostState>>) -> StatusCode {
+async fn log_clear(State(host): State<Arc<Controls>>) -> StatusCode {
     host.log.clear();
     StatusCode::NO_CONTENT
 }
 
-async fn faults_get(State(host): State<Arc<HostState>>) -> impl IntoResponse {
+async fn faults_get(State(host): State<Arc<Controls>>) -> impl IntoResponse {
     Json(host.faults.listing())
 }
 
@@ -131,7 +99,7 @@ struct SetFault {
 }
 
 async fn faults_set(
-    State(host): State<Arc<HostState>>,
+    State(host): State<Arc<Controls>>,
     body: axum::body::Bytes,
 ) -> Result<impl IntoResponse, ApiError> {
     let invalid =
@@ -162,7 +130,7 @@ struct PathQuery {
 }
 
 async fn faults_clear(
-    State(host): State<Arc<HostState>>,
+    State(host): State<Arc<Controls>>,
     Query(q): Query<PathQuery>,
 ) -> impl IntoResponse {
     match q.path {
@@ -172,7 +140,7 @@ async fn faults_clear(
     Json(host.faults.listing())
 }
 
-async fn photos(State(host): State<Arc<HostState>>) -> impl IntoResponse {
+async fn photos(State(host): State<Arc<Controls>>) -> impl IntoResponse {
     Json(host.origin.photos())
 }
 
@@ -185,7 +153,7 @@ struct ForceLike {
 
 /// "Another agent" (or the business itself, on Instagram) changes the like.
 async fn origin_like(
-    State(host): State<Arc<HostState>>,
+    State(host): State<Arc<Controls>>,
     body: axum::body::Bytes,
 ) -> Result<Json<PhotoView>, ApiError> {
     let req: ForceLike = serde_json::from_slice(&body)

@@ -2,9 +2,10 @@
 //! sidebar (the page's ZAF configuration: metadata, context and the ticket's data), and the
 //! ticket API the app may read (`/api/v2/tickets/{id}.json`).
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRef, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
@@ -13,26 +14,41 @@ use heart_contract::ANY_CHANNEL;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::HostState;
-use crate::channel::Ticket;
+use super::session::{Agent, Sessions};
+use crate::channel::{Framework, Ticket};
+use crate::config::Config;
 use crate::package::AppInfo;
 use heart_contract::ApiError;
+use heart_integration::html::escape as escape_html;
 
-pub(super) fn routes() -> Router<Arc<HostState>> {
+/// What the pages use.
+pub(super) struct Pages {
+    pub config: Arc<Config>,
+    pub channel: Arc<Framework>,
+    pub sessions: Sessions,
+    /// The app's origin, e.g. `http://127.0.0.1:4568`.
+    pub app_origin: String,
+    /// The app's guid, one per sandbox run.
+    pub app_guid: String,
+    /// The unzipped app package: its name and version come from it.
+    pub package_dir: Option<PathBuf>,
+}
+
+impl FromRef<Arc<Pages>> for Sessions {
+    fn from_ref(pages: &Arc<Pages>) -> Self {
+        pages.sessions.clone()
+    }
+}
+
+pub(super) fn router(pages: Pages) -> Router {
     Router::new()
         .route("/", get(index))
         .route("/agent/tickets/{id}", get(ticket_page))
         .route("/api/v2/tickets/{file}", get(ticket_api))
+        .with_state(Arc::new(pages))
 }
 
-fn escape_html(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-async fn index(State(host): State<Arc<HostState>>) -> Html<String> {
+async fn index(State(host): State<Arc<Pages>>) -> Html<String> {
     let items: String = host
         .channel
         .desk
@@ -53,10 +69,10 @@ async fn index(State(host): State<Arc<HostState>>) -> Html<String> {
          <body><h1>Zendesk sandbox</h1><p>Open a ticket as an agent:</p><ul>{items}</ul>\
          <p><a href=\"/admin/channels\">Admin: channel integrations</a> · <a href=\"/sandbox/origin\">mock Instagram</a> · \
          {m} · <a href=\"/sandbox/log\">request log</a></p></body></html>",
-        m = match &host.manifest_url {
-            Some(url) => format!(
+        m = match &host.channel.requirement {
+            Some(requirement) => format!(
                 "Integration manifest: <a href=\"{u}\">{u}</a>",
-                u = escape_html(url.as_str())
+                u = escape_html(requirement.manifest_url.as_str())
             ),
             None => "No channel integration (the package has no requirements.json)".to_owned(),
         }
@@ -85,7 +101,7 @@ fn via(ticket: &Ticket) -> Value {
     }
 }
 
-fn instance_account(host: &HostState, ticket: &Ticket) -> Option<String> {
+fn instance_account(host: &Pages, ticket: &Ticket) -> Option<String> {
     let meta = host.channel.desk.instance_of_ticket(ticket.id)?.metadata;
     let v: Value = serde_json::from_str(&meta).ok()?;
     v.get("account")?.as_str().map(str::to_owned)
@@ -101,7 +117,7 @@ struct PageQuery {
 }
 
 async fn ticket_page(
-    State(host): State<Arc<HostState>>,
+    State(host): State<Arc<Pages>>,
     Path(id): Path<String>,
     Query(q): Query<PageQuery>,
     headers: HeaderMap,
@@ -117,7 +133,7 @@ async fn ticket_page(
         )
             .into_response();
     };
-    let (csrf, set_cookie) = host.page_session(&headers);
+    let (csrf, set_cookie) = host.sessions.page_session(&headers);
     let scheme = match q.color_scheme.as_deref() {
         Some("dark") => "dark",
         Some("light") => "light",
@@ -202,17 +218,10 @@ async fn ticket_page(
 }
 
 async fn ticket_api(
-    State(host): State<Arc<HostState>>,
+    State(host): State<Arc<Pages>>,
+    _agent: Agent,
     Path(file): Path<String>,
-    headers: HeaderMap,
 ) -> Result<Json<Value>, ApiError> {
-    if !host.is_agent(&headers) {
-        return Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "Couldn't authenticate you",
-            "sign in as an agent",
-        ));
-    }
     let t = file
         .strip_suffix(".json")
         .and_then(|id| id.parse::<u64>().ok())

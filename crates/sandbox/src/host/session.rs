@@ -1,5 +1,7 @@
 //! The agent's session on the host: the session cookie and its CSRF token (random ids from
-//! [`crate::secret`]).
+//! [`crate::secret`]), [`Sessions`] that keep them, and what the handlers of the agent's
+//! requests take: the [`Agent`] extractor (a request of the agent's session, with whether it
+//! carries the session's CSRF token) and [`agent_controls`], the guard of the JSON controls.
 //!
 //! A page served without a session makes one, and anyone can load a page without the cookie
 //! (a page elsewhere, as an image): such sessions stay *new* until a request comes back with
@@ -8,11 +10,16 @@
 //! use are capped too ([`MAX_SESSIONS`], the least recently used go first).
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
-use axum::http::{HeaderMap, header};
+use axum::extract::{FromRef, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use heart_contract::ApiError;
 
-use crate::secret::random_hex;
+use crate::secret::{random_hex, same_secret};
 
 pub const SESSION_COOKIE: &str = "_zendesk_session";
 /// The most agent sessions kept at once.
@@ -21,7 +28,7 @@ pub const MAX_SESSIONS: usize = 1_000;
 pub const MAX_NEW_SESSIONS: usize = 100;
 
 /// The session id in the request's cookies, if any.
-pub(super) fn session_id(headers: &HeaderMap) -> Option<String> {
+fn session_id(headers: &HeaderMap) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -47,13 +54,13 @@ struct Inner {
     clock: u64,
 }
 
-/// Agent sessions: session id → CSRF token.
-#[derive(Debug, Default)]
-pub(super) struct Sessions(Mutex<Inner>);
+/// Agent sessions: session id → CSRF token. A handle: its clones share the sessions.
+#[derive(Clone, Debug, Default)]
+pub struct Sessions(Arc<Mutex<Inner>>);
 
 impl Sessions {
     /// The CSRF token of a session a request came back with; the session counts as used.
-    pub(super) fn csrf(&self, id: &str) -> Option<String> {
+    fn csrf(&self, id: &str) -> Option<String> {
         let mut inner = self.0.lock().ok()?;
         inner.clock += 1;
         let now = inner.clock;
@@ -84,8 +91,24 @@ impl Sessions {
         self.0.lock().map(|s| s.by_id.len()).unwrap_or(0)
     }
 
-    /// A new session id and its CSRF token.
-    pub(super) fn sign_in(&self) -> (String, String) {
+    /// The CSRF token of the request's agent session, if it has one.
+    pub fn csrf_of(&self, headers: &HeaderMap) -> Option<String> {
+        self.csrf(&session_id(headers)?)
+    }
+
+    /// For one of the sandbox's own pages: the request's session's CSRF token, or a new
+    /// session's, with the `Set-Cookie` header that starts it.
+    pub fn page_session(&self, headers: &HeaderMap) -> (String, Option<HeaderValue>) {
+        if let Some(csrf) = self.csrf_of(headers) {
+            return (csrf, None);
+        }
+        let (session, csrf) = self.sign_in();
+        let cookie = format!("{SESSION_COOKIE}={session}; Path=/; HttpOnly; SameSite=Lax");
+        (csrf, HeaderValue::from_str(&cookie).ok())
+    }
+
+    /// Signs an agent in: a new session id and its CSRF token.
+    pub fn sign_in(&self) -> (String, String) {
         let id = random_hex();
         let csrf = random_hex();
         if let Ok(mut inner) = self.0.lock() {
@@ -105,6 +128,96 @@ impl Sessions {
         }
         (id, csrf)
     }
+}
+
+/// A request of the agent's session, read from its cookie before anything else of the request:
+/// a handler that takes it does not run without one (401). Whether the request also carries the
+/// session's CSRF token is the handler's to ask ([`Agent::csrf_ok`]), so that it can record a
+/// refusal first.
+#[derive(Debug)]
+pub struct Agent {
+    csrf: String,
+    /// The request's `X-CSRF-Token`, if any.
+    sent: Option<String>,
+}
+
+impl Agent {
+    /// Whether the request's `X-CSRF-Token` is the session's CSRF token.
+    pub fn csrf_ok(&self) -> bool {
+        self.sent.as_deref().is_some_and(|sent| self.token_is(sent))
+    }
+
+    /// Whether `sent` (a form's `authenticity_token`, say) is the session's CSRF token.
+    pub fn token_is(&self, sent: &str) -> bool {
+        same_secret(self.csrf.as_bytes(), sent.as_bytes())
+    }
+}
+
+/// 401: the request has no agent session.
+pub fn unauthenticated() -> ApiError {
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "Couldn't authenticate you",
+        "only the signed-in agent's session may use this",
+    )
+}
+
+/// 403: the request does not carry its session's CSRF token.
+pub fn bad_csrf() -> ApiError {
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        "InvalidCsrfToken",
+        "the X-CSRF-Token header does not match the agent's session",
+    )
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Agent
+where
+    Sessions: FromRef<S>,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let csrf = Sessions::from_ref(state)
+            .csrf_of(&parts.headers)
+            .ok_or_else(unauthenticated)?;
+        let sent = parts
+            .headers
+            .get("x-csrf-token")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        Ok(Self { csrf, sent })
+    }
+}
+
+/// Whether the request's `Content-Type` is `media_type` (parameters such as `charset` aside).
+pub fn content_type_is(headers: &HeaderMap, media_type: &str) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case(media_type))
+}
+
+/// The guard of the sandbox's JSON controls (a route layer): the agent's session, and for a
+/// write its CSRF token and a JSON body (`Content-Type: application/json`), before anything of
+/// the request is read. So no other page can use them: a form or a `text/plain` body from
+/// elsewhere is refused unread.
+pub async fn agent_controls(agent: Agent, request: Request, next: Next) -> Response {
+    let reads = matches!(*request.method(), Method::GET | Method::HEAD);
+    if !reads && !agent.csrf_ok() {
+        return bad_csrf().into_response();
+    }
+    if *request.method() == Method::POST && !content_type_is(request.headers(), "application/json")
+    {
+        return ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "UnsupportedMediaType",
+            "send JSON, with Content-Type: application/json",
+        )
+        .into_response();
+    }
+    next.run(request).await
 }
 
 #[cfg(test)]

@@ -291,6 +291,10 @@ impl Sandbox {
             certificate_pem: identity.certificate_pem().to_owned(),
             health: std::sync::Mutex::new(None),
         });
+        let after_startup: channel::script::AfterStartup = {
+            let origin = origin.clone();
+            Arc::new(move || origin.after_startup())
+        };
         let host_router = host::router(host::Host {
             config: config.clone(),
             channel: framework.clone(),
@@ -304,14 +308,17 @@ impl Sandbox {
         })
         .merge(channel::admin::router(framework.clone()))
         .merge(channel::api::router(framework.clone()))
-        .merge(channel::script::router(framework.clone(), origin.clone()));
+        .merge(channel::script::router(
+            framework.clone(),
+            after_startup.clone(),
+        ));
         serve(
             host_listener,
             served(host_addr).guard(host_router),
             stop_rx.clone(),
         );
 
-        channel::script::run(&framework, &origin).await;
+        channel::script::run(&framework, &after_startup).await;
         // The log starts with what comes after the start-up (tests read it).
         log.clear();
         framework.spawn_periodic_pull(stop_rx);

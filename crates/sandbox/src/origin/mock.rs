@@ -283,8 +283,9 @@ impl MockOrigin {
         tokens.len() != before
     }
 
-    /// Revokes every token of the accounts configured with `revoke_after_startup`; returns them.
-    pub fn revoke_startup_tokens(&self) -> Vec<String> {
+    /// Once the sandbox's start-up is done: revokes every token of the accounts configured with
+    /// `revoke_after_startup`, and says so, one step per account, for the admin page.
+    pub fn after_startup(&self) -> Vec<String> {
         let Ok(mut inner) = self.inner.lock() else {
             return Vec::new();
         };
@@ -295,6 +296,11 @@ impl MockOrigin {
             }
         }
         accounts
+            .iter()
+            .map(|account| format!(
+                "The mock Instagram revoked the tokens of @{account} (as its owner would): that account's calls now get 401"
+            ))
+            .collect()
     }
 
     /// The valid tokens of every account (for the mock origin's own page).

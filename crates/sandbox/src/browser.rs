@@ -451,7 +451,7 @@ impl<'a> Page<'a> {
     pub fn liked_in_origin(&self, photo: &str) -> R<bool> {
         Ok(self
             .sandbox
-            .origin
+            .instagram
             .photo("omniwear", photo)
             .ok_or("no such photo")?
             .liked)

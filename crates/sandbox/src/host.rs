@@ -1,8 +1,8 @@
 //! The Zendesk host: agent ticket pages with the app in an iframe (`host/pages.rs`), the agent's
 //! session (`host/session.rs`), the proxy ([`crate::proxy`]), the agent's replies
-//! (`host/replies.rs`), the sandbox's own controls (`/sandbox/*`, `host/controls.rs`, only for
-//! the agent's session) and the mock Instagram's pages ([`crate::origin_web`]). Here: what the
-//! host is made of, and its routes, each router with the parts it uses.
+//! (`host/replies.rs`) and the sandbox's own controls (`/sandbox/*`, `host/controls.rs`, only
+//! for the agent's session). Here: what the host is made of, and its routes, each router with
+//! the parts it uses.
 
 mod controls;
 mod pages;
@@ -19,7 +19,6 @@ use crate::channel::Framework;
 use crate::config::Config;
 use crate::faults::Faults;
 use crate::log::RequestLog;
-use crate::origin::MockOrigin;
 pub use session::{
     Agent, MAX_NEW_SESSIONS, MAX_SESSIONS, SESSION_COOKIE, Sessions, agent_controls, bad_csrf,
     content_type_is,
@@ -40,7 +39,6 @@ pub struct Host {
     pub client: reqwest::Client,
     pub faults: Arc<Faults>,
     pub log: Arc<RequestLog>,
-    pub origin: Arc<MockOrigin>,
 }
 
 pub fn router(host: Host) -> Router {
@@ -66,14 +64,9 @@ pub fn router(host: Host) -> Router {
             sessions: host.sessions.clone(),
             log: host.log,
             faults: host.faults,
-            origin: host.origin.clone(),
         }))
         .merge(replies::router(replies::Replies {
-            sessions: host.sessions.clone(),
-            channel: host.channel,
-        }))
-        .merge(crate::origin_web::router(crate::origin_web::Web {
             sessions: host.sessions,
-            origin: host.origin,
+            channel: host.channel,
         }))
 }

@@ -8,8 +8,8 @@
 //! - the reference **integration service** (the `heart-integration` crate, run in this process
 //!   with `--dev` rules and no cache unless the config sets one), served over HTTPS ([`tls`])
 //!   and wrapped by request logging and fault injection;
-//! - the **mock Instagram** ([`origin`]): its HTTP API, which the integration calls like any
-//!   origin, and its pages on the host ([`origin_web`]).
+//! - the **mock Instagram** ([`instagram`]): its HTTP API, which the integration calls like any
+//!   origin, and its pages on the host.
 //!
 //! The host also plays Zendesk's side of the Channel framework ([`channel`]): it installs the
 //! integration the package's `requirements.json` declares, keeps the accounts an admin adds
@@ -26,10 +26,9 @@ pub mod config;
 pub mod faults;
 pub mod host;
 pub mod host_check;
+pub mod instagram;
 pub mod log;
 pub mod observe;
-pub mod origin;
-pub mod origin_web;
 pub mod outbound;
 pub mod package;
 pub mod proxy;
@@ -56,8 +55,8 @@ use channel::{ChannelRequirement, Framework};
 pub use config::Config;
 pub use faults::{Fault, Faults, Hang, ProxyFault};
 pub use heart_contract::ApiError;
+pub use instagram::MockInstagram;
 pub use log::{ProxyCall, RequestLog, ServiceCall};
-pub use origin::MockOrigin;
 
 /// What to start.
 #[derive(Clone, Debug, Default)]
@@ -85,11 +84,11 @@ pub struct Sandbox {
     pub app_addr: SocketAddr,
     pub integration_addr: SocketAddr,
     /// The mock Instagram's API.
-    pub origin_addr: SocketAddr,
+    pub instagram_addr: SocketAddr,
     pub config: Arc<Config>,
     pub log: Arc<RequestLog>,
     pub faults: Arc<Faults>,
-    pub origin: Arc<MockOrigin>,
+    pub instagram: Arc<MockInstagram>,
     /// Zendesk's side of the Channel framework: the installed integration, accounts, tickets.
     pub channel: Arc<Framework>,
     /// The integration's certificate.
@@ -180,11 +179,11 @@ impl Sandbox {
         let host_listener = bind(&config.bind, config.host_port).await?;
         let app_listener = bind(&config.bind, config.app_port).await?;
         let integration_listener = bind(&config.bind, config.integration_port).await?;
-        let origin_listener = bind(&config.bind, config.origin_port).await?;
+        let instagram_listener = bind(&config.bind, config.origin_port).await?;
         let host_addr = host_listener.local_addr()?;
         let app_addr = app_listener.local_addr()?;
         let integration_addr = integration_listener.local_addr()?;
-        let origin_addr = origin_listener.local_addr()?;
+        let instagram_addr = instagram_listener.local_addr()?;
         let host_url = format!("http://{}:{}", config.host_name, host_addr.port());
 
         let identity = match options.tls {
@@ -196,8 +195,8 @@ impl Sandbox {
             .map_err(|e| other("certificate", e))?;
         let log = Arc::new(RequestLog::default());
         let faults = Arc::new(Faults::default());
-        let origin = Arc::new(MockOrigin::new(&config.accounts));
-        origin.set_web_base(&host_url);
+        let instagram = Arc::new(MockInstagram::new(&config.accounts));
+        instagram.set_web_base(&host_url);
         let (stop, stop_rx) = watch::channel(false);
         let (stop_integration, stop_integration_rx) = watch::channel(false);
 
@@ -207,9 +206,9 @@ impl Sandbox {
             port: addr.port(),
         };
         serve(
-            origin_listener,
-            served(origin_addr).guard(origin::server::router(
-                origin.clone(),
+            instagram_listener,
+            served(instagram_addr).guard(instagram::server::router(
+                instagram.clone(),
                 Duration::from_millis(config.origin_latency_ms),
             )),
             stop_rx.clone(),
@@ -220,7 +219,7 @@ impl Sandbox {
             log: log.clone(),
         };
         let integration = served(integration_addr).guard(
-            reference_integration(&config, integration_addr, origin_addr)?.layer(
+            reference_integration(&config, integration_addr, instagram_addr)?.layer(
                 axum::middleware::from_fn_with_state(observer, observe::observe),
             ),
         );
@@ -292,26 +291,31 @@ impl Sandbox {
             health: std::sync::Mutex::new(None),
         });
         let after_startup: channel::script::AfterStartup = {
-            let origin = origin.clone();
-            Arc::new(move || origin.after_startup())
+            let instagram = instagram.clone();
+            Arc::new(move || instagram.after_startup())
         };
+        // The agent's session on the host, for Zendesk's pages and the mock Instagram's alike.
+        let sessions = host::Sessions::default();
         let host_router = host::router(host::Host {
             config: config.clone(),
             channel: framework.clone(),
-            sessions: host::Sessions::default(),
+            sessions: sessions.clone(),
             app_origin,
             package_dir,
             client,
             faults: faults.clone(),
             log: log.clone(),
-            origin: origin.clone(),
         })
         .merge(channel::admin::router(framework.clone()))
         .merge(channel::api::router(framework.clone()))
         .merge(channel::script::router(
             framework.clone(),
             after_startup.clone(),
-        ));
+        ))
+        .merge(instagram::web::router(instagram::web::Web {
+            sessions,
+            instagram: instagram.clone(),
+        }));
         serve(
             host_listener,
             served(host_addr).guard(host_router),
@@ -327,11 +331,11 @@ impl Sandbox {
             host_addr,
             app_addr,
             integration_addr,
-            origin_addr,
+            instagram_addr,
             config,
             log,
             faults,
-            origin,
+            instagram,
             channel: framework,
             tls: identity,
             stop,
@@ -368,8 +372,8 @@ impl Sandbox {
     }
 
     /// The mock Instagram's API (`http://127.0.0.1:4570`): the integration's `--origin-url`.
-    pub fn origin_url(&self) -> String {
-        format!("http://{}", reachable(self.origin_addr))
+    pub fn instagram_url(&self) -> String {
+        format!("http://{}", reachable(self.instagram_addr))
     }
 
     /// The admin page.

@@ -186,7 +186,7 @@ async fn the_log_after_an_admin_ui_save_and_edit_holds_no_secret() {
         .id;
     // Edit it: Zendesk's form now carries the stored metadata, token and all.
     const ROTATED: &str = "omniwear-rotated-token";
-    assert!(sandbox.origin.issue_token("omniwear", ROTATED));
+    assert!(sandbox.instagram.issue_token("omniwear", ROTATED));
     let edit = admin_forms()
         .await
         .into_iter()
@@ -289,9 +289,9 @@ async fn a_cross_site_shaped_post_to_each_control_is_refused() {
         (
             s.faults.listing(),
             s.log.proxy_calls().len(),
-            s.origin.photo("omniwear", PHOTO_62).map(|p| p.liked),
-            s.origin.tokens(),
-            s.origin.photo_page(PHOTO_62).map(|p| p.comments.len()),
+            s.instagram.photo("omniwear", PHOTO_62).map(|p| p.liked),
+            s.instagram.tokens(),
+            s.instagram.photo_page(PHOTO_62).map(|p| p.comments.len()),
         )
     };
     let before = state(&sandbox);
@@ -608,7 +608,7 @@ fn status_line(addr: std::net::SocketAddr, host_line: &str) -> String {
 #[tokio::test]
 async fn requests_for_another_host_are_refused_on_every_listener() {
     let sandbox = start(Config::default()).await;
-    for addr in [sandbox.host_addr, sandbox.app_addr, sandbox.origin_addr] {
+    for addr in [sandbox.host_addr, sandbox.app_addr, sandbox.instagram_addr] {
         let port = addr.port();
         let line = |host: String| tokio::task::spawn_blocking(move || status_line(addr, &host));
         for refused in [

@@ -31,7 +31,7 @@ async fn a_reply_is_the_business_accounts_comment_on_the_photo() {
     let sandbox = start(Config::default()).await;
     let agent = sign_in(&sandbox).await;
     let before = sandbox
-        .origin
+        .instagram
         .photo_page(PHOTO_62)
         .expect("photo")
         .comments
@@ -77,7 +77,7 @@ async fn a_reply_is_the_business_accounts_comment_on_the_photo() {
         "the same on the retry"
     );
 
-    let page = sandbox.origin.photo_page(PHOTO_62).expect("photo");
+    let page = sandbox.instagram.photo_page(PHOTO_62).expect("photo");
     assert_eq!(page.comments.len(), before + 1);
     let (id, author, text) = page.comments.last().expect("the reply").clone();
     assert_eq!(

@@ -1,6 +1,6 @@
 //! The sandbox's own controls on the host (`/sandbox/*`), which no Zendesk has: the host-side
-//! script of the ticket page, the request log, the injected faults, and the mock origin's
-//! photos and likes as "another agent" changes them.
+//! script of the ticket page, the request log and the injected faults (the mock Instagram's
+//! own, `/sandbox/origin/*`, are in `instagram/web.rs`).
 //!
 //! Only the agent's session may use them ([`agent_controls`]): every one needs the session cookie;
 //! a write also needs the session's CSRF token (`X-CSRF-Token`) and takes JSON only as
@@ -14,14 +14,13 @@ use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
 
 use super::session::{Sessions, agent_controls};
 use crate::faults::{Fault, Faults, ProxyFault};
 use crate::log::RequestLog;
-use crate::origin::{MockOrigin, PhotoView};
 use heart_contract::ApiError;
 
 /// What the controls use.
@@ -29,7 +28,6 @@ pub(super) struct Controls {
     pub sessions: Sessions,
     pub log: Arc<RequestLog>,
     pub faults: Arc<Faults>,
-    pub origin: Arc<MockOrigin>,
 }
 
 pub(super) fn router(controls: Controls) -> Router {
@@ -39,8 +37,6 @@ pub(super) fn router(controls: Controls) -> Router {
             "/sandbox/faults",
             get(faults_get).post(faults_set).delete(faults_clear),
         )
-        .route("/sandbox/origin/photos", get(photos))
-        .route("/sandbox/origin/like", post(origin_like))
         .route_layer(from_fn_with_state(
             controls.sessions.clone(),
             agent_controls,
@@ -138,34 +134,4 @@ async fn faults_clear(
         None => host.faults.clear_all(),
     }
     Json(host.faults.listing())
-}
-
-async fn photos(State(host): State<Arc<Controls>>) -> impl IntoResponse {
-    Json(host.origin.photos())
-}
-
-#[derive(Deserialize)]
-struct ForceLike {
-    account: String,
-    photo_id: String,
-    liked: bool,
-}
-
-/// "Another agent" (or the business itself, on Instagram) changes the like.
-async fn origin_like(
-    State(host): State<Arc<Controls>>,
-    body: axum::body::Bytes,
-) -> Result<Json<PhotoView>, ApiError> {
-    let req: ForceLike = serde_json::from_slice(&body)
-        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "InvalidRequest", e.to_string()))?;
-    host.origin
-        .force_like(&req.account, &req.photo_id, req.liked)
-        .map(Json)
-        .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::NOT_FOUND,
-                "RecordNotFound",
-                "no such account or photo",
-            )
-        })
 }

@@ -100,7 +100,7 @@ pub async fn a_click_likes_the_photo(ui: &Ui<'_>) -> R<()> {
     // Meanwhile five other accounts like the photo: the answer (41 + 5 + 1) is what must show,
     // not the optimistic 42.
     ui.sandbox
-        .origin
+        .instagram
         .set_other_likes("omniwear", PHOTO_62, 46)
         .ok_or("no such photo")?;
     let app = ui

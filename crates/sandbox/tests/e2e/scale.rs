@@ -52,7 +52,7 @@ pub async fn scale_two_replicas_behind_nginx_share_redis(ui: &Ui<'_>) -> R<()> {
         "--public-url",
         &format!("https://localhost:{balancer}"),
         "--origin-url",
-        &sandbox.origin_url(),
+        &sandbox.instagram_url(),
         "--redis",
         &redis.url(),
         "--cache-ttl",

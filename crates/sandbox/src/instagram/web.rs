@@ -1,28 +1,31 @@
-//! The mock Instagram's own pages, on the host: its accounts and their tokens (issue, revoke),
-//! its photos with who likes them and their comments (post one, for the next pull), and a
-//! page per photo (where the integration's clickthrough leads). Its forms post with the
-//! agent's session and its CSRF token (`authenticity_token`), like the sandbox's controls.
+//! The mock Instagram's routes on the Zendesk host (`/sandbox/origin/*`), for the agent's
+//! session only. Its pages for people: its accounts and their tokens (issue, revoke), its photos
+//! with who likes them and their comments (post one, for the next pull), and a page per photo
+//! (where the integration's clickthrough leads); their forms post with the session's CSRF token
+//! (`authenticity_token`). And the sandbox's JSON controls of it (its photos, and a like as
+//! "another agent" makes it), behind [`agent_controls`] like the sandbox's other controls.
 
 use std::fmt::Write as _;
 use std::sync::Arc;
 
+use axum::Json;
 use axum::Router;
 use axum::extract::{FromRef, Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use heart_integration::html::escape as esc;
 use serde::Deserialize;
 
-use crate::channel::form::{escape_html as esc, escape_path_segment};
-use crate::host::{Agent, Sessions, content_type_is};
-use crate::origin::MockOrigin;
+use super::{MockInstagram, PhotoView, escape_path_segment};
+use crate::host::{Agent, Sessions, agent_controls, content_type_is};
 use heart_contract::ApiError;
 
-/// What the pages use.
+/// What its routes use.
 pub struct Web {
     pub sessions: Sessions,
-    pub origin: Arc<MockOrigin>,
+    pub instagram: Arc<MockInstagram>,
 }
 
 impl FromRef<Arc<Web>> for Sessions {
@@ -36,10 +39,15 @@ pub fn router(web: Web) -> Router {
         .route("/sandbox/origin/tokens", post(tokens))
         .route("/sandbox/origin/comments", post(comment))
         .route_layer(from_fn_with_state(web.sessions.clone(), form_posts));
+    let controls = Router::new()
+        .route("/sandbox/origin/photos", get(photos))
+        .route("/sandbox/origin/like", post(like))
+        .route_layer(from_fn_with_state(web.sessions.clone(), agent_controls));
     Router::new()
         .route("/sandbox/origin", get(index))
         .route("/sandbox/origin/photos/{id}", get(photo))
         .merge(forms)
+        .merge(controls)
         .with_state(Arc::new(web))
 }
 
@@ -91,9 +99,9 @@ fn page(title: &str, body: &str) -> Html<String> {
     ))
 }
 
-async fn index(State(host): State<Arc<Web>>, headers: HeaderMap) -> Response {
-    let origin = &host.origin;
-    let (csrf, set_cookie) = host.sessions.page_session(&headers);
+async fn index(State(web): State<Arc<Web>>, headers: HeaderMap) -> Response {
+    let instagram = &web.instagram;
+    let (csrf, set_cookie) = web.sessions.page_session(&headers);
     let csrf_field = format!(
         "<input type=\"hidden\" name=\"authenticity_token\" value=\"{}\">",
         esc(&csrf)
@@ -102,7 +110,7 @@ async fn index(State(host): State<Arc<Web>>, headers: HeaderMap) -> Response {
         "<section><h1>Accounts and their access tokens</h1><p>An integration acts as an account with one \
          of its tokens. Revoke one and the integration's calls with it get 401.</p><ul>",
     );
-    for (account, tokens) in origin.tokens() {
+    for (account, tokens) in instagram.tokens() {
         let _ = write!(body, "<li><strong>@{}</strong>: ", esc(&account));
         if tokens.is_empty() {
             body.push_str("no valid token ");
@@ -126,7 +134,7 @@ async fn index(State(host): State<Arc<Web>>, headers: HeaderMap) -> Response {
         );
     }
     body.push_str("</ul></section><section><h1>Photos</h1><ul>");
-    for p in origin.photos() {
+    for p in instagram.photos() {
         let _ = write!(
             body,
             "<li><a href=\"/sandbox/origin/photos/{}\">{}</a> by @{} · {} likes</li>",
@@ -141,18 +149,18 @@ async fn index(State(host): State<Arc<Web>>, headers: HeaderMap) -> Response {
 }
 
 async fn photo(
-    State(host): State<Arc<Web>>,
+    State(web): State<Arc<Web>>,
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let Some(p) = host.origin.photo_page(&id) else {
+    let Some(p) = web.instagram.photo_page(&id) else {
         return (
             StatusCode::NOT_FOUND,
             page("Not found", "<p>No such photo.</p>"),
         )
             .into_response();
     };
-    let (csrf, set_cookie) = host.sessions.page_session(&headers);
+    let (csrf, set_cookie) = web.sessions.page_session(&headers);
     let likers = if p.liked_by.is_empty() {
         "none of the accounts here".to_owned()
     } else {
@@ -218,8 +226,8 @@ struct TokenForm {
     action: String,
 }
 
-async fn tokens(State(host): State<Arc<Web>>, agent: Agent, body: axum::body::Bytes) -> Response {
-    let origin = &host.origin;
+async fn tokens(State(web): State<Arc<Web>>, agent: Agent, body: axum::body::Bytes) -> Response {
+    let instagram = &web.instagram;
     let Ok(f) = serde_urlencoded::from_bytes::<TokenForm>(&body) else {
         return (
             StatusCode::BAD_REQUEST,
@@ -231,8 +239,8 @@ async fn tokens(State(host): State<Arc<Web>>, agent: Agent, body: axum::body::By
         return forbidden();
     }
     let done = match f.action.as_str() {
-        "issue" => origin.issue_token(&f.account, f.token.trim()),
-        "revoke" => origin.revoke_token(&f.account, &f.token),
+        "issue" => instagram.issue_token(&f.account, f.token.trim()),
+        "revoke" => instagram.revoke_token(&f.account, &f.token),
         _ => false,
     };
     if done {
@@ -251,7 +259,7 @@ struct CommentForm {
     text: String,
 }
 
-async fn comment(State(host): State<Arc<Web>>, agent: Agent, body: axum::body::Bytes) -> Response {
+async fn comment(State(web): State<Arc<Web>>, agent: Agent, body: axum::body::Bytes) -> Response {
     let Ok(f) = serde_urlencoded::from_bytes::<CommentForm>(&body) else {
         return (
             StatusCode::BAD_REQUEST,
@@ -262,7 +270,7 @@ async fn comment(State(host): State<Arc<Web>>, agent: Agent, body: axum::body::B
     if !agent.token_is(&f.authenticity_token) {
         return forbidden();
     }
-    match host.origin.add_comment(&f.photo_id, &f.author, &f.text) {
+    match web.instagram.add_comment(&f.photo_id, &f.author, &f.text) {
         Some(_) => Redirect::to(&format!(
             "/sandbox/origin/photos/{}",
             escape_path_segment(&f.photo_id)
@@ -274,4 +282,34 @@ async fn comment(State(host): State<Arc<Web>>, agent: Agent, body: axum::body::B
         )
             .into_response(),
     }
+}
+
+async fn photos(State(web): State<Arc<Web>>) -> impl IntoResponse {
+    Json(web.instagram.photos())
+}
+
+#[derive(Deserialize)]
+struct ForceLike {
+    account: String,
+    photo_id: String,
+    liked: bool,
+}
+
+/// "Another agent" (or the business itself, on Instagram) changes the like.
+async fn like(
+    State(web): State<Arc<Web>>,
+    body: axum::body::Bytes,
+) -> Result<Json<PhotoView>, ApiError> {
+    let req: ForceLike = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "InvalidRequest", e.to_string()))?;
+    web.instagram
+        .force_like(&req.account, &req.photo_id, req.liked)
+        .map(Json)
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                "RecordNotFound",
+                "no such account or photo",
+            )
+        })
 }

@@ -1,41 +1,42 @@
-//! The zendesk-heart sandbox: the whole system of an Any Channel "like" app on one machine.
+//! The zendesk-heart sandbox: the whole system of an Any Channel "like" app on one machine, laid
+//! out by party, as a local emulator of several services is.
 //!
-//! One process, four roles, each on its own port:
-//! - the **Zendesk host** ([`host`]): agent ticket pages with the app in an iframe, the host side
-//!   of the ZAF postMessage protocol, and the Any Channel **proxy** ([`proxy`]);
-//! - the **app origin** ([`app_origin`]): the app package's assets and the ZAF SDK, on another
-//!   origin than the host;
-//! - the reference **integration service** (the `heart-integration` crate, run in this process
-//!   with `--dev` rules and no cache unless the config sets one), served over HTTPS ([`tls`])
-//!   and wrapped by request logging and fault injection;
-//! - the **mock Instagram** ([`instagram`]): its HTTP API, which the integration calls like any
-//!   origin, and its pages on the host.
+//! One process, four listeners:
+//! - **Zendesk** ([`zendesk`]), on the host's port: agent ticket pages with the app in an
+//!   iframe, the host side of the ZAF postMessage protocol, the agent's session, the Any Channel
+//!   proxy, Zendesk's side of the Channel framework (it installs the integration the package's
+//!   `requirements.json` declares, keeps the accounts an admin adds through the integration's
+//!   admin UI, pulls tickets from it), and the sandbox's own controls; and on a port of its own,
+//!   the app's assets and the ZAF SDK ([`zendesk::app_assets`]), from another web origin than
+//!   the pages;
+//! - the **vendor's integration**: the reference `heart-integration`, run in
+//!   this process with `--dev` rules, served over HTTPS ([`tls`]) and wrapped by request
+//!   logging and fault injection;
+//! - the **mock Instagram** ([`instagram`]), the origin the integration acts on: its HTTP API on
+//!   its own port, and its pages on the host.
 //!
-//! The host also plays Zendesk's side of the Channel framework ([`channel`]): it installs the
-//! integration the package's `requirements.json` declares, keeps the accounts an admin adds
-//! through the integration's admin UI, and pulls tickets from it.
-//!
-//! Whichever role answers an error with JSON, it answers the contract's
+//! At the root, what serves every party: the config, the request log ([`log`], [`redact`]),
+//! the faults and their wrapping of the integration ([`faults`], [`observe`]), secrets, the caps
+//! on outside text and answers ([`text`], [`outbound`]), each listener's `Host` check
+//! ([`host_check`]), the package's name ([`package`]) and the browser driver of the tests.
+//! Whichever party answers an error with JSON, it answers the contract's
 //! [`heart_contract::ApiError`].
 
-pub mod app_origin;
 #[cfg(feature = "browser")]
 pub mod browser;
-pub mod channel;
 pub mod config;
 pub mod faults;
-pub mod host;
 pub mod host_check;
 pub mod instagram;
 pub mod log;
 pub mod observe;
 pub mod outbound;
 pub mod package;
-pub mod proxy;
 pub mod redact;
 pub mod secret;
 pub mod text;
 pub mod tls;
+pub mod zendesk;
 
 use std::io;
 use std::net::SocketAddr;
@@ -51,18 +52,19 @@ use reqwest::Url;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-use channel::{ChannelRequirement, Framework};
 pub use config::Config;
 pub use faults::{Fault, Faults, Hang, ProxyFault};
 pub use heart_contract::ApiError;
 pub use instagram::MockInstagram;
 pub use log::{ProxyCall, RequestLog, ServiceCall};
+use observe::{Observer, observe};
+use zendesk::channel::{self, ChannelRequirement, Framework};
 
 /// What to start.
 #[derive(Clone, Debug, Default)]
 pub struct Options {
     pub config: Config,
-    /// The unzipped app package; without it the app origin answers 404.
+    /// The unzipped app package; without it the app's assets answer 404.
     pub package_dir: Option<PathBuf>,
     /// The ZAF SDK bundle.
     pub zaf_sdk: Option<PathBuf>,
@@ -81,6 +83,7 @@ pub struct Options {
 /// A running sandbox. Dropping it stops the servers.
 pub struct Sandbox {
     pub host_addr: SocketAddr,
+    /// The app's assets.
     pub app_addr: SocketAddr,
     pub integration_addr: SocketAddr,
     /// The mock Instagram's API.
@@ -132,16 +135,18 @@ fn other(what: &str, e: impl std::fmt::Display) -> io::Error {
 
 /// The reference integration as the sandbox runs it: `--dev` rules (loopback `return_url`s),
 /// the manifest on `https://localhost:<integration port>`, the mock Instagram as its origin,
-/// memory as its store, no budget, and the config's cache TTL (none by default).
+/// memory as its store, no budget, and the config's cache TTL (none by default); each request
+/// through the request log and the faults.
 fn reference_integration(
     config: &Config,
     integration_addr: SocketAddr,
-    origin_addr: SocketAddr,
+    instagram_url: &str,
+    observer: Observer,
 ) -> io::Result<Router> {
     let public_url = Url::parse(&format!("https://localhost:{}/", integration_addr.port()))
         .map_err(|e| other("the integration's URL", e))?;
-    let origin_url = Url::parse(&format!("http://{}/", reachable(origin_addr)))
-        .map_err(|e| other("the origin's URL", e))?;
+    let origin_url =
+        Url::parse(&format!("{instagram_url}/")).map_err(|e| other("the origin's URL", e))?;
     let origin = HttpOrigin::new(HttpOriginOptions::new(origin_url))
         .map_err(|e| other("the origin's client", e))?;
     let mut settings = ServiceSettings::new(public_url);
@@ -153,10 +158,38 @@ fn reference_integration(
         budget: None,
         ..GuardOptions::default()
     };
-    Ok(heart_integration::router(Arc::new(Integration {
+    let integration = heart_integration::router(Arc::new(Integration {
         origin: Guarded::new(origin, Arc::new(Store::memory()), guard),
         settings,
-    })))
+    }));
+    Ok(integration.layer(axum::middleware::from_fn_with_state(observer, observe)))
+}
+
+/// The integration Zendesk's side installs: the one at `--manifest-url` (under the package's key,
+/// if it declares one), else the package's; without a package (tests), the reference
+/// integration, as a `requirements.json` would name it.
+fn requirement(
+    declared: Option<Option<ChannelRequirement>>,
+    manifest_url: Option<Url>,
+    integration_addr: SocketAddr,
+) -> io::Result<Option<ChannelRequirement>> {
+    Ok(match (declared, manifest_url) {
+        (declared, Some(manifest_url)) => Some(ChannelRequirement {
+            key: declared
+                .flatten()
+                .map_or_else(|| "heart_instagram".into(), |r| r.key),
+            manifest_url,
+        }),
+        (Some(declared), None) => declared,
+        (None, None) => Some(ChannelRequirement {
+            key: "sandbox_reference".into(),
+            manifest_url: Url::parse(&format!(
+                "https://localhost:{}/manifest.json",
+                integration_addr.port()
+            ))
+            .map_err(|e| other("manifest URL", e))?,
+        }),
+    })
 }
 
 impl Sandbox {
@@ -195,16 +228,17 @@ impl Sandbox {
             .map_err(|e| other("certificate", e))?;
         let log = Arc::new(RequestLog::default());
         let faults = Arc::new(Faults::default());
-        let instagram = Arc::new(MockInstagram::new(&config.accounts));
-        instagram.set_web_base(&host_url);
         let (stop, stop_rx) = watch::channel(false);
         let (stop_integration, stop_integration_rx) = watch::channel(false);
-
         // Each listener serves only requests for itself (its Host), see `host_check`.
         let served = |addr: SocketAddr| host_check::Served {
             host_name: config.host_name.clone(),
             port: addr.port(),
         };
+
+        // The mock Instagram: its API on its own port.
+        let instagram = Arc::new(MockInstagram::new(&config.accounts));
+        instagram.set_web_base(&host_url);
         serve(
             instagram_listener,
             served(instagram_addr).guard(instagram::server::router(
@@ -214,15 +248,18 @@ impl Sandbox {
             stop_rx.clone(),
         );
 
-        let observer = observe::Observer {
+        // The vendor's integration, over HTTPS, against the mock Instagram's API.
+        let observer = Observer {
             faults: faults.clone(),
             log: log.clone(),
         };
-        let integration = served(integration_addr).guard(
-            reference_integration(&config, integration_addr, instagram_addr)?.layer(
-                axum::middleware::from_fn_with_state(observer, observe::observe),
-            ),
-        );
+        let instagram_url = format!("http://{}", reachable(instagram_addr));
+        let integration = served(integration_addr).guard(reference_integration(
+            &config,
+            integration_addr,
+            &instagram_url,
+            observer,
+        )?);
         tokio::spawn(heart_integration::server::serve(
             integration_listener,
             integration,
@@ -233,9 +270,10 @@ impl Sandbox {
             Duration::from_secs(1),
         ));
 
-        let app_origin = format!("http://{}", reachable(app_addr));
+        // Zendesk: the app's assets on their own port, then the host.
+        let app_assets_url = format!("http://{}", reachable(app_addr));
         let package_dir = options.package_dir.clone();
-        let files = Arc::new(app_origin::AppFiles {
+        let files = Arc::new(zendesk::app_assets::AppFiles {
             package_dir: options.package_dir,
             zaf_sdk: options.zaf_sdk,
             head_script: options.head_script,
@@ -243,28 +281,10 @@ impl Sandbox {
         });
         serve(
             app_listener,
-            served(app_addr).guard(app_origin::router(files)),
+            served(app_addr).guard(zendesk::app_assets::router(files)),
             stop_rx.clone(),
         );
-
-        let requirement = match (declared, options.manifest_url) {
-            (declared, Some(manifest_url)) => Some(ChannelRequirement {
-                key: declared
-                    .flatten()
-                    .map_or_else(|| "heart_instagram".into(), |r| r.key),
-                manifest_url,
-            }),
-            (Some(declared), None) => declared,
-            // No package: the reference integration, as a requirements.json would name it.
-            (None, None) => Some(ChannelRequirement {
-                key: "sandbox_reference".into(),
-                manifest_url: Url::parse(&format!(
-                    "https://localhost:{}/manifest.json",
-                    integration_addr.port()
-                ))
-                .map_err(|e| other("manifest URL", e))?,
-            }),
-        };
+        let requirement = requirement(declared, options.manifest_url, integration_addr)?;
         if requirement.is_none() {
             tracing::info!(
                 "the app package has no requirements.json: no channel integration is installed"
@@ -281,7 +301,7 @@ impl Sandbox {
             .map_err(|e| other("HTTP client", e))?;
         let framework = Arc::new(Framework {
             desk: channel::Desk::new(config.first_ticket_id),
-            requirement: requirement.clone(),
+            requirement,
             client: client.clone(),
             config: config.clone(),
             host_url,
@@ -290,28 +310,24 @@ impl Sandbox {
             certificate_pem: identity.certificate_pem().to_owned(),
             health: std::sync::Mutex::new(None),
         });
+        // After the start-up script, the mock Instagram revokes the tokens it is told to.
         let after_startup: channel::script::AfterStartup = {
             let instagram = instagram.clone();
             Arc::new(move || instagram.after_startup())
         };
-        // The agent's session on the host, for Zendesk's pages and the mock Instagram's alike.
-        let sessions = host::Sessions::default();
-        let host_router = host::router(host::Host {
+        // The agent's session, for Zendesk's pages and the mock Instagram's on the host alike.
+        let sessions = zendesk::session::Sessions::default();
+        let host_router = zendesk::router(zendesk::Host {
             config: config.clone(),
             channel: framework.clone(),
             sessions: sessions.clone(),
-            app_origin,
+            app_assets_url,
             package_dir,
             client,
             faults: faults.clone(),
             log: log.clone(),
+            after_startup: after_startup.clone(),
         })
-        .merge(channel::admin::router(framework.clone()))
-        .merge(channel::api::router(framework.clone()))
-        .merge(channel::script::router(
-            framework.clone(),
-            after_startup.clone(),
-        ))
         .merge(instagram::web::router(instagram::web::Web {
             sessions,
             instagram: instagram.clone(),
@@ -343,7 +359,7 @@ impl Sandbox {
         })
     }
 
-    /// The host's origin as the agent's browser sees it (`http://localhost:4567`).
+    /// The host's web origin as the agent's browser sees it (`http://localhost:4567`).
     pub fn host_url(&self) -> String {
         format!("http://{}:{}", self.config.host_name, self.host_addr.port())
     }
@@ -352,7 +368,8 @@ impl Sandbox {
         format!("{}/agent/tickets/{id}", self.host_url())
     }
 
-    pub fn app_origin(&self) -> String {
+    /// Where the app's assets are served (`http://127.0.0.1:4568`).
+    pub fn app_assets_url(&self) -> String {
         format!("http://{}", reachable(self.app_addr))
     }
 
@@ -366,7 +383,7 @@ impl Sandbox {
             .unwrap_or_default()
     }
 
-    /// The reference integration's origin (`https://localhost:4569`).
+    /// The reference integration's URL (`https://localhost:4569`).
     pub fn integration_url(&self) -> String {
         format!("https://localhost:{}", self.integration_addr.port())
     }

@@ -4,9 +4,9 @@
 mod common;
 
 use common::{PHOTO_62, PHOTO_64, http, https, sign_in, start};
-use sandbox::channel::form::forms;
-use sandbox::channel::{Install, requirements};
 use sandbox::config::{OMNIWEAR_TOKEN, OUTDOOR_TOKEN, Startup};
+use sandbox::zendesk::channel::form::forms;
+use sandbox::zendesk::channel::{Install, requirements};
 use sandbox::{Config, Options, Sandbox};
 use serde_json::{Value, json};
 

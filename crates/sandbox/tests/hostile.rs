@@ -14,8 +14,8 @@ use std::time::Duration;
 use common::{Agent, Answer, PHOTO_62, answer, http, https, sign_in, start, text_of};
 use reqwest::Method;
 use reqwest::header::COOKIE;
-use sandbox::channel::form::forms;
 use sandbox::config::{OMNIWEAR_TOKEN, OUTDOOR_TOKEN, Startup};
+use sandbox::zendesk::channel::form::forms;
 use sandbox::{Config, Fault, Sandbox};
 use serde_json::{Value, json};
 
@@ -132,7 +132,7 @@ async fn the_log_after_an_admin_ui_save_and_edit_holds_no_secret() {
     let client = https(&sandbox);
     let admin_forms = || async { forms(&text_of(&format!("{}/admin/channels", agent.host)).await) };
     // Add an account, as the admin's browser does: Zendesk's form, the integration's, back.
-    let save_account = |zendesk: sandbox::channel::form::Form, token: &'static str| {
+    let save_account = |zendesk: sandbox::zendesk::channel::form::Form, token: &'static str| {
         let client = client.clone();
         async move {
             let action = zendesk.action.clone().expect("admin_ui");
@@ -546,7 +546,7 @@ async fn a_2_mb_request_to_the_proxy_without_a_session_leaves_the_log_unchanged(
     let grown = sandbox.log.bytes() - bytes_after;
     eprintln!("a 1.9 MB call with the session adds {grown} bytes");
     assert!(grown < 4 * sandbox::log::MAX_FIELD_BYTES, "{grown}");
-    let over = "x".repeat(sandbox::proxy::MAX_REQUEST_BODY + 1);
+    let over = "x".repeat(sandbox::zendesk::proxy::MAX_REQUEST_BODY + 1);
     let a = agent
         .proxy_raw("ticket_id=62&post_to_path=%2Flike_state", &over)
         .await;

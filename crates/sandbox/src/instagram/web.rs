@@ -19,7 +19,7 @@ use heart_integration::html::escape as esc;
 use serde::Deserialize;
 
 use super::{MockInstagram, PhotoView, escape_path_segment};
-use crate::host::{Agent, Sessions, agent_controls, content_type_is};
+use crate::zendesk::session::{Agent, Sessions, agent_controls, content_type_is};
 use heart_contract::ApiError;
 
 /// What its routes use.

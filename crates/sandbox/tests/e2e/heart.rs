@@ -60,7 +60,7 @@ pub async fn loads_the_seeded_state_through_the_proxy(ui: &Ui<'_>) -> R<()> {
     let loaded = ui
         .in_app("return performance.getEntriesByType('resource').map(e => e.name);")
         .await?;
-    let app_origin = format!("{}/", ui.sandbox.app_origin());
+    let app_origin = format!("{}/", ui.sandbox.app_assets_url());
     let names: Vec<&str> = loaded
         .as_array()
         .into_iter()

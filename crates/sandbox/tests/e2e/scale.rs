@@ -8,8 +8,8 @@ use std::path::PathBuf;
 
 use heart_integration::testing::{Nginx, RedisServer, Replica};
 use sandbox::browser::{R, fail, workspace_target};
-use sandbox::channel::requirements;
 use sandbox::config::{OMNIWEAR_TOKEN, Startup};
+use sandbox::zendesk::channel::requirements;
 use sandbox::{Config, Options, Sandbox};
 
 use crate::ui::{PHOTO_62, Ui, ready};

@@ -14,8 +14,8 @@ use heart_contract::ANY_CHANNEL;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::channel::{Framework, Ticket};
 use super::session::{Agent, Sessions};
-use crate::channel::{Framework, Ticket};
 use crate::config::Config;
 use crate::package::AppInfo;
 use heart_contract::ApiError;
@@ -26,8 +26,9 @@ pub(super) struct Pages {
     pub config: Arc<Config>,
     pub channel: Arc<Framework>,
     pub sessions: Sessions,
-    /// The app's origin, e.g. `http://127.0.0.1:4568`.
-    pub app_origin: String,
+    /// Where the app's assets are served, e.g. `http://127.0.0.1:4568` (the page's `appOrigin`:
+    /// the web origin the host's script talks to over postMessage).
+    pub app_assets_url: String,
     /// The app's guid, one per sandbox run.
     pub app_guid: String,
     /// The unzipped app package: its name and version come from it.
@@ -156,7 +157,7 @@ async fn ticket_page(
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     let page_config = json!({
-        "appOrigin": host.app_origin,
+        "appOrigin": host.app_assets_url,
         "appGuid": host.app_guid,
         "csrfToken": csrf,
         "iframePath": "/assets/iframe.html",
@@ -195,7 +196,7 @@ async fn ticket_page(
     // Safe inside <script>: with every "<" escaped, nothing can end the element early.
     let config_json = page_config.to_string().replace('<', "\\u003c");
     let page = format!(
-        include_str!("../ticket.html"),
+        include_str!("ticket.html"),
         id = ticket.id,
         subject = escape_html(&ticket.subject),
         requester = escape_html(&ticket.requester),
@@ -204,9 +205,9 @@ async fn ticket_page(
         external_id = escape_html(ticket.external_id.as_deref().unwrap_or("—")),
         app_name = escape_html(&app.name),
         controls = if controls_hidden { " hidden" } else { "" },
-        source_link = crate::channel::admin::source_link(&host.channel, &ticket),
-        comments = crate::channel::admin::comments_html(&host.channel, &ticket),
-        reply = crate::channel::admin::reply_html(&host.channel, &ticket),
+        source_link = super::channel::admin::source_link(&host.channel, &ticket),
+        comments = super::channel::admin::comments_html(&host.channel, &ticket),
+        reply = super::channel::admin::reply_html(&host.channel, &ticket),
         scheme = scheme,
         config = config_json,
     );

@@ -17,8 +17,8 @@ use heart_contract::ApiError;
 use serde::Deserialize;
 use serde_json::json;
 
+use super::channel::Framework;
 use super::session::{Agent, Sessions, bad_csrf};
-use crate::channel::Framework;
 
 /// The longest reply an agent may send (Zendesk's limit on a message).
 const MAX_MESSAGE: usize = 65_535;

@@ -342,7 +342,7 @@ pub enum Refused {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::channel::{PullAnswer, Resource};
+    use crate::zendesk::channel::{PullAnswer, Resource};
 
     fn resource(external_id: &str, thread: Option<&str>, message: &str) -> Resource {
         Resource {

@@ -68,7 +68,7 @@ async fn host_js() -> impl IntoResponse {
             (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
             (header::CACHE_CONTROL, "no-store"),
         ],
-        include_str!("../host.js"),
+        include_str!("host.js"),
     )
 }
 

@@ -4,8 +4,8 @@
 //! `external_id` the integration answered), or with why it did not, for Try again.
 
 use super::Desk;
-use crate::channel::limits::Violation;
-use crate::channel::{Comment, InstanceId};
+use crate::zendesk::channel::limits::Violation;
+use crate::zendesk::channel::{Comment, InstanceId};
 
 /// How many replies are kept.
 const MAX_REPLIES: usize = 500;

@@ -14,9 +14,9 @@ use axum::routing::post;
 use heart_contract::{BAD_PATH_ERROR, NO_INSTANCE_ERROR, PROXY_PATH, check_post_to_path};
 use reqwest::Url;
 
-use crate::channel::Framework;
+use super::channel::Framework;
+use super::session::{Agent, Sessions};
 use crate::faults::{Faults, Hang};
-use crate::host::{Agent, Sessions};
 use crate::log::{ProxyCall, RequestLog};
 use crate::outbound::{MAX_PROXY_ANSWER, ReadError};
 use heart_contract::ApiError;
@@ -127,7 +127,7 @@ async fn forward(
     call: &mut ProxyCall,
 ) -> Result<Response, ApiError> {
     if !agent.csrf_ok() {
-        return Err(crate::host::bad_csrf());
+        return Err(super::session::bad_csrf());
     }
     let body = axum::body::to_bytes(body, MAX_REQUEST_BODY)
         .await

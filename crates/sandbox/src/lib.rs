@@ -9,7 +9,7 @@
 //!   admin UI, pulls tickets from it), and the sandbox's own controls; and on a port of its own,
 //!   the app's assets and the ZAF SDK ([`zendesk::app_assets`]), from another web origin than
 //!   the pages;
-//! - the **vendor's integration**: the reference `heart-integration`, run in
+//! - the **vendor's integration** ([`integration`]): the reference `heart-integration`, run in
 //!   this process with `--dev` rules, served over HTTPS ([`tls`]) and wrapped by request
 //!   logging and fault injection;
 //! - the **mock Instagram** ([`instagram`]), the origin the integration acts on: its HTTP API on
@@ -28,6 +28,7 @@ pub mod config;
 pub mod faults;
 pub mod host_check;
 pub mod instagram;
+mod integration;
 pub mod log;
 pub mod observe;
 pub mod outbound;
@@ -45,9 +46,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use heart_integration::origin::{HttpOrigin, HttpOriginOptions};
-use heart_integration::store::Store;
-use heart_integration::{GuardOptions, Guarded, Integration, ServiceSettings};
 use reqwest::Url;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -57,7 +55,6 @@ pub use faults::{Fault, Faults, Hang, ProxyFault};
 pub use heart_contract::ApiError;
 pub use instagram::MockInstagram;
 pub use log::{ProxyCall, RequestLog, ServiceCall};
-use observe::{Observer, observe};
 use zendesk::channel::{self, ChannelRequirement, Framework};
 
 /// What to start.
@@ -131,38 +128,6 @@ fn serve(listener: TcpListener, router: Router, mut stop: watch::Receiver<bool>)
 
 fn other(what: &str, e: impl std::fmt::Display) -> io::Error {
     io::Error::other(format!("{what}: {e}"))
-}
-
-/// The reference integration as the sandbox runs it: `--dev` rules (loopback `return_url`s),
-/// the manifest on `https://localhost:<integration port>`, the mock Instagram as its origin,
-/// memory as its store, no budget, and the config's cache TTL (none by default); each request
-/// through the request log and the faults.
-fn reference_integration(
-    config: &Config,
-    integration_addr: SocketAddr,
-    instagram_url: &str,
-    observer: Observer,
-) -> io::Result<Router> {
-    let public_url = Url::parse(&format!("https://localhost:{}/", integration_addr.port()))
-        .map_err(|e| other("the integration's URL", e))?;
-    let origin_url =
-        Url::parse(&format!("{instagram_url}/")).map_err(|e| other("the origin's URL", e))?;
-    let origin = HttpOrigin::new(HttpOriginOptions::new(origin_url))
-        .map_err(|e| other("the origin's client", e))?;
-    let mut settings = ServiceSettings::new(public_url);
-    settings.name = "Omniwear Instagram (sandbox)".into();
-    settings.manifest_id = "com.example.sandbox.instagram".into();
-    settings.dev = true;
-    let guard = GuardOptions {
-        ttl: Duration::from_millis(config.integration_cache_ttl_ms),
-        budget: None,
-        ..GuardOptions::default()
-    };
-    let integration = heart_integration::router(Arc::new(Integration {
-        origin: Guarded::new(origin, Arc::new(Store::memory()), guard),
-        settings,
-    }));
-    Ok(integration.layer(axum::middleware::from_fn_with_state(observer, observe)))
 }
 
 /// The integration Zendesk's side installs: the one at `--manifest-url` (under the package's key,
@@ -249,12 +214,12 @@ impl Sandbox {
         );
 
         // The vendor's integration, over HTTPS, against the mock Instagram's API.
-        let observer = Observer {
+        let observer = observe::Observer {
             faults: faults.clone(),
             log: log.clone(),
         };
         let instagram_url = format!("http://{}", reachable(instagram_addr));
-        let integration = served(integration_addr).guard(reference_integration(
+        let integration = served(integration_addr).guard(integration::router(
             &config,
             integration_addr,
             &instagram_url,

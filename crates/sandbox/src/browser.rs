@@ -21,7 +21,7 @@ use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerA
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 
-use crate::channel::requirements;
+use crate::zendesk::channel::requirements;
 use crate::{Config, Options, Sandbox, tls};
 
 /// What the browser helpers fail with.
@@ -451,7 +451,7 @@ impl<'a> Page<'a> {
     pub fn liked_in_origin(&self, photo: &str) -> R<bool> {
         Ok(self
             .sandbox
-            .origin
+            .instagram
             .photo("omniwear", photo)
             .ok_or("no such photo")?
             .liked)

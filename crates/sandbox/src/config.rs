@@ -53,7 +53,7 @@ pub struct Config {
     pub settings: BTreeMap<String, serde_json::Value>,
     /// Tickets that did not come from a pull (e.g. email).
     pub tickets: Vec<Ticket>,
-    /// The mock origin's accounts ("Instagram"), by account name.
+    /// The mock Instagram's accounts, by account name.
     pub accounts: BTreeMap<String, Account>,
 }
 

@@ -1,41 +1,43 @@
-//! The zendesk-heart sandbox: the whole system of an Any Channel "like" app on one machine.
+//! The zendesk-heart sandbox: the whole system of an Any Channel "like" app on one machine, laid
+//! out by party, as a local emulator of several services is.
 //!
-//! One process, four roles, each on its own port:
-//! - the **Zendesk host** ([`host`]): agent ticket pages with the app in an iframe, the host side
-//!   of the ZAF postMessage protocol, and the Any Channel **proxy** ([`proxy`]);
-//! - the **app origin** ([`app_origin`]): the app package's assets and the ZAF SDK, on another
-//!   origin than the host;
-//! - the reference **integration service** (the `heart-integration` crate, run in this process
-//!   with `--dev` rules and no cache unless the config sets one), served over HTTPS ([`tls`])
-//!   and wrapped by request logging and fault injection;
-//! - the **mock Instagram** ([`origin`]): its HTTP API, which the integration calls like any
-//!   origin, and its pages on the host ([`origin_web`]).
+//! One process, four listeners:
+//! - **Zendesk** ([`zendesk`]), on the host's port: agent ticket pages with the app in an
+//!   iframe, the host side of the ZAF postMessage protocol, the agent's session, the Any Channel
+//!   proxy, Zendesk's side of the Channel framework (it installs the integration the package's
+//!   `requirements.json` declares, keeps the accounts an admin adds through the integration's
+//!   admin UI, pulls tickets from it), and the sandbox's own controls; and on a port of its own,
+//!   the app's assets and the ZAF SDK ([`zendesk::app_assets`]), from another web origin than
+//!   the pages;
+//! - the **vendor's integration** ([`integration`]): the reference `heart-integration`, run in
+//!   this process with `--dev` rules, served over HTTPS ([`tls`]) and wrapped by request
+//!   logging and fault injection;
+//! - the **mock Instagram** ([`instagram`]), the origin the integration acts on: its HTTP API on
+//!   its own port, and its pages on the host.
 //!
-//! The host also plays Zendesk's side of the Channel framework ([`channel`]): it installs the
-//! integration the package's `requirements.json` declares, keeps the accounts an admin adds
-//! through the integration's admin UI, and pulls tickets from it.
-//!
-//! Whichever role answers an error with JSON, it answers the contract's
+//! At the root, what serves every party: the config, the request log ([`log`], [`redact`]),
+//! the faults and their wrapping of the integration ([`faults`], [`observe`]), secrets, the caps
+//! on outside text and answers ([`text`], [`outbound`]), each listener's `Host` check
+//! ([`host_check`]), the package's name ([`package`]) and the browser driver of the tests.
+//! Whichever party answers an error with JSON, it answers the contract's
 //! [`heart_contract::ApiError`].
 
-pub mod app_origin;
 #[cfg(feature = "browser")]
 pub mod browser;
-pub mod channel;
 pub mod config;
 pub mod faults;
-pub mod host;
 pub mod host_check;
+pub mod instagram;
+mod integration;
 pub mod log;
 pub mod observe;
-pub mod origin;
-pub mod origin_web;
 pub mod outbound;
 pub mod package;
-pub mod proxy;
 pub mod redact;
+pub mod secret;
 pub mod text;
 pub mod tls;
+pub mod zendesk;
 
 use std::io;
 use std::net::SocketAddr;
@@ -44,25 +46,22 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use heart_integration::origin::{HttpOrigin, HttpOriginOptions};
-use heart_integration::store::Store;
-use heart_integration::{GuardOptions, Guarded, Integration, ServiceSettings};
 use reqwest::Url;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-use channel::{ChannelRequirement, Framework};
 pub use config::Config;
 pub use faults::{Fault, Faults, Hang, ProxyFault};
 pub use heart_contract::ApiError;
+pub use instagram::MockInstagram;
 pub use log::{ProxyCall, RequestLog, ServiceCall};
-pub use origin::MockOrigin;
+use zendesk::channel::{self, ChannelRequirement, Framework};
 
 /// What to start.
 #[derive(Clone, Debug, Default)]
 pub struct Options {
     pub config: Config,
-    /// The unzipped app package; without it the app origin answers 404.
+    /// The unzipped app package; without it the app's assets answer 404.
     pub package_dir: Option<PathBuf>,
     /// The ZAF SDK bundle.
     pub zaf_sdk: Option<PathBuf>,
@@ -81,14 +80,15 @@ pub struct Options {
 /// A running sandbox. Dropping it stops the servers.
 pub struct Sandbox {
     pub host_addr: SocketAddr,
+    /// The app's assets.
     pub app_addr: SocketAddr,
     pub integration_addr: SocketAddr,
     /// The mock Instagram's API.
-    pub origin_addr: SocketAddr,
+    pub instagram_addr: SocketAddr,
     pub config: Arc<Config>,
     pub log: Arc<RequestLog>,
     pub faults: Arc<Faults>,
-    pub origin: Arc<MockOrigin>,
+    pub instagram: Arc<MockInstagram>,
     /// Zendesk's side of the Channel framework: the installed integration, accounts, tickets.
     pub channel: Arc<Framework>,
     /// The integration's certificate.
@@ -130,33 +130,31 @@ fn other(what: &str, e: impl std::fmt::Display) -> io::Error {
     io::Error::other(format!("{what}: {e}"))
 }
 
-/// The reference integration as the sandbox runs it: `--dev` rules (loopback `return_url`s),
-/// the manifest on `https://localhost:<integration port>`, the mock Instagram as its origin,
-/// memory as its store, no budget, and the config's cache TTL (none by default).
-fn reference_integration(
-    config: &Config,
+/// The integration Zendesk's side installs: the one at `--manifest-url` (under the package's key,
+/// if it declares one), else the package's; without a package (tests), the reference
+/// integration, as a `requirements.json` would name it.
+fn requirement(
+    declared: Option<Option<ChannelRequirement>>,
+    manifest_url: Option<Url>,
     integration_addr: SocketAddr,
-    origin_addr: SocketAddr,
-) -> io::Result<Router> {
-    let public_url = Url::parse(&format!("https://localhost:{}/", integration_addr.port()))
-        .map_err(|e| other("the integration's URL", e))?;
-    let origin_url = Url::parse(&format!("http://{}/", reachable(origin_addr)))
-        .map_err(|e| other("the origin's URL", e))?;
-    let origin = HttpOrigin::new(HttpOriginOptions::new(origin_url))
-        .map_err(|e| other("the origin's client", e))?;
-    let mut settings = ServiceSettings::new(public_url);
-    settings.name = "Omniwear Instagram (sandbox)".into();
-    settings.manifest_id = "com.example.sandbox.instagram".into();
-    settings.dev = true;
-    let guard = GuardOptions {
-        ttl: Duration::from_millis(config.integration_cache_ttl_ms),
-        budget: None,
-        ..GuardOptions::default()
-    };
-    Ok(heart_integration::router(Arc::new(Integration {
-        origin: Guarded::new(origin, Arc::new(Store::memory()), guard),
-        settings,
-    })))
+) -> io::Result<Option<ChannelRequirement>> {
+    Ok(match (declared, manifest_url) {
+        (declared, Some(manifest_url)) => Some(ChannelRequirement {
+            key: declared
+                .flatten()
+                .map_or_else(|| "heart_instagram".into(), |r| r.key),
+            manifest_url,
+        }),
+        (Some(declared), None) => declared,
+        (None, None) => Some(ChannelRequirement {
+            key: "sandbox_reference".into(),
+            manifest_url: Url::parse(&format!(
+                "https://localhost:{}/manifest.json",
+                integration_addr.port()
+            ))
+            .map_err(|e| other("manifest URL", e))?,
+        }),
+    })
 }
 
 impl Sandbox {
@@ -179,11 +177,11 @@ impl Sandbox {
         let host_listener = bind(&config.bind, config.host_port).await?;
         let app_listener = bind(&config.bind, config.app_port).await?;
         let integration_listener = bind(&config.bind, config.integration_port).await?;
-        let origin_listener = bind(&config.bind, config.origin_port).await?;
+        let instagram_listener = bind(&config.bind, config.origin_port).await?;
         let host_addr = host_listener.local_addr()?;
         let app_addr = app_listener.local_addr()?;
         let integration_addr = integration_listener.local_addr()?;
-        let origin_addr = origin_listener.local_addr()?;
+        let instagram_addr = instagram_listener.local_addr()?;
         let host_url = format!("http://{}:{}", config.host_name, host_addr.port());
 
         let identity = match options.tls {
@@ -195,34 +193,38 @@ impl Sandbox {
             .map_err(|e| other("certificate", e))?;
         let log = Arc::new(RequestLog::default());
         let faults = Arc::new(Faults::default());
-        let origin = Arc::new(MockOrigin::new(&config.accounts));
-        origin.set_web_base(&host_url);
         let (stop, stop_rx) = watch::channel(false);
         let (stop_integration, stop_integration_rx) = watch::channel(false);
-
         // Each listener serves only requests for itself (its Host), see `host_check`.
         let served = |addr: SocketAddr| host_check::Served {
             host_name: config.host_name.clone(),
             port: addr.port(),
         };
+
+        // The mock Instagram: its API on its own port.
+        let instagram = Arc::new(MockInstagram::new(&config.accounts));
+        instagram.set_web_base(&host_url);
         serve(
-            origin_listener,
-            served(origin_addr).guard(origin::server::router(
-                origin.clone(),
+            instagram_listener,
+            served(instagram_addr).guard(instagram::server::router(
+                instagram.clone(),
                 Duration::from_millis(config.origin_latency_ms),
             )),
             stop_rx.clone(),
         );
 
+        // The vendor's integration, over HTTPS, against the mock Instagram's API.
         let observer = observe::Observer {
             faults: faults.clone(),
             log: log.clone(),
         };
-        let integration = served(integration_addr).guard(
-            reference_integration(&config, integration_addr, origin_addr)?.layer(
-                axum::middleware::from_fn_with_state(observer, observe::observe),
-            ),
-        );
+        let instagram_url = format!("http://{}", reachable(instagram_addr));
+        let integration = served(integration_addr).guard(integration::router(
+            &config,
+            integration_addr,
+            &instagram_url,
+            observer,
+        )?);
         tokio::spawn(heart_integration::server::serve(
             integration_listener,
             integration,
@@ -233,9 +235,10 @@ impl Sandbox {
             Duration::from_secs(1),
         ));
 
-        let app_origin = format!("http://{}", reachable(app_addr));
+        // Zendesk: the app's assets on their own port, then the host.
+        let app_assets_url = format!("http://{}", reachable(app_addr));
         let package_dir = options.package_dir.clone();
-        let files = Arc::new(app_origin::AppFiles {
+        let files = Arc::new(zendesk::app_assets::AppFiles {
             package_dir: options.package_dir,
             zaf_sdk: options.zaf_sdk,
             head_script: options.head_script,
@@ -243,28 +246,10 @@ impl Sandbox {
         });
         serve(
             app_listener,
-            served(app_addr).guard(app_origin::router(files)),
+            served(app_addr).guard(zendesk::app_assets::router(files)),
             stop_rx.clone(),
         );
-
-        let requirement = match (declared, options.manifest_url) {
-            (declared, Some(manifest_url)) => Some(ChannelRequirement {
-                key: declared
-                    .flatten()
-                    .map_or_else(|| "heart_instagram".into(), |r| r.key),
-                manifest_url,
-            }),
-            (Some(declared), None) => declared,
-            // No package: the reference integration, as a requirements.json would name it.
-            (None, None) => Some(ChannelRequirement {
-                key: "sandbox_reference".into(),
-                manifest_url: Url::parse(&format!(
-                    "https://localhost:{}/manifest.json",
-                    integration_addr.port()
-                ))
-                .map_err(|e| other("manifest URL", e))?,
-            }),
-        };
+        let requirement = requirement(declared, options.manifest_url, integration_addr)?;
         if requirement.is_none() {
             tracing::info!(
                 "the app package has no requirements.json: no channel integration is installed"
@@ -281,7 +266,7 @@ impl Sandbox {
             .map_err(|e| other("HTTP client", e))?;
         let framework = Arc::new(Framework {
             desk: channel::Desk::new(config.first_ticket_id),
-            requirement: requirement.clone(),
+            requirement,
             client: client.clone(),
             config: config.clone(),
             host_url,
@@ -290,28 +275,35 @@ impl Sandbox {
             certificate_pem: identity.certificate_pem().to_owned(),
             health: std::sync::Mutex::new(None),
         });
-        let host_state = host::HostState::new(
-            config.clone(),
-            requirement.as_ref().map(|r| r.manifest_url.clone()),
-            app_origin,
-            log.clone(),
-            faults.clone(),
-            origin.clone(),
-            framework.clone(),
+        // After the start-up script, the mock Instagram revokes the tokens it is told to.
+        let after_startup: channel::script::AfterStartup = {
+            let instagram = instagram.clone();
+            Arc::new(move || instagram.after_startup())
+        };
+        // The agent's session, for Zendesk's pages and the mock Instagram's on the host alike.
+        let sessions = zendesk::session::Sessions::default();
+        let host_router = zendesk::router(zendesk::Host {
+            config: config.clone(),
+            channel: framework.clone(),
+            sessions: sessions.clone(),
+            app_assets_url,
+            package_dir,
             client,
-        )
-        .with_package(package_dir);
-        let host_router = host::router(Arc::new(host_state))
-            .merge(channel::admin::router(framework.clone()))
-            .merge(channel::api::router(framework.clone()))
-            .merge(channel::script::router(framework.clone(), origin.clone()));
+            faults: faults.clone(),
+            log: log.clone(),
+            after_startup: after_startup.clone(),
+        })
+        .merge(instagram::web::router(instagram::web::Web {
+            sessions,
+            instagram: instagram.clone(),
+        }));
         serve(
             host_listener,
             served(host_addr).guard(host_router),
             stop_rx.clone(),
         );
 
-        channel::script::run(&framework, &origin).await;
+        channel::script::run(&framework, &after_startup).await;
         // The log starts with what comes after the start-up (tests read it).
         log.clear();
         framework.spawn_periodic_pull(stop_rx);
@@ -320,11 +312,11 @@ impl Sandbox {
             host_addr,
             app_addr,
             integration_addr,
-            origin_addr,
+            instagram_addr,
             config,
             log,
             faults,
-            origin,
+            instagram,
             channel: framework,
             tls: identity,
             stop,
@@ -332,7 +324,7 @@ impl Sandbox {
         })
     }
 
-    /// The host's origin as the agent's browser sees it (`http://localhost:4567`).
+    /// The host's web origin as the agent's browser sees it (`http://localhost:4567`).
     pub fn host_url(&self) -> String {
         format!("http://{}:{}", self.config.host_name, self.host_addr.port())
     }
@@ -341,7 +333,8 @@ impl Sandbox {
         format!("{}/agent/tickets/{id}", self.host_url())
     }
 
-    pub fn app_origin(&self) -> String {
+    /// Where the app's assets are served (`http://127.0.0.1:4568`).
+    pub fn app_assets_url(&self) -> String {
         format!("http://{}", reachable(self.app_addr))
     }
 
@@ -355,14 +348,14 @@ impl Sandbox {
             .unwrap_or_default()
     }
 
-    /// The reference integration's origin (`https://localhost:4569`).
+    /// The reference integration's URL (`https://localhost:4569`).
     pub fn integration_url(&self) -> String {
         format!("https://localhost:{}", self.integration_addr.port())
     }
 
     /// The mock Instagram's API (`http://127.0.0.1:4570`): the integration's `--origin-url`.
-    pub fn origin_url(&self) -> String {
-        format!("http://{}", reachable(self.origin_addr))
+    pub fn instagram_url(&self) -> String {
+        format!("http://{}", reachable(self.instagram_addr))
     }
 
     /// The admin page.

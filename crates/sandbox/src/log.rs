@@ -10,7 +10,6 @@ use std::time::Instant;
 
 use serde::Serialize;
 
-use crate::channel::InstanceId;
 use crate::redact;
 use crate::text::{clip, clip_noting, clip_opt, head};
 
@@ -29,7 +28,7 @@ pub struct ProxyCall {
     pub client_data: String,
     /// The integration instance whose `metadata` went along as `instance_metadata` (never the
     /// metadata itself: it holds the integration's credentials).
-    pub instance: Option<InstanceId>,
+    pub instance: Option<u64>,
     /// What the service answered, when it did.
     pub upstream_status: Option<u16>,
     /// What the proxy answered the app.

@@ -5,6 +5,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use sandbox::zendesk::channel::Install;
 use sandbox::{Config, Options, Sandbox};
 
 const USAGE: &str =
@@ -138,7 +139,9 @@ async fn main() -> ExitCode {
     };
     let manifest_url = match &args.manifest_url {
         Some(raw) => {
-            match sandbox::channel::requirements::parse_manifest_url(&raw.to_string_lossy()) {
+            match sandbox::zendesk::channel::requirements::parse_manifest_url(
+                &raw.to_string_lossy(),
+            ) {
                 Ok(url) => Some(url),
                 Err(e) => {
                     eprintln!("sandbox: --manifest-url: {e}");
@@ -186,17 +189,17 @@ async fn main() -> ExitCode {
         );
     }
     println!("  admin        {}", sandbox.admin_url());
-    println!("  app origin   {}", sandbox.app_origin());
+    println!("  app assets   {}", sandbox.app_assets_url());
     match sandbox.channel.requirement {
         Some(_) => println!("  integration  {}", sandbox.manifest_url()),
         None => println!("  integration  none: the package has no requirements.json"),
     }
     match sandbox.channel.desk.install() {
-        sandbox::channel::Install::Failed { error } => println!("  NOT INSTALLED: {error}"),
-        sandbox::channel::Install::NotInstalled if sandbox.channel.requirement.is_some() => {
+        Install::Failed { error } => println!("  NOT INSTALLED: {error}"),
+        Install::NotInstalled if sandbox.channel.requirement.is_some() => {
             println!("  not installed (install it on the admin page)")
         }
-        sandbox::channel::Install::NotInstalled | sandbox::channel::Install::Installed { .. } => {}
+        Install::NotInstalled | Install::Installed { .. } => {}
     }
     println!(
         "  certificate  {} (SHA-256 of its public key: {}); for Chromium: {}",

@@ -1,6 +1,7 @@
 //! What Zendesk's side reads of the answers to its own calls (the proxy, the manifest, the admin
 //! UI exchange, pulls): never more than a cap. Every such call also has a deadline: the client's
-//! (`integration_timeout_ms`), or the proxy's own (`proxy_timeout_ms`).
+//! (`integration_timeout_ms`), or the proxy's own (`proxy_timeout_ms`); a failed one is said in
+//! a person's words ([`describe`]).
 
 use axum::body::Bytes;
 
@@ -32,9 +33,27 @@ impl ReadError {
     pub fn describe(&self) -> String {
         match self {
             Self::TooLarge { cap } => format!("the answer is over {}", size(*cap)),
-            Self::Failed(e) => crate::channel::manifest::describe(e),
+            Self::Failed(e) => describe(e),
         }
     }
+}
+
+/// An HTTP client error in a person's words, with the cause (e.g. the certificate).
+pub fn describe(e: &reqwest::Error) -> String {
+    let mut text = if e.is_timeout() {
+        "timed out".to_owned()
+    } else if e.is_connect() {
+        "could not connect".to_owned()
+    } else {
+        e.to_string()
+    };
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
 }
 
 /// `16 MiB`, `64 KiB`, `512 bytes`.

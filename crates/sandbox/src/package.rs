@@ -16,7 +16,7 @@ pub struct AppInfo {
 
 /// Copies a package folder to `to` (emptied first): tests and tools run the sandbox on a copy,
 /// whose `requirements.json` they point at the integration they start
-/// ([`crate::channel::requirements::point_at_free_port`]).
+/// ([`crate::zendesk::channel::requirements::point_at_free_port`]).
 pub fn copy(from: &Path, to: &Path) -> std::io::Result<()> {
     fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
         std::fs::create_dir_all(to)?;
@@ -138,7 +138,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!(
             "sandbox-package-{}-{}",
             std::process::id(),
-            crate::host::random_hex()
+            crate::secret::random_hex()
         ));
         for (path, text) in files {
             let path = dir.join(path);

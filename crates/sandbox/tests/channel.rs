@@ -4,9 +4,9 @@
 mod common;
 
 use common::{PHOTO_62, PHOTO_64, http, https, sign_in, start};
-use sandbox::channel::form::forms;
-use sandbox::channel::{Install, requirements};
 use sandbox::config::{OMNIWEAR_TOKEN, OUTDOOR_TOKEN, Startup};
+use sandbox::zendesk::channel::form::forms;
+use sandbox::zendesk::channel::{Install, requirements};
 use sandbox::{Config, Options, Sandbox};
 use serde_json::{Value, json};
 
@@ -376,7 +376,7 @@ async fn pulls_thread_new_comments_and_honour_metadata_needs_update() {
     let outdoor = desk.instance_named("Omniwear Outdoor").expect("Outdoor");
     assert!(
         sandbox
-            .origin
+            .instagram
             .add_comment(PHOTO_62, "@lena.runs", "Size 39 please")
             .is_some()
     );
@@ -441,7 +441,7 @@ async fn the_service_acts_only_on_the_accounts_own_or_mentioned_photos() {
     let sandbox = start(Config::default()).await;
     let agent = sign_in(&sandbox).await;
     let before = sandbox
-        .origin
+        .instagram
         .photo("omniwear", OTHERS_PHOTO)
         .expect("photo");
     for path in ["/like", "/like_state"] {
@@ -460,7 +460,7 @@ async fn the_service_acts_only_on_the_accounts_own_or_mentioned_photos() {
         );
     }
     let after = sandbox
-        .origin
+        .instagram
         .photo("omniwear", OTHERS_PHOTO)
         .expect("photo");
     assert_eq!(after, before, "nothing changed on the origin");
@@ -469,7 +469,7 @@ async fn the_service_acts_only_on_the_accounts_own_or_mentioned_photos() {
     let put = http()
         .put(format!(
             "{}/v1/accounts/omniwear/media/{OTHERS_PHOTO}/like",
-            sandbox.origin_url()
+            sandbox.instagram_url()
         ))
         .bearer_auth(OMNIWEAR_TOKEN)
         .send()
@@ -478,7 +478,7 @@ async fn the_service_acts_only_on_the_accounts_own_or_mentioned_photos() {
     assert_eq!(put.status(), 200);
     assert!(
         sandbox
-            .origin
+            .instagram
             .photo("omniwear", OTHERS_PHOTO)
             .expect("photo")
             .liked
@@ -556,7 +556,7 @@ async fn clickthrough_leads_to_the_photo_on_the_origin() {
     // Instagram's address for the photo, which leads to its page.
     assert_eq!(
         location,
-        format!("{}/p/ig%3A17895695668004550/", sandbox.origin_url())
+        format!("{}/p/ig%3A17895695668004550/", sandbox.instagram_url())
     );
     let page = reqwest::Client::new()
         .get(&location)

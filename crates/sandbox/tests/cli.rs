@@ -55,7 +55,7 @@ async fn prints_the_ticket_urls_and_serves_them() {
         .port();
     std::fs::write(
         dir.join("package/requirements.json"),
-        sandbox::channel::requirements::json_for(
+        sandbox::zendesk::channel::requirements::json_for(
             "heart_instagram",
             &format!("https://localhost:{port}/manifest.json"),
         ),
@@ -103,7 +103,7 @@ async fn prints_the_ticket_urls_and_serves_them() {
     assert!(host.starts_with("http://localhost:"), "{banner}");
     let ticket = url_after("ticket #62");
     assert_eq!(ticket, format!("{host}/agent/tickets/62"));
-    let app = url_after("app origin");
+    let app = url_after("app assets");
     assert!(app.starts_with("http://127.0.0.1:"), "{banner}");
     assert!(!banner.contains("NOT INSTALLED"), "{banner}");
     assert!(

@@ -94,7 +94,7 @@ async fn the_proxys_own_faults_never_reach_the_service() {
     );
     assert!(
         !sandbox
-            .origin
+            .instagram
             .photo("omniwear", PHOTO_62)
             .expect("photo")
             .liked
@@ -123,7 +123,7 @@ async fn faults_after_the_service_handled_the_call_leave_it_applied() {
     let agent = sign_in(&sandbox).await;
     let liked = || {
         sandbox
-            .origin
+            .instagram
             .photo("omniwear", PHOTO_62)
             .expect("photo")
             .liked
@@ -238,7 +238,7 @@ async fn a_held_call_answers_only_when_released() {
         // before that).
         let liked = || {
             sandbox
-                .origin
+                .instagram
                 .photo("omniwear", PHOTO_62)
                 .expect("photo")
                 .liked

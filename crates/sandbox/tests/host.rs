@@ -131,7 +131,7 @@ async fn the_app_origin_serves_only_the_packages_assets() {
     std::fs::write(dir.join("manifest.json"), "{\"secret\": true}").expect("manifest");
     std::fs::write(
         dir.join("requirements.json"),
-        sandbox::channel::requirements::json_for("x", "https://localhost:1/manifest.json"),
+        sandbox::zendesk::channel::requirements::json_for("x", "https://localhost:1/manifest.json"),
     )
     .expect("requirements");
     std::fs::write(dir.join("assets/app.wasm"), b"\0asm").expect("wasm");
@@ -191,7 +191,7 @@ async fn the_panel_is_titled_by_the_package_and_controls_can_be_hidden() {
     )
     .expect("de");
     let integration_port =
-        sandbox::channel::requirements::point_at_free_port(&dir).expect("requirements");
+        sandbox::zendesk::channel::requirements::point_at_free_port(&dir).expect("requirements");
     let sandbox = Sandbox::start(Options {
         config: Config {
             integration_port,

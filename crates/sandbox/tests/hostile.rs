@@ -14,8 +14,8 @@ use std::time::Duration;
 use common::{Agent, Answer, PHOTO_62, answer, http, https, sign_in, start, text_of};
 use reqwest::Method;
 use reqwest::header::COOKIE;
-use sandbox::channel::form::forms;
 use sandbox::config::{OMNIWEAR_TOKEN, OUTDOOR_TOKEN, Startup};
+use sandbox::zendesk::channel::form::forms;
 use sandbox::{Config, Fault, Sandbox};
 use serde_json::{Value, json};
 
@@ -132,7 +132,7 @@ async fn the_log_after_an_admin_ui_save_and_edit_holds_no_secret() {
     let client = https(&sandbox);
     let admin_forms = || async { forms(&text_of(&format!("{}/admin/channels", agent.host)).await) };
     // Add an account, as the admin's browser does: Zendesk's form, the integration's, back.
-    let save_account = |zendesk: sandbox::channel::form::Form, token: &'static str| {
+    let save_account = |zendesk: sandbox::zendesk::channel::form::Form, token: &'static str| {
         let client = client.clone();
         async move {
             let action = zendesk.action.clone().expect("admin_ui");
@@ -186,7 +186,7 @@ async fn the_log_after_an_admin_ui_save_and_edit_holds_no_secret() {
         .id;
     // Edit it: Zendesk's form now carries the stored metadata, token and all.
     const ROTATED: &str = "omniwear-rotated-token";
-    assert!(sandbox.origin.issue_token("omniwear", ROTATED));
+    assert!(sandbox.instagram.issue_token("omniwear", ROTATED));
     let edit = admin_forms()
         .await
         .into_iter()
@@ -289,9 +289,9 @@ async fn a_cross_site_shaped_post_to_each_control_is_refused() {
         (
             s.faults.listing(),
             s.log.proxy_calls().len(),
-            s.origin.photo("omniwear", PHOTO_62).map(|p| p.liked),
-            s.origin.tokens(),
-            s.origin.photo_page(PHOTO_62).map(|p| p.comments.len()),
+            s.instagram.photo("omniwear", PHOTO_62).map(|p| p.liked),
+            s.instagram.tokens(),
+            s.instagram.photo_page(PHOTO_62).map(|p| p.comments.len()),
         )
     };
     let before = state(&sandbox);
@@ -546,7 +546,7 @@ async fn a_2_mb_request_to_the_proxy_without_a_session_leaves_the_log_unchanged(
     let grown = sandbox.log.bytes() - bytes_after;
     eprintln!("a 1.9 MB call with the session adds {grown} bytes");
     assert!(grown < 4 * sandbox::log::MAX_FIELD_BYTES, "{grown}");
-    let over = "x".repeat(sandbox::proxy::MAX_REQUEST_BODY + 1);
+    let over = "x".repeat(sandbox::zendesk::proxy::MAX_REQUEST_BODY + 1);
     let a = agent
         .proxy_raw("ticket_id=62&post_to_path=%2Flike_state", &over)
         .await;
@@ -608,7 +608,7 @@ fn status_line(addr: std::net::SocketAddr, host_line: &str) -> String {
 #[tokio::test]
 async fn requests_for_another_host_are_refused_on_every_listener() {
     let sandbox = start(Config::default()).await;
-    for addr in [sandbox.host_addr, sandbox.app_addr, sandbox.origin_addr] {
+    for addr in [sandbox.host_addr, sandbox.app_addr, sandbox.instagram_addr] {
         let port = addr.port();
         let line = |host: String| tokio::task::spawn_blocking(move || status_line(addr, &host));
         for refused in [

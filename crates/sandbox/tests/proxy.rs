@@ -84,7 +84,7 @@ async fn forwards_the_body_as_client_data_with_the_instance_metadata() {
     );
     assert!(
         sandbox
-            .origin
+            .instagram
             .photo("omniwear", PHOTO_62)
             .expect("photo")
             .liked

@@ -31,7 +31,7 @@ async fn a_reply_is_the_business_accounts_comment_on_the_photo() {
     let sandbox = start(Config::default()).await;
     let agent = sign_in(&sandbox).await;
     let before = sandbox
-        .origin
+        .instagram
         .photo_page(PHOTO_62)
         .expect("photo")
         .comments
@@ -77,7 +77,7 @@ async fn a_reply_is_the_business_accounts_comment_on_the_photo() {
         "the same on the retry"
     );
 
-    let page = sandbox.origin.photo_page(PHOTO_62).expect("photo");
+    let page = sandbox.instagram.photo_page(PHOTO_62).expect("photo");
     assert_eq!(page.comments.len(), before + 1);
     let (id, author, text) = page.comments.last().expect("the reply").clone();
     assert_eq!(
@@ -108,4 +108,39 @@ async fn a_reply_is_the_business_accounts_comment_on_the_photo() {
     // The email ticket allows no reply.
     let (status, _) = reply(&agent, json!({"ticket_id": 63, "message": "Hi"})).await;
     assert_eq!(status, 422);
+}
+
+#[tokio::test]
+async fn a_reply_needs_the_agents_session_and_its_csrf_token() {
+    let sandbox = start(Config::default()).await;
+    let agent = sign_in(&sandbox).await;
+    let before = sandbox.channel.desk.ticket(62).expect("ticket").comments;
+    let url = format!("{}/api/v2/channel/replies", agent.host);
+    let body = json!({"ticket_id": 62, "message": "Not from the agent."}).to_string();
+    let send = |cookie: Option<&str>, csrf: Option<&str>| {
+        let mut r = common::http().post(&url).body(body.clone());
+        if let Some(c) = cookie {
+            r = r.header("cookie", c);
+        }
+        if let Some(t) = csrf {
+            r = r.header("x-csrf-token", t);
+        }
+        r.send()
+    };
+    let status = |r: reqwest::Result<reqwest::Response>| r.expect("answer").status().as_u16();
+    assert_eq!(status(send(None, Some(&agent.csrf)).await), 401);
+    assert_eq!(status(send(Some(&agent.cookie), None).await), 403);
+    assert_eq!(
+        status(send(Some(&agent.cookie), Some("0123456789abcdef")).await),
+        403
+    );
+    assert_eq!(
+        sandbox.channel.desk.ticket(62).expect("ticket").comments,
+        before,
+        "nothing was sent"
+    );
+    assert!(
+        sandbox.log.service_calls().is_empty(),
+        "nothing reached the service"
+    );
 }

@@ -74,7 +74,10 @@ async fn reads_and_sets_the_like_as_the_business_account() {
             json!({"liked": true, "like_count": 42, "account": "@omniwear"})
         )
     );
-    let photo = sandbox.origin.photo("omniwear", PHOTO_62).expect("photo");
+    let photo = sandbox
+        .instagram
+        .photo("omniwear", PHOTO_62)
+        .expect("photo");
     assert!(photo.liked);
     assert_eq!(photo.like_count, 42);
 
@@ -223,7 +226,7 @@ async fn refuses_with_a_status_and_a_json_error() {
     // Nothing was liked by any of that.
     assert!(
         !sandbox
-            .origin
+            .instagram
             .photo("omniwear", PHOTO_62)
             .expect("photo")
             .liked

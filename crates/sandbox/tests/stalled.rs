@@ -18,8 +18,8 @@ use axum::response::{Html, IntoResponse};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use common::http;
-use sandbox::channel::Install;
-use sandbox::channel::form::escape_html as esc;
+use sandbox::zendesk::channel::Install;
+use sandbox::zendesk::channel::form::escape_html as esc;
 use sandbox::{Config, Options, Sandbox};
 use serde_json::json;
 use tokio::sync::watch;
@@ -41,7 +41,7 @@ fn package(name: &str, manifest_url: &str) -> PathBuf {
     let dir = scratch(name);
     std::fs::write(
         dir.join("requirements.json"),
-        sandbox::channel::requirements::json_for("stalling", manifest_url),
+        sandbox::zendesk::channel::requirements::json_for("stalling", manifest_url),
     )
     .expect("requirements");
     dir

@@ -13,8 +13,8 @@ mod vendor;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use sandbox::channel::{Install, InstanceId};
 use sandbox::config::{Startup, StartupAccount};
+use sandbox::zendesk::channel::{Install, InstanceId};
 use sandbox::{Config, Options, Sandbox};
 use serde_json::{Value, json};
 use vendor::{TestCa, Vendor, resource};

@@ -24,7 +24,7 @@ mod zendesk;
 
 pub use ours::MAX_ZIP_BYTES;
 pub use package::{LoadError, Package};
-pub use report::{Finding, Origin, Report, Severity};
+pub use report::{Finding, Report, Severity, Whose};
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Options {
@@ -43,7 +43,7 @@ pub fn validate(package: &Package, options: &Options) -> Report {
     ] {
         for item in items {
             report.push(
-                Origin::Zendesk,
+                Whose::Zendesk,
                 severity,
                 item.key,
                 item.file.as_deref(),
@@ -55,7 +55,7 @@ pub fn validate(package: &Package, options: &Options) -> Report {
     for item in out.ours {
         let severity = report.ours_severity();
         report.push(
-            Origin::Ours,
+            Whose::Ours,
             severity,
             item.key,
             item.file.as_deref(),

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use crate::json::{self, Duplicates, Json};
 use crate::package::Package;
 use crate::png;
-use crate::report::{Origin, Report, Severity};
+use crate::report::{Report, Severity, Whose};
 use crate::ruby;
 use crate::uri;
 use crate::zendesk::model::Manifest;
@@ -55,7 +55,7 @@ fn zip_size(package: &Package, report: &mut Report) {
     };
     if size > MAX_ZIP_BYTES {
         report.push(
-            Origin::ZendeskUpload,
+            Whose::ZendeskUpload,
             Severity::Error,
             "package_too_large",
             None,

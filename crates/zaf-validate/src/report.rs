@@ -70,9 +70,9 @@ impl Severity {
     }
 }
 
-/// Whose rule a finding is.
+/// Whose rule a finding is (the JSON output's `origin`, its name there since the first release).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Origin {
+pub enum Whose {
     /// Zendesk's validator (`zendesk_apps_support`): its key, its severity.
     Zendesk,
     /// Zendesk's upload (Admin Center / Apps API), not its validator: the 2 MB zip limit.
@@ -81,12 +81,12 @@ pub enum Origin {
     Ours,
 }
 
-impl Origin {
+impl Whose {
     pub fn as_str(self) -> &'static str {
         match self {
-            Origin::Zendesk => "zendesk",
-            Origin::ZendeskUpload => "zendesk-upload",
-            Origin::Ours => "ours",
+            Whose::Zendesk => "zendesk",
+            Whose::ZendeskUpload => "zendesk-upload",
+            Whose::Ours => "ours",
         }
     }
 }
@@ -95,7 +95,7 @@ impl Origin {
 pub struct Finding {
     pub key: String,
     pub severity: Severity,
-    pub origin: Origin,
+    pub whose: Whose,
     /// The file the finding is about, relative to the package root.
     pub file: Option<String>,
     /// What is wrong and what to change.
@@ -104,12 +104,12 @@ pub struct Finding {
 
 impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let origin = match self.origin {
-            Origin::Zendesk => "",
-            Origin::ZendeskUpload => "zendesk upload: ",
-            Origin::Ours => "ours: ",
+        let whose = match self.whose {
+            Whose::Zendesk => "",
+            Whose::ZendeskUpload => "zendesk upload: ",
+            Whose::Ours => "ours: ",
         };
-        write!(f, "{} [{origin}{}] ", self.severity.as_str(), self.key)?;
+        write!(f, "{} [{whose}{}] ", self.severity.as_str(), self.key)?;
         if let Some(file) = &self.file {
             write!(f, "{file}: ")?;
         }
@@ -145,7 +145,7 @@ impl Report {
         !self
             .findings
             .iter()
-            .any(|f| f.severity == Severity::Error && f.origin != Origin::Ours)
+            .any(|f| f.severity == Severity::Error && f.whose != Whose::Ours)
     }
 
     pub fn errors(&self) -> usize {
@@ -169,7 +169,7 @@ impl Report {
 
     pub(crate) fn push(
         &mut self,
-        origin: Origin,
+        whose: Whose,
         severity: Severity,
         key: &str,
         file: Option<&str>,
@@ -178,7 +178,7 @@ impl Report {
         self.findings.push(Finding {
             key: key.to_string(),
             severity,
-            origin,
+            whose,
             file: file.map(str::to_string),
             message,
         });
@@ -189,13 +189,7 @@ impl Report {
     /// key, a finding is counted, not listed (`list_unlisted` adds the count).
     pub fn ours(&mut self, key: &str, file: Option<&str>, message: impl Into<String>) {
         if self.listing.admit(key) {
-            self.push(
-                Origin::Ours,
-                self.ours_severity(),
-                key,
-                file,
-                message.into(),
-            );
+            self.push(Whose::Ours, self.ours_severity(), key, file, message.into());
         }
     }
 
@@ -211,7 +205,7 @@ impl Report {
     /// One finding for each key of ours with findings not listed, saying how many.
     pub fn list_unlisted(&mut self) {
         for (key, message) in self.listing.take_unlisted() {
-            self.push(Origin::Ours, self.ours_severity(), &key, None, message);
+            self.push(Whose::Ours, self.ours_severity(), &key, None, message);
         }
     }
 
@@ -266,7 +260,7 @@ impl Report {
             out.push_str(",\"severity\":");
             write_str(f.severity.as_str(), &mut out);
             out.push_str(",\"origin\":");
-            write_str(f.origin.as_str(), &mut out);
+            write_str(f.whose.as_str(), &mut out);
             out.push_str(",\"message\":");
             write_str(&f.message, &mut out);
             out.push('}');

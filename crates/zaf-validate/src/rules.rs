@@ -1,13 +1,13 @@
 //! Every rule the validator applies: its key, its severity, whose rule it is, and what it checks.
 //! The crate's README lists the same table (a test keeps the two equal).
 
-use crate::report::{Origin, Severity};
+use crate::report::{Severity, Whose};
 
 pub struct Rule {
     pub key: &'static str,
     /// For rules of ours: the severity without `--strict` (with it, every rule of ours errors).
     pub severity: Severity,
-    pub origin: Origin,
+    pub whose: Whose,
     pub checks: &'static str,
 }
 
@@ -15,7 +15,7 @@ const fn zendesk(key: &'static str, checks: &'static str) -> Rule {
     Rule {
         key,
         severity: Severity::Error,
-        origin: Origin::Zendesk,
+        whose: Whose::Zendesk,
         checks,
     }
 }
@@ -24,7 +24,7 @@ const fn zendesk_warning(key: &'static str, checks: &'static str) -> Rule {
     Rule {
         key,
         severity: Severity::Warning,
-        origin: Origin::Zendesk,
+        whose: Whose::Zendesk,
         checks,
     }
 }
@@ -33,7 +33,7 @@ const fn ours(key: &'static str, checks: &'static str) -> Rule {
     Rule {
         key,
         severity: Severity::Warning,
-        origin: Origin::Ours,
+        whose: Whose::Ours,
         checks,
     }
 }
@@ -309,7 +309,7 @@ pub const RULES: &[Rule] = &[
     Rule {
         key: "package_too_large",
         severity: Severity::Error,
-        origin: Origin::ZendeskUpload,
+        whose: Whose::ZendeskUpload,
         checks: "(not a validator key) the zip is at most 2 MB (2,097,152 bytes); for a folder, a deflate zip of it",
     },
     // Ours

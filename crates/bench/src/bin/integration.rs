@@ -414,7 +414,7 @@ async fn load(
     if check_sets {
         // Every acknowledged set is what the origin has now.
         for (photo, liked) in &acked {
-            let on_origin = sandbox.origin.photo("omniwear", photo).map(|p| p.liked);
+            let on_origin = sandbox.instagram.photo("omniwear", photo).map(|p| p.liked);
             if on_origin != Some(*liked) {
                 lost_sets += 1;
             }
@@ -431,7 +431,12 @@ async fn load(
 }
 
 fn origin_reads(sandbox: &Sandbox) -> u64 {
-    sandbox.origin.api_calls().values().map(|c| c.reads).sum()
+    sandbox
+        .instagram
+        .api_calls()
+        .values()
+        .map(|c| c.reads)
+        .sum()
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {

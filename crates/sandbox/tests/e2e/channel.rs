@@ -314,7 +314,7 @@ pub async fn channel_an_edited_token_later_revoked_is_refused_on_the_heart(ui: &
     ui.sandbox.channel.pull(id).await.ok_or("pull")?;
     let ticket = ui.ticket_of_photo(PHOTO_62)?;
     const NEW_TOKEN: &str = "omniwear-rotated-token";
-    if !ui.sandbox.origin.issue_token("omniwear", NEW_TOKEN) {
+    if !ui.sandbox.instagram.issue_token("omniwear", NEW_TOKEN) {
         return fail("the origin did not issue a token");
     }
     ui.c.goto(&ui.sandbox.admin_url()).await?;
@@ -333,7 +333,7 @@ pub async fn channel_an_edited_token_later_revoked_is_refused_on_the_heart(ui: &
     if !instance.metadata.contains(NEW_TOKEN) || ui.sandbox.channel.desk.instances().len() != 1 {
         return fail("the edit did not replace the account's metadata");
     }
-    if !ui.sandbox.origin.revoke_token("omniwear", NEW_TOKEN) {
+    if !ui.sandbox.instagram.revoke_token("omniwear", NEW_TOKEN) {
         return fail("the origin did not revoke the token");
     }
     ui.open(ticket, "").await?;
@@ -363,7 +363,7 @@ pub async fn channel_a_forged_external_id_changes_nothing(ui: &Ui<'_>) -> R<()> 
     const OTHERS: &str = "ig:17900000000000042";
     let before = ui
         .sandbox
-        .origin
+        .instagram
         .photo("stridewear", OTHERS)
         .ok_or("the other photo")?;
     ui.open(62, "").await?;
@@ -393,7 +393,7 @@ pub async fn channel_a_forged_external_id_changes_nothing(ui: &Ui<'_>) -> R<()> 
     }
     let after = ui
         .sandbox
-        .origin
+        .instagram
         .photo("omniwear", OTHERS)
         .ok_or("the other photo")?;
     if after.liked || after.like_count != before.like_count {

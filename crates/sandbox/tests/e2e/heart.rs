@@ -60,7 +60,7 @@ pub async fn loads_the_seeded_state_through_the_proxy(ui: &Ui<'_>) -> R<()> {
     let loaded = ui
         .in_app("return performance.getEntriesByType('resource').map(e => e.name);")
         .await?;
-    let app_origin = format!("{}/", ui.sandbox.app_origin());
+    let app_origin = format!("{}/", ui.sandbox.app_assets_url());
     let names: Vec<&str> = loaded
         .as_array()
         .into_iter()
@@ -100,7 +100,7 @@ pub async fn a_click_likes_the_photo(ui: &Ui<'_>) -> R<()> {
     // Meanwhile five other accounts like the photo: the answer (41 + 5 + 1) is what must show,
     // not the optimistic 42.
     ui.sandbox
-        .origin
+        .instagram
         .set_other_likes("omniwear", PHOTO_62, 46)
         .ok_or("no such photo")?;
     let app = ui

@@ -117,8 +117,10 @@ pub async fn protocol_with_the_real_sdk(ui: &Ui<'_>) -> R<()> {
             .replace('/', "%2F")
     );
     check(
-        src.starts_with(&format!("{}/assets/iframe.html?", ui.sandbox.app_origin()))
-            && src.contains(&expected_origin)
+        src.starts_with(&format!(
+            "{}/assets/iframe.html?",
+            ui.sandbox.app_assets_url()
+        )) && src.contains(&expected_origin)
             && src.contains("app_guid=")
             && src.contains("colorScheme=light"),
         &format!("iframe URL as Zendesk builds it: {src}"),

@@ -8,8 +8,8 @@ use std::path::PathBuf;
 
 use heart_integration::testing::{Nginx, RedisServer, Replica};
 use sandbox::browser::{R, fail, workspace_target};
-use sandbox::channel::requirements;
 use sandbox::config::{OMNIWEAR_TOKEN, Startup};
+use sandbox::zendesk::channel::requirements;
 use sandbox::{Config, Options, Sandbox};
 
 use crate::ui::{PHOTO_62, Ui, ready};
@@ -52,7 +52,7 @@ pub async fn scale_two_replicas_behind_nginx_share_redis(ui: &Ui<'_>) -> R<()> {
         "--public-url",
         &format!("https://localhost:{balancer}"),
         "--origin-url",
-        &sandbox.origin_url(),
+        &sandbox.instagram_url(),
         "--redis",
         &redis.url(),
         "--cache-ttl",

@@ -15,7 +15,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use zaf_validate::rules::{self, RULES};
-use zaf_validate::{Options, Origin, Severity, validate};
+use zaf_validate::{Options, Severity, Whose, validate};
 
 use support::{Case, keys, params, scaffold};
 
@@ -61,9 +61,9 @@ fn every_rule_breaks_and_holds() {
                 case.key,
                 keys(&report)
             )),
-            Some(f) if f.severity != rule.severity || f.origin != rule.origin => {
+            Some(f) if f.severity != rule.severity || f.whose != rule.whose => {
                 failures.push(format!(
-                    "{family} case {i} `{}`: wrong severity or origin: {f}",
+                    "{family} case {i} `{}`: wrong severity or whose: {f}",
                     case.key
                 ))
             }
@@ -78,7 +78,7 @@ fn every_rule_breaks_and_holds() {
                 case.key
             ));
         }
-        if rule.origin == Origin::Ours {
+        if rule.whose == Whose::Ours {
             let strict = validate(&broken, &Options { strict: true });
             let f = strict.findings.iter().find(|f| f.key == case.key);
             if f.map(|f| f.severity) != Some(Severity::Error) {
@@ -120,16 +120,16 @@ fn the_readme_lists_every_rule_with_its_severity() {
         .expect("README.md");
     let mut missing = Vec::new();
     for rule in RULES {
-        let origin = match rule.origin {
-            Origin::Zendesk => "Zendesk",
-            Origin::ZendeskUpload => "Zendesk upload",
-            Origin::Ours => "ours",
+        let whose = match rule.whose {
+            Whose::Zendesk => "Zendesk",
+            Whose::ZendeskUpload => "Zendesk upload",
+            Whose::Ours => "ours",
         };
         let row = format!(
             "| `{}` | {} | {} |",
             rule.key,
             rule.severity.as_str(),
-            origin
+            whose
         );
         if !readme.contains(&row) {
             missing.push(row);

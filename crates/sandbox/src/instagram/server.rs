@@ -13,7 +13,7 @@
 //!
 //! 401 for a wrong token, 404 for no such photo, each with an error body that names the URL
 //! and the token's start, as a careless origin would (the integration must not pass that on).
-//! Every call is counted per account ([`MockOrigin::api_calls`]), and `latency_ms` delays each.
+//! Every call is counted per account ([`MockInstagram::api_calls`]), and `latency_ms` delays each.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -27,17 +27,17 @@ use heart_integration::origin::Credentials;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{MockOrigin, OriginError};
+use super::{InstagramError, MockInstagram};
 
 /// The most comments one listing answers.
 const MAX_LIMIT: usize = 500;
 
 struct Api {
-    origin: Arc<MockOrigin>,
+    instagram: Arc<MockInstagram>,
     latency: Duration,
 }
 
-pub fn router(origin: Arc<MockOrigin>, latency: Duration) -> Router {
+pub fn router(instagram: Arc<MockInstagram>, latency: Duration) -> Router {
     Router::new()
         .route("/v1/accounts/{account}", get(verify))
         .route("/v1/accounts/{account}/media/{id}/relation", get(relation))
@@ -57,14 +57,14 @@ pub fn router(origin: Arc<MockOrigin>, latency: Duration) -> Router {
                 Json(json!({"error": {"message": "Unsupported request", "code": 100}})),
             )
         })
-        .with_state(Arc::new(Api { origin, latency }))
+        .with_state(Arc::new(Api { instagram, latency }))
 }
 
 /// A wrong token, as a careless origin answers it: with the URL and the token's start.
-fn refused(e: OriginError, uri: &Uri, auth: &Credentials) -> Response {
+fn refused(e: InstagramError, uri: &Uri, auth: &Credentials) -> Response {
     let start: String = auth.token.chars().take(6).collect();
     match e {
-        OriginError::Unauthorized => (
+        InstagramError::Unauthorized => (
             StatusCode::UNAUTHORIZED,
             Json(json!({"error": {
                 "type": "OAuthException",
@@ -73,12 +73,12 @@ fn refused(e: OriginError, uri: &Uri, auth: &Credentials) -> Response {
             }})),
         )
             .into_response(),
-        OriginError::NotFound => (
+        InstagramError::NotFound => (
             StatusCode::NOT_FOUND,
             Json(json!({"error": {"message": format!("No such media at {uri}"), "code": 100}})),
         )
             .into_response(),
-        OriginError::BadRequest(why) => (
+        InstagramError::BadRequest(why) => (
             StatusCode::BAD_REQUEST,
             Json(json!({"error": {"message": why, "code": 100}})),
         )
@@ -91,7 +91,7 @@ async fn begin(api: &Api, account: &str, headers: &HeaderMap, write: bool) -> Cr
     if !api.latency.is_zero() {
         tokio::time::sleep(api.latency).await;
     }
-    api.origin.count_call(account, write);
+    api.instagram.count_call(account, write);
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -111,7 +111,7 @@ async fn verify(
     headers: HeaderMap,
 ) -> Response {
     let auth = begin(&api, &account, &headers, false).await;
-    match api.origin.verify(&auth) {
+    match api.instagram.verify(&auth) {
         Ok(handle) => Json(json!({"account": account, "handle": handle})).into_response(),
         Err(e) => refused(e, &uri, &auth),
     }
@@ -124,7 +124,7 @@ async fn relation(
     headers: HeaderMap,
 ) -> Response {
     let auth = begin(&api, &account, &headers, false).await;
-    match api.origin.relation(&auth, &id) {
+    match api.instagram.relation(&auth, &id) {
         Ok(relation) => Json(json!({"relation": relation})).into_response(),
         Err(e) => refused(e, &uri, &auth),
     }
@@ -140,9 +140,9 @@ async fn like(
     let write = method != Method::GET;
     let auth = begin(&api, &account, &headers, write).await;
     let answer = match method {
-        Method::PUT => api.origin.set_like(&auth, &id, true),
-        Method::DELETE => api.origin.set_like(&auth, &id, false),
-        _ => api.origin.like_state(&auth, &id),
+        Method::PUT => api.instagram.set_like(&auth, &id, true),
+        Method::DELETE => api.instagram.set_like(&auth, &id, false),
+        _ => api.instagram.like_state(&auth, &id),
     };
     match answer {
         Ok(state) => {
@@ -169,7 +169,7 @@ async fn comments(
 ) -> Response {
     let auth = begin(&api, &account, &headers, false).await;
     let limit = q.limit.unwrap_or(100).min(MAX_LIMIT);
-    match api.origin.comments(&auth, q.after.as_deref(), limit) {
+    match api.instagram.comments(&auth, q.after.as_deref(), limit) {
         Ok(data) => Json(json!({"data": data})).into_response(),
         Err(e) => refused(e, &uri, &auth),
     }
@@ -190,12 +190,12 @@ async fn reply(
     let auth = begin(&api, &account, &headers, true).await;
     let Ok(comment) = serde_json::from_slice::<NewComment>(&body) else {
         return refused(
-            OriginError::BadRequest("expected {\"message\"}"),
+            InstagramError::BadRequest("expected {\"message\"}"),
             &uri,
             &auth,
         );
     };
-    match api.origin.reply(&auth, &id, &comment.message) {
+    match api.instagram.reply(&auth, &id, &comment.message) {
         Ok(id) => (StatusCode::CREATED, Json(json!({"id": id}))).into_response(),
         Err(e) => refused(e, &uri, &auth),
     }
@@ -203,7 +203,7 @@ async fn reply(
 
 /// Instagram's photo address: here a redirect to the photo's page on the sandbox host.
 async fn page(State(api): State<Arc<Api>>, Path(id): Path<String>) -> Response {
-    match api.origin.photo_url(&id, None) {
+    match api.instagram.photo_url(&id, None) {
         Some(url) => Redirect::to(&url).into_response(),
         None => (StatusCode::NOT_FOUND, "No such photo.\n").into_response(),
     }

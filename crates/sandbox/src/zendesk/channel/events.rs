@@ -75,7 +75,7 @@ pub fn resources_created(request_id: &str, outcomes: &[(String, Imported)]) -> O
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::channel::manifest;
+    use crate::zendesk::channel::manifest;
 
     #[test]
     fn events_take_zendesks_shape() {

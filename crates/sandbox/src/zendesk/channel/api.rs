@@ -127,7 +127,7 @@ fn authorised(
         .filter(|i| {
             i.push_token
                 .as_deref()
-                .is_some_and(|t| crate::origin::same_secret(t.as_bytes(), token.as_bytes()))
+                .is_some_and(|t| crate::secret::same_secret(t.as_bytes(), token.as_bytes()))
         })
         .ok_or_else(|| {
             Denied::new(
@@ -152,7 +152,7 @@ async fn push(
     let request_id = value
         .get("request_id")
         .and_then(Value::as_str)
-        .map_or_else(crate::host::random_hex, str::to_owned);
+        .map_or_else(crate::secret::random_hex, str::to_owned);
     let list = value
         .get("external_resources")
         .and_then(Value::as_array)

@@ -2,9 +2,10 @@
 //! sidebar (the page's ZAF configuration: metadata, context and the ticket's data), and the
 //! ticket API the app may read (`/api/v2/tickets/{id}.json`).
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRef, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
@@ -13,26 +14,42 @@ use heart_contract::ANY_CHANNEL;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::HostState;
-use crate::channel::Ticket;
+use super::channel::{Framework, Ticket};
+use super::session::{Agent, Sessions};
+use crate::config::Config;
 use crate::package::AppInfo;
 use heart_contract::ApiError;
+use heart_integration::html::escape as escape_html;
 
-pub(super) fn routes() -> Router<Arc<HostState>> {
+/// What the pages use.
+pub(super) struct Pages {
+    pub config: Arc<Config>,
+    pub channel: Arc<Framework>,
+    pub sessions: Sessions,
+    /// Where the app's assets are served, e.g. `http://127.0.0.1:4568` (the page's `appOrigin`:
+    /// the web origin the host's script talks to over postMessage).
+    pub app_assets_url: String,
+    /// The app's guid, one per sandbox run.
+    pub app_guid: String,
+    /// The unzipped app package: its name and version come from it.
+    pub package_dir: Option<PathBuf>,
+}
+
+impl FromRef<Arc<Pages>> for Sessions {
+    fn from_ref(pages: &Arc<Pages>) -> Self {
+        pages.sessions.clone()
+    }
+}
+
+pub(super) fn router(pages: Pages) -> Router {
     Router::new()
         .route("/", get(index))
         .route("/agent/tickets/{id}", get(ticket_page))
         .route("/api/v2/tickets/{file}", get(ticket_api))
+        .with_state(Arc::new(pages))
 }
 
-fn escape_html(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-async fn index(State(host): State<Arc<HostState>>) -> Html<String> {
+async fn index(State(host): State<Arc<Pages>>) -> Html<String> {
     let items: String = host
         .channel
         .desk
@@ -53,10 +70,10 @@ async fn index(State(host): State<Arc<HostState>>) -> Html<String> {
          <body><h1>Zendesk sandbox</h1><p>Open a ticket as an agent:</p><ul>{items}</ul>\
          <p><a href=\"/admin/channels\">Admin: channel integrations</a> · <a href=\"/sandbox/origin\">mock Instagram</a> · \
          {m} · <a href=\"/sandbox/log\">request log</a></p></body></html>",
-        m = match &host.manifest_url {
-            Some(url) => format!(
+        m = match &host.channel.requirement {
+            Some(requirement) => format!(
                 "Integration manifest: <a href=\"{u}\">{u}</a>",
-                u = escape_html(url.as_str())
+                u = escape_html(requirement.manifest_url.as_str())
             ),
             None => "No channel integration (the package has no requirements.json)".to_owned(),
         }
@@ -85,7 +102,7 @@ fn via(ticket: &Ticket) -> Value {
     }
 }
 
-fn instance_account(host: &HostState, ticket: &Ticket) -> Option<String> {
+fn instance_account(host: &Pages, ticket: &Ticket) -> Option<String> {
     let meta = host.channel.desk.instance_of_ticket(ticket.id)?.metadata;
     let v: Value = serde_json::from_str(&meta).ok()?;
     v.get("account")?.as_str().map(str::to_owned)
@@ -101,7 +118,7 @@ struct PageQuery {
 }
 
 async fn ticket_page(
-    State(host): State<Arc<HostState>>,
+    State(host): State<Arc<Pages>>,
     Path(id): Path<String>,
     Query(q): Query<PageQuery>,
     headers: HeaderMap,
@@ -117,7 +134,7 @@ async fn ticket_page(
         )
             .into_response();
     };
-    let (csrf, set_cookie) = host.page_session(&headers);
+    let (csrf, set_cookie) = host.sessions.page_session(&headers);
     let scheme = match q.color_scheme.as_deref() {
         Some("dark") => "dark",
         Some("light") => "light",
@@ -140,7 +157,7 @@ async fn ticket_page(
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     let page_config = json!({
-        "appOrigin": host.app_origin,
+        "appOrigin": host.app_assets_url,
         "appGuid": host.app_guid,
         "csrfToken": csrf,
         "iframePath": "/assets/iframe.html",
@@ -179,7 +196,7 @@ async fn ticket_page(
     // Safe inside <script>: with every "<" escaped, nothing can end the element early.
     let config_json = page_config.to_string().replace('<', "\\u003c");
     let page = format!(
-        include_str!("../ticket.html"),
+        include_str!("ticket.html"),
         id = ticket.id,
         subject = escape_html(&ticket.subject),
         requester = escape_html(&ticket.requester),
@@ -188,9 +205,9 @@ async fn ticket_page(
         external_id = escape_html(ticket.external_id.as_deref().unwrap_or("—")),
         app_name = escape_html(&app.name),
         controls = if controls_hidden { " hidden" } else { "" },
-        source_link = crate::channel::admin::source_link(&host.channel, &ticket),
-        comments = crate::channel::admin::comments_html(&host.channel, &ticket),
-        reply = crate::channel::admin::reply_html(&host.channel, &ticket),
+        source_link = super::channel::admin::source_link(&host.channel, &ticket),
+        comments = super::channel::admin::comments_html(&host.channel, &ticket),
+        reply = super::channel::admin::reply_html(&host.channel, &ticket),
         scheme = scheme,
         config = config_json,
     );
@@ -202,17 +219,10 @@ async fn ticket_page(
 }
 
 async fn ticket_api(
-    State(host): State<Arc<HostState>>,
+    State(host): State<Arc<Pages>>,
+    _agent: Agent,
     Path(file): Path<String>,
-    headers: HeaderMap,
 ) -> Result<Json<Value>, ApiError> {
-    if !host.is_agent(&headers) {
-        return Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "Couldn't authenticate you",
-            "sign in as an agent",
-        ));
-    }
     let t = file
         .strip_suffix(".json")
         .and_then(|id| id.parse::<u64>().ok())

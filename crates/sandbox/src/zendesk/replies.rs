@@ -9,21 +9,36 @@ use std::sync::Arc;
 use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{FromRef, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use heart_contract::ApiError;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::HostState;
+use super::channel::Framework;
+use super::session::{Agent, Sessions, bad_csrf};
 
 /// The longest reply an agent may send (Zendesk's limit on a message).
 const MAX_MESSAGE: usize = 65_535;
 
-pub(super) fn routes() -> Router<Arc<HostState>> {
-    Router::new().route("/api/v2/channel/replies", post(reply))
+/// What the replies use.
+pub(super) struct Replies {
+    pub sessions: Sessions,
+    pub channel: Arc<Framework>,
+}
+
+impl FromRef<Arc<Replies>> for Sessions {
+    fn from_ref(replies: &Arc<Replies>) -> Self {
+        replies.sessions.clone()
+    }
+}
+
+pub(super) fn router(replies: Replies) -> Router {
+    Router::new()
+        .route("/api/v2/channel/replies", post(reply))
+        .with_state(Arc::new(replies))
 }
 
 #[derive(Deserialize)]
@@ -34,14 +49,9 @@ struct ReplyRequest {
     request_id: Option<String>,
 }
 
-async fn reply(State(host): State<Arc<HostState>>, headers: HeaderMap, body: Bytes) -> Response {
-    if !host.is_agent(&headers) || !host.csrf_ok(&headers) {
-        return ApiError::new(
-            StatusCode::FORBIDDEN,
-            "InvalidCsrfToken",
-            "a reply needs the agent's session and its X-CSRF-Token",
-        )
-        .into_response();
+async fn reply(State(host): State<Arc<Replies>>, agent: Agent, body: Bytes) -> Response {
+    if !agent.csrf_ok() {
+        return bad_csrf().into_response();
     }
     let bad =
         |why: &str| ApiError::new(StatusCode::BAD_REQUEST, "InvalidParameter", why).into_response();

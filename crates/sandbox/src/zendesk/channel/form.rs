@@ -6,19 +6,6 @@
 /// escaping: one way to escape in the workspace).
 pub use heart_integration::html::escape as escape_html;
 
-/// Percent-encodes one URL path segment (keeps `A-Z a-z 0-9 - . _ ~ :`).
-pub fn escape_path_segment(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~:".contains(&b) {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 /// A form on a page: where it posts and the fields a submit would send.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Form {
@@ -277,7 +264,6 @@ mod tests {
             decode_entities("&#233;&#xE9; &unknown; & a"),
             "éé &unknown; & a"
         );
-        assert_eq!(escape_path_segment("ig:1/2 x"), "ig:1%2F2%20x");
     }
 
     /// An admin UI page of another integration: every construct the reader knows.

@@ -106,7 +106,7 @@ impl Framework {
             .send()
             .await
             .map(|r| r.status().as_u16())
-            .map_err(|e| manifest::describe(&e));
+            .map_err(|e| crate::outbound::describe(&e));
         if let Ok(mut health) = self.health.lock() {
             *health = Some(Health {
                 at_ms: self.log.now_ms(),
@@ -162,7 +162,7 @@ impl Framework {
     pub async fn pull(&self, id: InstanceId) -> Option<PullReport> {
         let instance = self.desk.instance(id)?;
         let at_ms = self.log.now_ms();
-        let request_id = crate::host::random_hex();
+        let request_id = crate::secret::random_hex();
         let Some(pull_url) = self.desk.manifest().and_then(|m| m.urls.pull_url) else {
             return self.desk.pull_failed(
                 id,
@@ -367,17 +367,18 @@ impl Framework {
             .map_err(|e| {
                 failed(format!(
                     "the integration could not be reached: {}",
-                    manifest::describe(&e)
+                    crate::outbound::describe(&e)
                 ))
             })?;
         let status = response.status();
         let mut bytes = Vec::new();
         let mut response = response;
-        while let Some(chunk) = response
-            .chunk()
-            .await
-            .map_err(|e| failed(format!("reading the answer: {}", manifest::describe(&e))))?
-        {
+        while let Some(chunk) = response.chunk().await.map_err(|e| {
+            failed(format!(
+                "reading the answer: {}",
+                crate::outbound::describe(&e)
+            ))
+        })? {
             if bytes.len() + chunk.len() > MAX_ANSWER {
                 return Err(failed(format!("the answer is over {MAX_ANSWER} bytes")));
             }
@@ -464,7 +465,7 @@ impl Framework {
                 .send()
                 .await
                 .map(|r| r.status().as_u16())
-                .map_err(|e| manifest::describe(&e));
+                .map_err(|e| crate::outbound::describe(&e));
             if let Err(e) = &delivered {
                 tracing::warn!(event = %type_id, error = %e, "the event callback failed");
             }

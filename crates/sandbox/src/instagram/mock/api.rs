@@ -1,4 +1,4 @@
-//! What the mock origin's API does (`origin/server.rs` serves it over HTTP): every call checked
+//! What the mock Instagram's API does (`instagram/server.rs` serves it over HTTP): every call checked
 //! against the account's valid tokens first (compared whole, in constant time), then counted.
 
 use std::collections::BTreeSet;
@@ -6,12 +6,12 @@ use std::collections::BTreeSet;
 use heart_contract::LikeAnswer;
 use heart_integration::origin::{Comment, Credentials, Relation};
 
-use super::{Inner, MockOrigin, MockPhoto};
-use crate::origin::same_secret;
+use super::{Inner, MockInstagram, MockPhoto};
+use crate::secret::same_secret;
 
 /// Why the origin refused a call.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum OriginError {
+pub enum InstagramError {
     /// The token is wrong, revoked or belongs to another account.
     Unauthorized,
     /// No such photo.
@@ -27,32 +27,32 @@ fn token_matches(valid: &[String], given: &str) -> bool {
     })
 }
 
-impl MockOrigin {
-    fn lock(&self) -> Result<std::sync::MutexGuard<'_, Inner>, OriginError> {
+impl MockInstagram {
+    fn lock(&self) -> Result<std::sync::MutexGuard<'_, Inner>, InstagramError> {
         self.inner
             .lock()
-            .map_err(|_| OriginError::BadRequest("the origin's state is poisoned"))
+            .map_err(|_| InstagramError::BadRequest("the mock Instagram's state is poisoned"))
     }
 
-    fn find_photo<'a>(inner: &'a Inner, photo_id: &str) -> Result<&'a MockPhoto, OriginError> {
-        inner.photos.get(photo_id).ok_or(OriginError::NotFound)
+    fn find_photo<'a>(inner: &'a Inner, photo_id: &str) -> Result<&'a MockPhoto, InstagramError> {
+        inner.photos.get(photo_id).ok_or(InstagramError::NotFound)
     }
 
-    fn authorized(inner: &Inner, auth: &Credentials) -> Result<(), OriginError> {
+    fn authorized(inner: &Inner, auth: &Credentials) -> Result<(), InstagramError> {
         match inner.tokens.get(&auth.account) {
             Some(valid) if token_matches(valid, &auth.token) => Ok(()),
-            _ => Err(OriginError::Unauthorized),
+            _ => Err(InstagramError::Unauthorized),
         }
     }
 }
 
-/// The API's calls, in the integration's words (the HTTP routes are in `origin/server.rs`).
-impl MockOrigin {
+/// The API's calls, in the integration's words (the HTTP routes are in `instagram/server.rs`).
+impl MockInstagram {
     pub fn like_state(
         &self,
         auth: &Credentials,
         photo_id: &str,
-    ) -> Result<LikeAnswer, OriginError> {
+    ) -> Result<LikeAnswer, InstagramError> {
         let inner = self.lock()?;
         Self::authorized(&inner, auth)?;
         Ok(Self::find_photo(&inner, photo_id)?.answer(&auth.account))
@@ -64,13 +64,13 @@ impl MockOrigin {
         auth: &Credentials,
         photo_id: &str,
         liked: bool,
-    ) -> Result<LikeAnswer, OriginError> {
+    ) -> Result<LikeAnswer, InstagramError> {
         let mut inner = self.lock()?;
         Self::authorized(&inner, auth)?;
         let photo = inner
             .photos
             .get_mut(photo_id)
-            .ok_or(OriginError::NotFound)?;
+            .ok_or(InstagramError::NotFound)?;
         if liked {
             photo.liked_by.insert(auth.account.clone());
         } else {
@@ -85,13 +85,13 @@ impl MockOrigin {
         auth: &Credentials,
         photo_id: &str,
         text: &str,
-    ) -> Result<String, OriginError> {
+    ) -> Result<String, InstagramError> {
         let mut inner = self.lock()?;
         Self::authorized(&inner, auth)?;
         Self::find_photo(&inner, photo_id)?;
         let text = text.trim();
         if text.is_empty() || text.chars().count() > super::MAX_COMMENT_CHARS {
-            return Err(OriginError::BadRequest(
+            return Err(InstagramError::BadRequest(
                 "a comment is 1 to 2,200 characters, as on Instagram",
             ));
         }
@@ -103,7 +103,7 @@ impl MockOrigin {
         Ok(inner.comment(photo_id, &auth.account, &handle, text))
     }
 
-    pub fn verify(&self, auth: &Credentials) -> Result<String, OriginError> {
+    pub fn verify(&self, auth: &Credentials) -> Result<String, InstagramError> {
         let inner = self.lock()?;
         Self::authorized(&inner, auth)?;
         Ok(inner
@@ -113,7 +113,7 @@ impl MockOrigin {
             .unwrap_or_else(|| format!("@{}", auth.account)))
     }
 
-    pub fn relation(&self, auth: &Credentials, photo_id: &str) -> Result<Relation, OriginError> {
+    pub fn relation(&self, auth: &Credentials, photo_id: &str) -> Result<Relation, InstagramError> {
         let inner = self.lock()?;
         Self::authorized(&inner, auth)?;
         let photo = Self::find_photo(&inner, photo_id)?;
@@ -131,14 +131,14 @@ impl MockOrigin {
         auth: &Credentials,
         after: Option<&str>,
         limit: usize,
-    ) -> Result<Vec<Comment>, OriginError> {
+    ) -> Result<Vec<Comment>, InstagramError> {
         let inner = self.lock()?;
         Self::authorized(&inner, auth)?;
         let after: u64 = match after {
             None | Some("") => 0,
             Some(cursor) => cursor
                 .parse()
-                .map_err(|_| OriginError::BadRequest("unknown cursor"))?,
+                .map_err(|_| InstagramError::BadRequest("unknown cursor"))?,
         };
         let mut first_seen = BTreeSet::new();
         let mut out = Vec::new();
@@ -183,9 +183,9 @@ mod tests {
 
     #[test]
     fn likes_count_once_and_need_the_token() {
-        let origin = MockOrigin::new(&Config::default().accounts);
+        let instagram = MockInstagram::new(&Config::default().accounts);
         let photo = "ig:17895695668004550";
-        let before = origin.like_state(&auth(OMNIWEAR_TOKEN), photo);
+        let before = instagram.like_state(&auth(OMNIWEAR_TOKEN), photo);
         assert_eq!(
             before,
             Ok(LikeAnswer {
@@ -195,7 +195,7 @@ mod tests {
             })
         );
         for _ in 0..2 {
-            let after = origin.set_like(&auth(OMNIWEAR_TOKEN), photo, true);
+            let after = instagram.set_like(&auth(OMNIWEAR_TOKEN), photo, true);
             assert_eq!(
                 after,
                 Ok(LikeAnswer {
@@ -206,48 +206,48 @@ mod tests {
             );
         }
         assert_eq!(
-            origin.like_state(&auth("wrong"), photo),
-            Err(OriginError::Unauthorized)
+            instagram.like_state(&auth("wrong"), photo),
+            Err(InstagramError::Unauthorized)
         );
         assert_eq!(
-            origin.like_state(&auth(OMNIWEAR_TOKEN), "ig:nope"),
-            Err(OriginError::NotFound)
+            instagram.like_state(&auth(OMNIWEAR_TOKEN), "ig:nope"),
+            Err(InstagramError::NotFound)
         );
     }
 
     #[test]
     fn tokens_and_comments_are_capped() {
-        use crate::origin::mock::{
+        use crate::instagram::mock::{
             MAX_AUTHOR_CHARS, MAX_COMMENT_CHARS, MAX_COMMENTS, MAX_TOKEN_LEN, MAX_TOKENS,
         };
-        let origin = MockOrigin::new(&Config::default().accounts);
+        let instagram = MockInstagram::new(&Config::default().accounts);
         let photo = "ig:17895695668004550";
         for i in 1..MAX_TOKENS {
-            assert!(origin.issue_token("omniwear", &format!("t{i}")), "{i}");
+            assert!(instagram.issue_token("omniwear", &format!("t{i}")), "{i}");
         }
-        assert!(!origin.issue_token("omniwear", "one-too-many"));
+        assert!(!instagram.issue_token("omniwear", "one-too-many"));
         assert!(
-            origin.issue_token("omniwear", "t1"),
+            instagram.issue_token("omniwear", "t1"),
             "an existing one is fine"
         );
-        assert!(origin.revoke_token("omniwear", "t1"));
-        assert!(!origin.issue_token("omniwear", &"x".repeat(MAX_TOKEN_LEN + 1)));
-        assert!(origin.issue_token("omniwear", &"x".repeat(MAX_TOKEN_LEN)));
-        assert_eq!(origin.tokens()["omniwear"].len(), MAX_TOKENS);
+        assert!(instagram.revoke_token("omniwear", "t1"));
+        assert!(!instagram.issue_token("omniwear", &"x".repeat(MAX_TOKEN_LEN + 1)));
+        assert!(instagram.issue_token("omniwear", &"x".repeat(MAX_TOKEN_LEN)));
+        assert_eq!(instagram.tokens()["omniwear"].len(), MAX_TOKENS);
 
         let long = "é".repeat(MAX_COMMENT_CHARS + 1);
-        assert!(origin.add_comment(photo, "@sam", &long).is_none());
-        assert!(origin.add_comment(photo, "@sam", &long[2..]).is_some());
+        assert!(instagram.add_comment(photo, "@sam", &long).is_none());
+        assert!(instagram.add_comment(photo, "@sam", &long[2..]).is_some());
         let author = "a".repeat(MAX_AUTHOR_CHARS + 1);
-        assert!(origin.add_comment(photo, &author, "hi").is_none());
+        assert!(instagram.add_comment(photo, &author, "hi").is_none());
         for i in 0..MAX_COMMENTS {
             assert!(
-                origin
+                instagram
                     .add_comment(photo, "@sam", &format!("c{i}"))
                     .is_some()
             );
         }
-        let page = origin.photo_page(photo).expect("photo");
+        let page = instagram.photo_page(photo).expect("photo");
         assert_eq!(page.comments.len(), MAX_COMMENTS, "the oldest went");
         assert_eq!(page.comments.last().map(|c| c.2.as_str()), Some("c9999"));
     }
@@ -265,45 +265,48 @@ mod tests {
 
     #[test]
     fn relations_comments_and_revocation() {
-        let origin = MockOrigin::new(&Config::default().accounts);
+        let instagram = MockInstagram::new(&Config::default().accounts);
         let me = auth(OMNIWEAR_TOKEN);
         assert_eq!(
-            origin.relation(&me, "ig:17895695668004550"),
+            instagram.relation(&me, "ig:17895695668004550"),
             Ok(Relation::Own)
         );
-        let rival = origin
+        let rival = instagram
             .photos()
             .into_iter()
             .find(|p| p.account != "omniwear")
             .expect("a photo of another account");
-        assert_eq!(origin.relation(&me, &rival.id), Ok(Relation::Unrelated));
+        assert_eq!(instagram.relation(&me, &rival.id), Ok(Relation::Unrelated));
 
-        let all = origin.comments(&me, None, 100).expect("comments");
+        let all = instagram.comments(&me, None, 100).expect("comments");
         assert!(
             all.iter()
-                .all(|c| origin.photo("omniwear", &c.photo_id).is_some())
+                .all(|c| instagram.photo("omniwear", &c.photo_id).is_some())
         );
         assert!(!all.is_empty() && all[0].first_on_photo);
-        let rest = origin
+        let rest = instagram
             .comments(&me, Some(&all[0].cursor), 100)
             .expect("after the first");
         assert_eq!(rest.len(), all.len() - 1);
-        let one = origin.comments(&me, None, 1).expect("one");
+        let one = instagram.comments(&me, None, 1).expect("one");
         assert_eq!(one.len(), 1);
 
-        assert!(origin.issue_token("omniwear", "second"));
-        assert_eq!(origin.verify(&auth("second")), Ok("@omniwear".to_string()));
-        assert!(origin.revoke_token("omniwear", "second"));
+        assert!(instagram.issue_token("omniwear", "second"));
         assert_eq!(
-            origin.verify(&auth("second")),
-            Err(OriginError::Unauthorized)
+            instagram.verify(&auth("second")),
+            Ok("@omniwear".to_string())
         );
-        assert!(!origin.revoke_token("omniwear", "second"));
+        assert!(instagram.revoke_token("omniwear", "second"));
+        assert_eq!(
+            instagram.verify(&auth("second")),
+            Err(InstagramError::Unauthorized)
+        );
+        assert!(!instagram.revoke_token("omniwear", "second"));
         assert!(
-            origin
+            instagram
                 .add_comment("ig:17895695668004550", "@sam", "Hi")
                 .is_some()
         );
-        assert!(origin.add_comment("ig:none", "@sam", "Hi").is_none());
+        assert!(instagram.add_comment("ig:none", "@sam", "Hi").is_none());
     }
 }

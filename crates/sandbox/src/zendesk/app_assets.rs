@@ -1,5 +1,5 @@
-//! The app's own origin: the package's `assets/` and the ZAF SDK bundle, on another origin than
-//! the host page, as Zendesk serves apps.
+//! The app's assets: the package's `assets/` and the ZAF SDK bundle, served on a port of their
+//! own, so from another web origin than the host's pages, as Zendesk serves apps.
 
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
@@ -13,7 +13,7 @@ use axum::routing::get;
 /// Where the app's `iframe.html` loads the SDK from on Zendesk.
 pub const ZAF_SDK_CDN: &str =
     "https://static.zdassets.com/zendesk_app_framework_sdk/2.0/zaf_sdk.min.js";
-/// Where the sandbox serves its copy, on the app origin.
+/// Where the sandbox serves its copy, beside the app's assets.
 pub const ZAF_SDK_LOCAL: &str = "/zendesk_app_framework_sdk/2.0/zaf_sdk.min.js";
 
 pub struct AppFiles {

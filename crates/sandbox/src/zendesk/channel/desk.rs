@@ -180,13 +180,13 @@ impl Desk {
         by: By,
         push: bool,
     ) -> (String, Option<(String, String)>) {
-        let key = crate::host::random_hex();
+        let key = crate::secret::random_hex();
         let mut data = self.lock();
         let push = push.then(|| {
             instance
                 .and_then(|id| data.instances.get(&id))
                 .and_then(|i| Some((i.push_id.clone()?, i.push_token.clone()?)))
-                .unwrap_or_else(|| (crate::host::random_hex(), crate::host::random_hex()))
+                .unwrap_or_else(|| (crate::secret::random_hex(), crate::secret::random_hex()))
         });
         data.exchanges.insert(
             key.clone(),
@@ -342,7 +342,7 @@ pub enum Refused {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::channel::{PullAnswer, Resource};
+    use crate::zendesk::channel::{PullAnswer, Resource};
 
     fn resource(external_id: &str, thread: Option<&str>, message: &str) -> Resource {
         Resource {

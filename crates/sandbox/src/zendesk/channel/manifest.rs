@@ -8,6 +8,7 @@ use reqwest::{StatusCode, Url, header};
 use serde_json::{Map, Value};
 
 use super::limits::{self, Violation};
+use crate::outbound::describe;
 
 /// Zendesk follows redirects when it reads a manifest; so many at most here.
 const MAX_REDIRECTS: usize = 3;
@@ -159,24 +160,6 @@ pub async fn fetch(
     Err(format!(
         "{manifest_url} redirects more than {MAX_REDIRECTS} times"
     ))
-}
-
-/// An HTTP client error in a person's words, with the cause (e.g. the certificate).
-pub fn describe(e: &reqwest::Error) -> String {
-    let mut text = if e.is_timeout() {
-        "timed out".to_owned()
-    } else if e.is_connect() {
-        "could not connect".to_owned()
-    } else {
-        e.to_string()
-    };
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
-        source = s.source();
-    }
-    text
 }
 
 #[cfg(test)]

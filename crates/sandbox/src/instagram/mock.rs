@@ -1,11 +1,11 @@
-//! [`MockOrigin`]: an in-memory "Instagram" seeded from the config (accounts with tokens and a
+//! [`MockInstagram`]: an in-memory "Instagram" seeded from the config (accounts with tokens and a
 //! handle, photos with an owner, likes, mentions and comments), and what the sandbox's own
 //! pages and controls do with it (issue and revoke tokens, comment, like as another account).
-//! What the integration sees of it, the [`Origin`](super::Origin) implementation, is in `origin/mock/api.rs`.
+//! What the integration sees of it, the [`Origin`](super::Origin) implementation, is in `instagram/mock/api.rs`.
 
 mod api;
 
-pub use api::OriginError;
+pub use api::InstagramError;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
@@ -18,7 +18,7 @@ use crate::config::Account;
 /// An in-memory "Instagram": accounts with tokens, photos with an owner, likes, mentions and
 /// comments.
 #[derive(Debug, Default)]
-pub struct MockOrigin {
+pub struct MockInstagram {
     inner: Mutex<Inner>,
 }
 
@@ -143,7 +143,7 @@ fn rfc3339(at: std::time::SystemTime) -> String {
         .unwrap_or_else(|_| "1970-01-01T00:00:00Z".into())
 }
 
-impl MockOrigin {
+impl MockInstagram {
     pub fn new(accounts: &BTreeMap<String, Account>) -> Self {
         let mut inner = Inner::default();
         let configured: usize = accounts
@@ -239,11 +239,11 @@ impl MockOrigin {
         let inner = self.inner.lock().ok()?;
         inner.photos.get(photo_id)?;
         let base = inner.web_base.as_deref()?;
-        let id = crate::channel::form::escape_path_segment(photo_id);
+        let id = super::escape_path_segment(photo_id);
         Some(match comment_id {
             Some(c) => format!(
                 "{base}/sandbox/origin/photos/{id}#{}",
-                crate::channel::form::escape_path_segment(c)
+                super::escape_path_segment(c)
             ),
             None => format!("{base}/sandbox/origin/photos/{id}"),
         })
@@ -283,8 +283,9 @@ impl MockOrigin {
         tokens.len() != before
     }
 
-    /// Revokes every token of the accounts configured with `revoke_after_startup`; returns them.
-    pub fn revoke_startup_tokens(&self) -> Vec<String> {
+    /// Once the sandbox's start-up is done: revokes every token of the accounts configured with
+    /// `revoke_after_startup`, and says so, one step per account, for the admin page.
+    pub fn after_startup(&self) -> Vec<String> {
         let Ok(mut inner) = self.inner.lock() else {
             return Vec::new();
         };
@@ -295,9 +296,14 @@ impl MockOrigin {
             }
         }
         accounts
+            .iter()
+            .map(|account| format!(
+                "The mock Instagram revoked the tokens of @{account} (as its owner would): that account's calls now get 401"
+            ))
+            .collect()
     }
 
-    /// The valid tokens of every account (for the mock origin's own page).
+    /// The valid tokens of every account (for the mock Instagram's own page).
     pub fn tokens(&self) -> BTreeMap<String, Vec<String>> {
         self.inner
             .lock()

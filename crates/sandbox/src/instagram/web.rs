@@ -1,54 +1,70 @@
-//! The mock Instagram's own pages, on the host: its accounts and their tokens (issue, revoke),
-//! its photos with who likes them and their comments (post one, for the next pull), and a
-//! page per photo (where the integration's clickthrough leads). Its forms post with the
-//! agent's session and its CSRF token (`authenticity_token`), like the sandbox's controls.
+//! The mock Instagram's routes on the Zendesk host (`/sandbox/origin/*`), for the agent's
+//! session only. Its pages for people: its accounts and their tokens (issue, revoke), its photos
+//! with who likes them and their comments (post one, for the next pull), and a page per photo
+//! (where the integration's clickthrough leads); their forms post with the session's CSRF token
+//! (`authenticity_token`). And the sandbox's JSON controls of it (its photos, and a like as
+//! "another agent" makes it), behind [`agent_controls`] like the sandbox's other controls.
 
 use std::fmt::Write as _;
 use std::sync::Arc;
 
+use axum::Json;
 use axum::Router;
-use axum::extract::{Path, Request, State};
+use axum::extract::{FromRef, Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use heart_integration::html::escape as esc;
 use serde::Deserialize;
 
-use crate::channel::form::{escape_html as esc, escape_path_segment};
-use crate::host::HostState;
-use crate::origin::same_secret;
+use super::{MockInstagram, PhotoView, escape_path_segment};
+use crate::zendesk::session::{Agent, Sessions, agent_controls, content_type_is};
+use heart_contract::ApiError;
 
-pub fn routes(state: Arc<HostState>) -> Router<Arc<HostState>> {
+/// What its routes use.
+pub struct Web {
+    pub sessions: Sessions,
+    pub instagram: Arc<MockInstagram>,
+}
+
+impl FromRef<Arc<Web>> for Sessions {
+    fn from_ref(web: &Arc<Web>) -> Self {
+        web.sessions.clone()
+    }
+}
+
+pub fn router(web: Web) -> Router {
     let forms = Router::new()
         .route("/sandbox/origin/tokens", post(tokens))
         .route("/sandbox/origin/comments", post(comment))
-        .route_layer(from_fn_with_state(state, form_posts));
+        .route_layer(from_fn_with_state(web.sessions.clone(), form_posts));
+    let controls = Router::new()
+        .route("/sandbox/origin/photos", get(photos))
+        .route("/sandbox/origin/like", post(like))
+        .route_layer(from_fn_with_state(web.sessions.clone(), agent_controls));
     Router::new()
         .route("/sandbox/origin", get(index))
         .route("/sandbox/origin/photos/{id}", get(photo))
         .merge(forms)
+        .merge(controls)
+        .with_state(Arc::new(web))
 }
 
 /// The forms' posts: the agent's session and a form body, before the body is read (the CSRF
 /// token, a field of the form, is checked by each handler).
-async fn form_posts(State(host): State<Arc<HostState>>, request: Request, next: Next) -> Response {
-    if !host.is_agent(request.headers()) {
+async fn form_posts(agent: Result<Agent, ApiError>, request: Request, next: Next) -> Response {
+    if agent.is_err() {
         return (
             StatusCode::UNAUTHORIZED,
             "sign in first: open the page again\n",
         )
             .into_response();
     }
-    if !crate::host::content_type_is(request.headers(), "application/x-www-form-urlencoded") {
+    if !content_type_is(request.headers(), "application/x-www-form-urlencoded") {
         return (StatusCode::UNSUPPORTED_MEDIA_TYPE, "a form is expected\n").into_response();
     }
     next.run(request).await
-}
-
-/// Whether the form's `authenticity_token` is the session's CSRF token.
-fn token_ok(host: &HostState, headers: &HeaderMap, sent: &str) -> bool {
-    host.csrf_of(headers)
-        .is_some_and(|want| same_secret(want.as_bytes(), sent.as_bytes()))
 }
 
 fn forbidden() -> Response {
@@ -83,9 +99,9 @@ fn page(title: &str, body: &str) -> Html<String> {
     ))
 }
 
-async fn index(State(host): State<Arc<HostState>>, headers: HeaderMap) -> Response {
-    let origin = &host.origin;
-    let (csrf, set_cookie) = host.page_session(&headers);
+async fn index(State(web): State<Arc<Web>>, headers: HeaderMap) -> Response {
+    let instagram = &web.instagram;
+    let (csrf, set_cookie) = web.sessions.page_session(&headers);
     let csrf_field = format!(
         "<input type=\"hidden\" name=\"authenticity_token\" value=\"{}\">",
         esc(&csrf)
@@ -94,7 +110,7 @@ async fn index(State(host): State<Arc<HostState>>, headers: HeaderMap) -> Respon
         "<section><h1>Accounts and their access tokens</h1><p>An integration acts as an account with one \
          of its tokens. Revoke one and the integration's calls with it get 401.</p><ul>",
     );
-    for (account, tokens) in origin.tokens() {
+    for (account, tokens) in instagram.tokens() {
         let _ = write!(body, "<li><strong>@{}</strong>: ", esc(&account));
         if tokens.is_empty() {
             body.push_str("no valid token ");
@@ -118,7 +134,7 @@ async fn index(State(host): State<Arc<HostState>>, headers: HeaderMap) -> Respon
         );
     }
     body.push_str("</ul></section><section><h1>Photos</h1><ul>");
-    for p in origin.photos() {
+    for p in instagram.photos() {
         let _ = write!(
             body,
             "<li><a href=\"/sandbox/origin/photos/{}\">{}</a> by @{} · {} likes</li>",
@@ -133,18 +149,18 @@ async fn index(State(host): State<Arc<HostState>>, headers: HeaderMap) -> Respon
 }
 
 async fn photo(
-    State(host): State<Arc<HostState>>,
+    State(web): State<Arc<Web>>,
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let Some(p) = host.origin.photo_page(&id) else {
+    let Some(p) = web.instagram.photo_page(&id) else {
         return (
             StatusCode::NOT_FOUND,
             page("Not found", "<p>No such photo.</p>"),
         )
             .into_response();
     };
-    let (csrf, set_cookie) = host.page_session(&headers);
+    let (csrf, set_cookie) = web.sessions.page_session(&headers);
     let likers = if p.liked_by.is_empty() {
         "none of the accounts here".to_owned()
     } else {
@@ -210,12 +226,8 @@ struct TokenForm {
     action: String,
 }
 
-async fn tokens(
-    State(host): State<Arc<HostState>>,
-    headers: HeaderMap,
-    body: axum::body::Bytes,
-) -> Response {
-    let origin = &host.origin;
+async fn tokens(State(web): State<Arc<Web>>, agent: Agent, body: axum::body::Bytes) -> Response {
+    let instagram = &web.instagram;
     let Ok(f) = serde_urlencoded::from_bytes::<TokenForm>(&body) else {
         return (
             StatusCode::BAD_REQUEST,
@@ -223,12 +235,12 @@ async fn tokens(
         )
             .into_response();
     };
-    if !token_ok(&host, &headers, &f.authenticity_token) {
+    if !agent.token_is(&f.authenticity_token) {
         return forbidden();
     }
     let done = match f.action.as_str() {
-        "issue" => origin.issue_token(&f.account, f.token.trim()),
-        "revoke" => origin.revoke_token(&f.account, &f.token),
+        "issue" => instagram.issue_token(&f.account, f.token.trim()),
+        "revoke" => instagram.revoke_token(&f.account, &f.token),
         _ => false,
     };
     if done {
@@ -247,11 +259,7 @@ struct CommentForm {
     text: String,
 }
 
-async fn comment(
-    State(host): State<Arc<HostState>>,
-    headers: HeaderMap,
-    body: axum::body::Bytes,
-) -> Response {
+async fn comment(State(web): State<Arc<Web>>, agent: Agent, body: axum::body::Bytes) -> Response {
     let Ok(f) = serde_urlencoded::from_bytes::<CommentForm>(&body) else {
         return (
             StatusCode::BAD_REQUEST,
@@ -259,10 +267,10 @@ async fn comment(
         )
             .into_response();
     };
-    if !token_ok(&host, &headers, &f.authenticity_token) {
+    if !agent.token_is(&f.authenticity_token) {
         return forbidden();
     }
-    match host.origin.add_comment(&f.photo_id, &f.author, &f.text) {
+    match web.instagram.add_comment(&f.photo_id, &f.author, &f.text) {
         Some(_) => Redirect::to(&format!(
             "/sandbox/origin/photos/{}",
             escape_path_segment(&f.photo_id)
@@ -274,4 +282,34 @@ async fn comment(
         )
             .into_response(),
     }
+}
+
+async fn photos(State(web): State<Arc<Web>>) -> impl IntoResponse {
+    Json(web.instagram.photos())
+}
+
+#[derive(Deserialize)]
+struct ForceLike {
+    account: String,
+    photo_id: String,
+    liked: bool,
+}
+
+/// "Another agent" (or the business itself, on Instagram) changes the like.
+async fn like(
+    State(web): State<Arc<Web>>,
+    body: axum::body::Bytes,
+) -> Result<Json<PhotoView>, ApiError> {
+    let req: ForceLike = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "InvalidRequest", e.to_string()))?;
+    web.instagram
+        .force_like(&req.account, &req.photo_id, req.liked)
+        .map(Json)
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                "RecordNotFound",
+                "no such account or photo",
+            )
+        })
 }

@@ -8,7 +8,9 @@ use std::collections::BTreeSet;
 use heart_contract::ANY_CHANNEL;
 
 use super::{Data, Desk};
-use crate::channel::{Comment, InstanceId, PullAnswer, PullError, PullReport, Resource, Ticket};
+use crate::zendesk::channel::{
+    Comment, InstanceId, PullAnswer, PullError, PullReport, Resource, Ticket,
+};
 
 /// What became of one resource.
 #[derive(Clone, Debug, PartialEq, Eq)]

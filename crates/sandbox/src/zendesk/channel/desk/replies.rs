@@ -4,8 +4,8 @@
 //! `external_id` the integration answered), or with why it did not, for Try again.
 
 use super::Desk;
-use crate::channel::limits::Violation;
-use crate::channel::{Comment, InstanceId};
+use crate::zendesk::channel::limits::Violation;
+use crate::zendesk::channel::{Comment, InstanceId};
 
 /// How many replies are kept.
 const MAX_REPLIES: usize = 500;
@@ -30,7 +30,7 @@ impl Desk {
     /// A new reply of an agent's to `ticket` (not yet sent).
     pub fn start_reply(&self, ticket: u64, message: &str) -> Reply {
         let reply = Reply {
-            request_id: crate::host::random_hex(),
+            request_id: crate::secret::random_hex(),
             ticket,
             message: message.to_owned(),
             attempts: 0,

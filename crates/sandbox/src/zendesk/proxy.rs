@@ -1,21 +1,52 @@
-//! Zendesk's Any Channel proxy: `POST /api/v2/any_channel/proxy.json?ticket_id=&post_to_path=`.
+//! Zendesk's Any Channel proxy: `POST /api/v2/any_channel/proxy.json?ticket_id=&post_to_path=`,
+//! for the agent's session ([`Agent`]), with its own state ([`Proxy`]).
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
+use axum::Router;
 use axum::body::Body;
-use axum::extract::{RawQuery, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::extract::{FromRef, RawQuery, State};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use heart_contract::{BAD_PATH_ERROR, NO_INSTANCE_ERROR, check_post_to_path};
+use axum::routing::post;
+use heart_contract::{BAD_PATH_ERROR, NO_INSTANCE_ERROR, PROXY_PATH, check_post_to_path};
 use reqwest::Url;
 
-use crate::faults::Hang;
-use crate::host::HostState;
-use crate::log::ProxyCall;
+use super::channel::Framework;
+use super::session::{Agent, Sessions};
+use crate::faults::{Faults, Hang};
+use crate::log::{ProxyCall, RequestLog};
 use crate::outbound::{MAX_PROXY_ANSWER, ReadError};
 use heart_contract::ApiError;
+
+/// What the proxy uses.
+pub struct Proxy {
+    /// Whose requests it serves.
+    pub sessions: Sessions,
+    /// Which instance a ticket belongs to, and the installed integration's manifest URL.
+    pub channel: Arc<Framework>,
+    /// Its HTTP client (it trusts the integration's certificate only).
+    pub client: reqwest::Client,
+    /// Its own deadline on each call (`proxy_timeout_ms`).
+    pub timeout: Duration,
+    /// Zendesk's own faults, injected per service path.
+    pub faults: Arc<Faults>,
+    pub log: Arc<RequestLog>,
+}
+
+impl FromRef<Arc<Proxy>> for Sessions {
+    fn from_ref(proxy: &Arc<Proxy>) -> Self {
+        proxy.sessions.clone()
+    }
+}
+
+pub fn router(proxy: Proxy) -> Router {
+    Router::new()
+        .route(PROXY_PATH, post(handle))
+        .with_state(Arc::new(proxy))
+}
 
 /// Resolves `post_to_path` against the manifest URL; the result must stay on the manifest's
 /// scheme, host and port.
@@ -43,26 +74,21 @@ pub fn resolve_post_to_path(manifest: &Url, raw: &str) -> Result<Url, String> {
 /// The largest body the proxy reads from the app (the `client_data` it forwards).
 pub const MAX_REQUEST_BODY: usize = 2 * 1024 * 1024;
 
-fn unauthenticated() -> ApiError {
-    ApiError::new(
-        StatusCode::UNAUTHORIZED,
-        "Couldn't authenticate you",
-        "the proxy is only for a signed-in agent's session",
-    )
-}
-
 /// The proxy. A call without an agent's session is refused before anything of it is read or
-/// recorded; one without the session's CSRF token is recorded without its body.
-pub async fn proxy(
-    State(host): State<Arc<HostState>>,
-    headers: HeaderMap,
+/// recorded (by [`Agent`]); one without the session's CSRF token is recorded without its body.
+async fn handle(
+    State(host): State<Arc<Proxy>>,
+    agent: Result<Agent, ApiError>,
     RawQuery(query): RawQuery,
     body: Body,
 ) -> Response {
-    if !host.is_agent(&headers) {
-        tracing::debug!("proxy: refused a call without an agent session");
-        return unauthenticated().into_response();
-    }
+    let agent = match agent {
+        Ok(agent) => agent,
+        Err(refusal) => {
+            tracing::debug!("proxy: refused a call without an agent session");
+            return refusal.into_response();
+        }
+    };
     let started = Instant::now();
     let _pending = host.log.begin_proxy();
     let params: HashMap<String, String> =
@@ -80,7 +106,7 @@ pub async fn proxy(
         retry_after: None,
         duration_ms: 0,
     };
-    let response = match forward(&host, &headers, &params, body, &mut call).await {
+    let response = match forward(&host, &agent, &params, body, &mut call).await {
         Ok(response) => response,
         Err(refusal) => {
             call.error = Some(refusal.description().to_owned());
@@ -94,18 +120,14 @@ pub async fn proxy(
 }
 
 async fn forward(
-    host: &HostState,
-    headers: &HeaderMap,
+    host: &Proxy,
+    agent: &Agent,
     params: &HashMap<String, String>,
     body: Body,
     call: &mut ProxyCall,
 ) -> Result<Response, ApiError> {
-    if !host.csrf_ok(headers) {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "InvalidCsrfToken",
-            "the X-CSRF-Token header does not match the agent's session",
-        ));
+    if !agent.csrf_ok() {
+        return Err(super::session::bad_csrf());
     }
     let body = axum::body::to_bytes(body, MAX_REQUEST_BODY)
         .await
@@ -147,7 +169,12 @@ async fn forward(
         .ok()
         .and_then(|id| host.channel.desk.instance_of_ticket(id))
         .ok_or_else(not_found)?;
-    let manifest_url = host.manifest_url.as_ref().ok_or_else(not_found)?;
+    let manifest_url = &host
+        .channel
+        .requirement
+        .as_ref()
+        .ok_or_else(not_found)?
+        .manifest_url;
     let target = resolve_post_to_path(manifest_url, path_raw)
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, BAD_PATH_ERROR, e))?;
     call.target = Some(target.to_string());
@@ -189,7 +216,7 @@ async fn forward(
     let sent = host
         .client
         .post(target.clone())
-        .timeout(host.proxy_timeout)
+        .timeout(host.timeout)
         .header(header::ACCEPT, "application/json")
         .form(&[
             ("instance_metadata", instance.metadata.as_str()),

@@ -174,7 +174,7 @@ pub async fn request(
         .map_err(|e| {
             failed(format!(
                 "cannot reach {pull_url}: {}",
-                super::manifest::describe(&e)
+                crate::outbound::describe(&e)
             ))
         })?;
     let status = response.status();

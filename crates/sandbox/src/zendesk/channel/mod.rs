@@ -3,8 +3,8 @@
 //! adds through the integration's own admin UI, the pulls that turn external resources into
 //! tickets, and the tickets themselves.
 //!
-//! [`Desk`] holds the data and its rules (`channel/desk.rs`: no I/O, unit-tested); [`Framework`] does
-//! the HTTP (`channel/framework.rs`: manifest fetch, the admin UI exchange, pulls). Here: the data's
+//! [`Desk`] holds the data and its rules (`desk.rs`: no I/O, unit-tested); [`Framework`] does the
+//! HTTP (`framework.rs`: manifest fetch, the admin UI exchange, pulls). Here: the data's
 //! types and Zendesk's limits on it.
 
 pub mod admin;

@@ -2,7 +2,8 @@
 //! the demo opens on working tickets. Install the app (read the integration manifest), add each
 //! configured account through the integration's own admin UI (POST `admin_ui` as Zendesk does,
 //! fill in the form it answers, submit it, follow the form it posts back to `return_url`), pull
-//! once, then let the origin revoke the tokens it is told to.
+//! once, then what the sandbox does after it ([`AfterStartup`]: the mock Instagram revokes the
+//! tokens it is told to). Zendesk's side knows nothing of the mock; the sandbox hands it that.
 //!
 //! Every call has the client's deadline (`integration_timeout_ms`): an integration that does not
 //! answer is said on the admin page, the steps that need it are skipped, and the sandbox starts
@@ -19,11 +20,14 @@ use reqwest::Url;
 use super::form::{self, Form};
 use super::{By, Framework, Install, InstanceId};
 use crate::config::StartupAccount;
-use crate::origin::MockOrigin;
 use crate::outbound::{MAX_PAGE, read_capped};
 
+/// What the sandbox does once the start-up's steps are all done; it answers what it did, for
+/// the admin page's list of steps.
+pub type AfterStartup = Arc<dyn Fn() -> Vec<String> + Send + Sync>;
+
 /// Runs the configured start-up; every step (and every failure) is recorded for the admin page.
-pub async fn run(framework: &Framework, origin: &MockOrigin) {
+pub async fn run(framework: &Framework, after: &AfterStartup) {
     let desk = &framework.desk;
     // Tickets that need no instance exist from the start.
     for t in framework
@@ -42,7 +46,7 @@ pub async fn run(framework: &Framework, origin: &MockOrigin) {
         );
         return;
     }
-    steps(framework, origin, framework.config.startup.install).await;
+    steps(framework, after, framework.config.startup.install).await;
 }
 
 /// Whether the start-up left something undone: the app not installed, or an account not added.
@@ -58,25 +62,23 @@ pub fn pending(framework: &Framework) -> bool {
 }
 
 /// **Try again** on the admin page: what the start-up left undone.
-pub fn router(framework: Arc<Framework>, origin: Arc<MockOrigin>) -> Router {
+pub fn router(framework: Arc<Framework>, after: AfterStartup) -> Router {
     Router::new()
         .route("/admin/channels/startup", post(try_again))
-        .with_state((framework, origin))
+        .with_state((framework, after))
 }
 
-async fn try_again(
-    State((framework, origin)): State<(Arc<Framework>, Arc<MockOrigin>)>,
-) -> Redirect {
+async fn try_again(State((framework, after)): State<(Arc<Framework>, AfterStartup)>) -> Redirect {
     framework
         .desk
         .record_step("Try again: the start-up's steps left undone");
     let install = framework.config.startup.install && framework.desk.manifest().is_none();
-    steps(&framework, &origin, install).await;
+    steps(&framework, &after, install).await;
     Redirect::to("/admin/channels#startup")
 }
 
 /// The start-up's steps that need the integration, skipping what is done already.
-async fn steps(framework: &Framework, origin: &MockOrigin, install: bool) {
+async fn steps(framework: &Framework, after: &AfterStartup, install: bool) {
     let desk = &framework.desk;
     let startup = &framework.config.startup;
     let Some(requirement) = &framework.requirement else {
@@ -154,10 +156,8 @@ async fn steps(framework: &Framework, origin: &MockOrigin, install: bool) {
             });
         }
     }
-    for account in origin.revoke_startup_tokens() {
-        desk.record_step(format!(
-            "The mock Instagram revoked the tokens of @{account} (as its owner would): that account's calls now get 401"
-        ));
+    for step in after() {
+        desk.record_step(step);
     }
 }
 
@@ -258,7 +258,7 @@ async fn add_account(
         back.fields.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join(", ")
     ));
     let failed = |e: reqwest::Error| {
-        let why = super::manifest::describe(&e);
+        let why = crate::outbound::describe(&e);
         call_failed(framework, "POST return_url", e.is_timeout(), why)
     };
     let saved = client
@@ -310,7 +310,7 @@ async fn post_form<F: serde::Serialize + ?Sized>(
         .send()
         .await
         .map_err(|e| {
-            let why = super::manifest::describe(&e);
+            let why = crate::outbound::describe(&e);
             call_failed(framework, &what, e.is_timeout(), why)
         })?;
     let url = answer.url().clone();

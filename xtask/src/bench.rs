@@ -82,7 +82,7 @@ pub fn run(project: &Project, runs: Option<u32>) -> Result<()> {
 }
 
 /// `cargo xtask bench integration`: builds the service and the benchmark (release), then runs
-/// `crates/bench/src/bin/integration.rs` with Redis and nginx from setup.
+/// `crates/bench/src/bin/integration/` with Redis and nginx from setup.
 pub fn integration(project: &Project) -> Result<()> {
     let env = crate::setup::run(project, crate::setup::Mode::Check)?.env;
     env.cmd(cmd::cargo())

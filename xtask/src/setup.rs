@@ -4,12 +4,18 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
 use crate::cmd::{self, Env};
 use crate::project::Project;
+
+mod cargo_install;
+
+#[cfg(test)]
+use cargo_install::is_cargo_install_of;
+use cargo_install::{CargoTool, cargo_tool};
 
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// The binaryen major whose wasm-opt reads current wasm-bindgen output.
@@ -404,155 +410,5 @@ fn wasm_bindgen(project: &Project, env: &Env, report: &mut Report) -> Result<()>
     )
 }
 
-/// A tool that `cargo install` builds from crates.io at an exact version.
-struct CargoTool<'a> {
-    krate: &'static str,
-    /// Whose `--version` tells the installed version.
-    binary: &'static str,
-    version: &'a str,
-    /// Another binary the crate installs that must be there too.
-    also: Option<&'static str>,
-    note: &'static str,
-    locked: bool,
-    /// `cargo install --debug`: a dev-profile build of the tool.
-    debug: bool,
-}
-
-fn cargo_tool(env: &Env, report: &mut Report, tool: CargoTool) -> Result<()> {
-    let what = format!("{} {}{}", tool.krate, tool.version, tool.note);
-    let present = |env: &Env| {
-        let have = env
-            .cmd(tool.binary)
-            .arg("--version")
-            .probe()
-            .and_then(|out| parse_tool_version(&out, tool.binary));
-        let complete = tool.also.is_none_or(|also| env.which(also).is_some());
-        (have, complete)
-    };
-    let mut have = present(env);
-    let wanted = |(have, complete): &(Option<String>, bool)| {
-        *complete && have.as_deref() == Some(tool.version)
-    };
-    // Another shell may be installing it right now; two parallel builds only waste the cores.
-    if !wanted(&have) && report.mode == Mode::Install && wait_for_other_install(tool.krate) {
-        have = present(env);
-    }
-    if wanted(&have) {
-        report.skip(what);
-        return Ok(());
-    }
-    let found = have.0.unwrap_or_else(|| "none".into());
-    match report.mode {
-        Mode::Check => report.missing(format!("{what}; found {found}")),
-        Mode::Install => {
-            let spec = format!("{}@{}", tool.krate, tool.version);
-            let mut install = env.cmd(cmd::cargo()).args(["install", &spec]);
-            if tool.locked {
-                install = install.arg("--locked");
-            }
-            if tool.debug {
-                install = install.arg("--debug");
-            }
-            install.run()?;
-            report.installed(format!("{what}; was {found}"));
-        }
-    }
-    Ok(())
-}
-
-/// Waits while another process runs `cargo install <krate>…`; true if there was one.
-fn wait_for_other_install(krate: &str) -> bool {
-    let mut waited = false;
-    while let Some(pid) = other_cargo_install(krate) {
-        if !waited {
-            println!(
-                "waiting for a `cargo install {krate}` already running (pid {pid}) to finish…"
-            );
-            waited = true;
-        }
-        std::thread::sleep(Duration::from_secs(5));
-    }
-    waited
-}
-
-fn other_cargo_install(krate: &str) -> Option<u32> {
-    let me = std::process::id();
-    let entries = fs::read_dir("/proc").ok()?;
-    entries.flatten().find_map(|entry| {
-        let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
-        if pid == me {
-            return None;
-        }
-        let cmdline = fs::read(entry.path().join("cmdline")).ok()?;
-        let args: Vec<&[u8]> = cmdline.split(|b| *b == 0).collect();
-        is_cargo_install_of(&args, krate).then_some(pid)
-    })
-}
-
-fn is_cargo_install_of(args: &[&[u8]], krate: &str) -> bool {
-    let Some(program) = args.first() else {
-        return false;
-    };
-    let is_cargo = program.ends_with(b"/cargo") || *program == b"cargo";
-    let installs = args.iter().any(|a| *a == b"install");
-    let names = args.iter().any(|a| {
-        *a == krate.as_bytes()
-            || a.strip_prefix(krate.as_bytes())
-                .is_some_and(|rest| rest.starts_with(b"@"))
-    });
-    is_cargo && installs && names
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parses_versions() {
-        assert_eq!(
-            parse_wasm_opt_version("wasm-opt version 132 (version_132)\n"),
-            Some(132)
-        );
-        assert_eq!(parse_wasm_opt_version("wasm-opt version 108\n"), Some(108));
-        assert_eq!(parse_wasm_opt_version("binaryen 132"), None);
-        assert_eq!(
-            parse_tool_version("wasm-bindgen 0.2.130\n", "wasm-bindgen").as_deref(),
-            Some("0.2.130")
-        );
-        assert_eq!(
-            parse_tool_version("wasm-bindgen 0.2.130\n", "wasm-opt"),
-            None
-        );
-        assert_eq!(
-            browser_major("Chromium 156.0.8078.79 built on Debian", "Chromium"),
-            Some(156)
-        );
-        assert_eq!(
-            browser_major("ChromeDriver 155.0.1 (abc)", "ChromeDriver"),
-            Some(155)
-        );
-        assert_eq!(browser_major("Google Chrome 156.0", "Chromium"), None);
-    }
-
-    #[test]
-    fn cache_key_is_stable() {
-        // FNV-1a test vectors.
-        assert_eq!(fnv1a64(b""), 0xcbf2_9ce4_8422_2325);
-        assert_eq!(fnv1a64(b"a"), 0xaf63_dc4c_8601_ec8c);
-    }
-
-    #[test]
-    fn recognises_cargo_install() {
-        let args: Vec<&[u8]> = vec![
-            b"/root/.cargo/bin/cargo",
-            b"install",
-            b"wasm-bindgen-cli@0.2.130",
-        ];
-        assert!(is_cargo_install_of(&args, "wasm-bindgen-cli"));
-        assert!(!is_cargo_install_of(&args, "wasm-bindgen"));
-        let build: Vec<&[u8]> = vec![b"cargo", b"build", b"wasm-bindgen-cli"];
-        assert!(!is_cargo_install_of(&build, "wasm-bindgen-cli"));
-        let other: Vec<&[u8]> = vec![b"cargo", b"install", b"wasm-bindgen-cli-extra"];
-        assert!(!is_cargo_install_of(&other, "wasm-bindgen-cli"));
-    }
-}
+mod tests;

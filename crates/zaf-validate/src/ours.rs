@@ -140,10 +140,10 @@ fn translated(value: &Json) -> bool {
 fn translations(package: &Package, manifest: Option<&Manifest>, report: &mut Report) {
     let files: Vec<(&str, &[u8])> = package
         .files()
-        .filter(|(path, _)| crate::zendesk::translation_locale(path).is_some())
+        .filter(|(path, _)| crate::package::translation_locale(path).is_some())
         .collect();
     for (path, _) in &files {
-        let Some(locale) = crate::zendesk::translation_locale(path) else {
+        let Some(locale) = crate::package::translation_locale(path) else {
             continue;
         };
         if ruby::valid_locale(locale)

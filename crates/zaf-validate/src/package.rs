@@ -280,11 +280,14 @@ impl Budget {
     }
 }
 
+/// `translations/<locale>.json` → the locale: where a package keeps its strings.
+pub fn translation_locale(path: &str) -> Option<&str> {
+    path.strip_prefix("translations/")?.strip_suffix(".json")
+}
+
 /// The JSON files Zendesk's validator reads into trees.
 fn is_parsed_json(path: &str) -> bool {
-    path == "manifest.json"
-        || path == "requirements.json"
-        || crate::zendesk::translation_locale(path).is_some()
+    path == "manifest.json" || path == "requirements.json" || translation_locale(path).is_some()
 }
 
 /// Folder by folder, each folder's entries in byte order (`a/x` before `a.json`).

@@ -1,4 +1,8 @@
 //! Zendesk's manifest rules (`validations/manifest.rb`), in its order.
+//!
+//! Long: one function per rule of that one Ruby file, in its order, so the two read side by side
+//! when Zendesk changes a rule; split, the order that decides which finding comes first would be
+//! spread over files.
 
 use std::collections::{HashMap, HashSet};
 

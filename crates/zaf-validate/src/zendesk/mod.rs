@@ -14,8 +14,6 @@ use crate::report::Listing;
 use crate::ruby::{Crash, Rb};
 use model::{LoadError, Manifest};
 
-pub(crate) use translations::locale_of as translation_locale;
-
 pub(crate) struct Item {
     pub key: &'static str,
     pub file: Option<String>,

@@ -3,7 +3,7 @@
 use super::Out;
 use super::model::{Manifest, PRODUCTS};
 use crate::json::{self, Duplicates, Json};
-use crate::package::Package;
+use crate::package::{Package, translation_locale};
 use crate::ruby::{self, Rb, truthy};
 
 /// The app strings a public app must translate; a private app needs only `name`.
@@ -14,15 +14,10 @@ pub const PUBLIC_APP_KEYS: [&str; 4] = [
     "long_description",
 ];
 
-/// `translations/<locale>.json` → the locale.
-pub fn locale_of(path: &str) -> Option<&str> {
-    path.strip_prefix("translations/")?.strip_suffix(".json")
-}
-
 pub fn check(package: &Package, m: &Manifest, out: &mut Out) -> Rb<()> {
     let mut failed = false;
     for (path, bytes) in package.listed() {
-        let Some(locale) = locale_of(path) else {
+        let Some(locale) = translation_locale(path) else {
             continue;
         };
         let file = Some(path);

@@ -15,7 +15,17 @@ use crate::page;
 use crate::project::Project;
 use crate::setup::CHROMEDRIVER;
 
-pub fn run(project: &Project, runs: Option<u32>) -> Result<()> {
+/// What `cargo xtask bench` was asked for, passed on to the benchmark.
+pub struct Options {
+    pub runs: Option<u32>,
+    pub cold: bool,
+    pub warm: bool,
+    pub latency: Option<String>,
+    /// `<name>=<package dir>`: more pages in the rotation.
+    pub also: Vec<String>,
+}
+
+pub fn run(project: &Project, options: &Options) -> Result<()> {
     let packaged = package::run(project)?;
     let out = project.target_dir().join("bench");
     let baseline = out.join("baseline-package");
@@ -73,8 +83,19 @@ pub fn run(project: &Project, runs: Option<u32>) -> Result<()> {
         .arg("--out")
         .arg(out.join("timings.json"))
         .env("CHROMEDRIVER", CHROMEDRIVER);
-    if let Some(runs) = runs {
+    if let Some(runs) = options.runs {
         bench = bench.args(["--runs", &runs.to_string()]);
+    }
+    for (on, flag) in [(options.cold, "--cold"), (options.warm, "--warm")] {
+        if on {
+            bench = bench.arg(flag);
+        }
+    }
+    if let Some(latency) = &options.latency {
+        bench = bench.args(["--latency", latency]);
+    }
+    for also in &options.also {
+        bench = bench.args(["--also", also]);
     }
     bench.run().context("running the benchmark")?;
     println!("written: {}", out.join("payload.json").display());

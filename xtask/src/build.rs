@@ -1,7 +1,8 @@
 //! `cargo xtask build`: the app's wasm and its page, and the ZAF SDK bundle for local browsers.
 //!
 //! cargo (release, wasm32) → wasm-bindgen (`--target web`) → wasm-opt `-Oz` → esbuild minifies the
-//! glue and the stylesheet → [`page`] writes `index.html` with hashed names, preloads and SRI.
+//! glue and the stylesheet → [`names`] gives the wasm's imports and exports short names in the
+//! wasm and the glue alike → [`page`] writes `index.html` with hashed names, preloads and SRI.
 //! Each step is a tool `cargo xtask setup` installs from a registry in seconds (no Trunk to compile).
 
 use std::fs;
@@ -10,6 +11,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 use crate::cmd::Cmd;
+use crate::names;
 use crate::page::{self, Hashed};
 use crate::project::{APP_PACKAGE, Project};
 use crate::setup::{self, NIGHTLY, Tools, WASM_TARGET};
@@ -102,6 +104,10 @@ pub fn run(project: &Project) -> Result<Built> {
     esbuild(&tools, &project.root.join("assets/style.css"), &css, &[])?;
 
     let (glue, wasm, css) = (read(&glue)?, read(&optimised)?, read(&css)?);
+    // Short names for what the wasm and the glue call each other by (see `names`).
+    let glue = String::from_utf8(glue).context("the minified glue is not UTF-8")?;
+    let (wasm, glue) = names::shorten(&wasm, &glue, &format!("./{APP_PACKAGE}_bg.js"))?;
+    let glue = glue.into_bytes();
     let glue_name = Hashed::new(APP_PACKAGE, ".js", &glue);
     let wasm_name = Hashed::new(APP_PACKAGE, "_bg.wasm", &wasm);
     let html = page::render(&page::Inputs {

@@ -9,6 +9,7 @@ mod budget;
 mod build;
 mod cli;
 mod cmd;
+mod names;
 mod package;
 mod page;
 mod project;

@@ -4,11 +4,10 @@
 //! proxy) → [`state`] (the like-state reducer) → [`view`] (what the panel shows) →
 //! [`components`] (the heart view). [`value`], [`ticket`], [`boot`], [`proxy`], [`state`],
 //! [`view`], [`timing`], [`i18n`] and [`scheme`] are pure and tested natively; [`zaf`],
-//! [`hooks`] and [`components`] are the browser boundary, tested in a real browser.
+//! [`wiring`] and [`components`] are the browser boundary, tested in a real browser.
 
 pub mod boot;
 pub mod components;
-pub mod hooks;
 pub mod i18n;
 pub mod proxy;
 pub mod scheme;
@@ -17,17 +16,22 @@ pub mod ticket;
 pub mod timing;
 pub mod value;
 pub mod view;
+pub mod wiring;
 pub mod zaf;
 
 pub use components::app::App;
 
-/// Mounts the app into `#heart-root` (or the body, if the page has no such element).
+/// Mounts the app into `#heart-root` (or the body, if the page has no such element), in place of
+/// the skeleton the page painted there (the same markup as the app's first render).
 pub fn start() {
     let root = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id("heart-root"));
     match root {
-        Some(root) => yew::Renderer::<App>::with_root(root).render(),
+        Some(root) => {
+            root.set_inner_html("");
+            yew::Renderer::<App>::with_root(root).render()
+        }
         None => yew::Renderer::<App>::new().render(),
     };
 }

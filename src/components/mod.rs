@@ -1,4 +1,4 @@
-//! The views: `app` is the panel's one component (it owns the hooks and lays out the panel from
+//! The views: `app` is the panel's one component (it holds the state, wires it to Zendesk and lays out the panel from
 //! the view-model); `heart` draws the toggle and its placeholder, `status` the live region.
 //!
 //! `heart` and `status` are plain view functions of the view-model, not components: they keep

@@ -102,7 +102,8 @@ pub fn run(project: &Project, options: &Options) -> Result<()> {
     Ok(())
 }
 
-/// The files of `dir/assets` the iframe loads (the page, scripts, wasm, styles), by name.
+/// The files of `dir/assets` the iframe loads (the page, scripts, wasm, styles, language tables),
+/// by name.
 fn loaded_files(dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
     let assets = dir.join("assets");
     let mut files = Vec::new();
@@ -113,7 +114,7 @@ fn loaded_files(dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
             .and_then(|n| n.to_str())
             .unwrap_or_default()
             .to_string();
-        if [".html", ".js", ".wasm", ".css"]
+        if [".html", ".js", ".wasm", ".css", ".json"]
             .iter()
             .any(|ext| name.ends_with(ext))
         {

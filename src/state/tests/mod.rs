@@ -8,8 +8,6 @@ mod reloads;
 mod start;
 mod words;
 
-use std::rc::Rc;
-
 pub(super) use heart_contract::{
     LikeAnswer, PathError, Setting, Settings, SettingsError, TicketId,
 };
@@ -54,7 +52,7 @@ pub(super) const T0: u64 = 1_000_000;
 /// A state machine with a clock and a log of every request it asked the hook to send. Like
 /// the hook, it reports each new request as sent at the current time.
 pub(super) struct Run {
-    pub(super) state: Rc<LikeState>,
+    pub(super) state: LikeState,
     pub(super) sent: Vec<Request>,
     pub(super) now: u64,
 }
@@ -62,13 +60,13 @@ pub(super) struct Run {
 impl Run {
     pub(super) fn booted_with(lang: Lang, boot: Boot, timing: Timing) -> Self {
         let mut run = Run {
-            state: Rc::new(LikeState::default()),
+            state: LikeState::default(),
             sent: vec![],
             now: T0,
         };
         run.act(Action::Started { now: T0, timing });
         run.act(Action::Booted {
-            lang,
+            strings: lang.strings(),
             boot,
             seed: 7,
         });
@@ -87,13 +85,13 @@ impl Run {
     }
 
     pub(super) fn act(&mut self, action: Action) {
-        self.state = self.state.clone().after(action);
+        self.state.apply(action);
         if let Some(req) = self.state.in_flight
             && self.sent.last().map(|r| r.id) != Some(req.id)
         {
             self.sent.push(req);
             let now = self.now;
-            self.state = self.state.clone().after(Action::Sent { id: req.id, now });
+            self.state.apply(Action::Sent { id: req.id, now });
         }
     }
 

@@ -40,13 +40,13 @@ fn one_read_per_opening_however_the_start_up_events_arrive() {
     assert_eq!(run.sent.len(), 1);
     // Events before start-up finished change nothing either.
     let mut early = Run {
-        state: Rc::new(LikeState::default()),
+        state: LikeState::default(),
         sent: vec![],
         now: T0,
     };
     early.act(Action::Reload);
     early.act(Action::Booted {
-        lang: Lang::En,
+        strings: Lang::En.strings(),
         boot: Boot::Active(session()),
         seed: 1,
     });

@@ -44,7 +44,7 @@ fn other_tickets_and_other_pages_send_nothing() {
 #[test]
 fn a_slow_zendesk_at_start_up_is_said_and_the_app_goes_on_waiting() {
     let mut run = Run {
-        state: Rc::new(LikeState::default()),
+        state: LikeState::default(),
         sent: vec![],
         now: T0,
     };
@@ -71,7 +71,7 @@ fn a_slow_zendesk_at_start_up_is_said_and_the_app_goes_on_waiting() {
     assert!(run.sent.is_empty());
     // The answers come after all: the app starts as it would have.
     run.act(Action::Booted {
-        lang: Lang::De,
+        strings: Lang::De.strings(),
         boot: Boot::Active(session()),
         seed: 7,
     });
@@ -84,7 +84,7 @@ fn a_slow_zendesk_at_start_up_is_said_and_the_app_goes_on_waiting() {
 #[test]
 fn answers_in_time_leave_no_wake_up_behind() {
     let mut run = Run {
-        state: Rc::new(LikeState::default()),
+        state: LikeState::default(),
         sent: vec![],
         now: T0,
     };
@@ -93,7 +93,7 @@ fn answers_in_time_leave_no_wake_up_behind() {
         timing: Timing::default(),
     });
     run.act(Action::Booted {
-        lang: Lang::En,
+        strings: Lang::En.strings(),
         boot: Boot::Hidden(HideReason::NotAnIntegration("email".into())),
         seed: 7,
     });

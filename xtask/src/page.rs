@@ -7,7 +7,9 @@
 //!   inlined, with the [`Facts`] the build knows defined in it (the page's own start: the ZAF
 //!   handshake, the first read, the language's table);
 //! - `<link data-build="app" />`: replaced by the app's module script, which imports the hashed
-//!   wasm-bindgen glue and starts it on the hashed wasm.
+//!   wasm-bindgen glue and starts it on the hashed wasm once the page's script has sent the first
+//!   read or left it to the app (at most [`START_WAIT_MS`] after the page is parsed): the wasm's
+//!   start takes the iframe's one thread, and Zendesk's registration must not wait for it.
 //!
 //! Preloads for the glue and the wasm go at the top of `<head>`, before the ZAF SDK's script, so
 //! the browser fetches them while the SDK loads. Names carry a content hash, so a new version is
@@ -119,6 +121,9 @@ impl Facts<'_> {
     }
 }
 
+/// The longest the app's start waits for the page's first read to be on its way.
+pub const START_WAIT_MS: u32 = 1000;
+
 const CSS_MARKER: &str = "data-build=\"css\"";
 const BOOT_MARKER: &str = "data-build=\"boot\"";
 const APP_MARKER: &str = "data-build=\"app\"";
@@ -146,7 +151,9 @@ pub fn render(inputs: &Inputs) -> Result<String> {
             app_seen += 1;
             if let Some(app) = inputs.app {
                 out.push_str(&format!(
-                    "<script type=\"module\">import init from\"./{}\";init({{module_or_path:\"./{}\"}})</script>",
+                    "<script type=\"module\">import init from\"./{}\";var b=window.__heartBoot,t;\
+                     Promise.race([b&&b.read,new Promise(function(r){{t=setTimeout(r,{START_WAIT_MS})}})])\
+                     .finally(function(){{clearTimeout(t);init({{module_or_path:\"./{}\"}})}})</script>",
                     app.glue.name, app.wasm.name
                 ));
             }
@@ -293,6 +300,17 @@ mod tests {
         assert_eq!(lines[6], "<script>boot()</script>");
         assert!(lines[7].contains(&format!("import init from\"./{}\"", glue.name)));
         assert!(lines[7].contains(&format!("module_or_path:\"./{}\"", wasm.name)));
+        // The wasm starts once the page's first read is on its way, or a second at most.
+        assert!(
+            lines[7].contains("Promise.race([b&&b.read,"),
+            "{}",
+            lines[7]
+        );
+        assert!(lines[7].contains("setTimeout(r,1000)"), "{}", lines[7]);
+        assert!(
+            lines[7].contains("clearTimeout(t)"),
+            "no timer is left pending"
+        );
         assert!(!page.contains("the SDK"), "comments are dropped");
         assert!(!page.contains("data-build"));
         Ok(())

@@ -102,6 +102,36 @@ pub fn run(project: &Project, options: &Options) -> Result<()> {
     Ok(())
 }
 
+/// `cargo xtask bench integration`: builds the service and the benchmark (release), then runs
+/// `crates/bench/src/bin/integration.rs` with Redis and nginx from setup.
+pub fn integration(project: &Project) -> Result<()> {
+    let env = crate::setup::run(project, crate::setup::Mode::Check)?.env;
+    env.cmd(cmd::cargo())
+        .current_dir(&project.root)
+        .args(["build", "--release", "--package", "heart-integration"])
+        .args(["--bin", "heart-integration"])
+        .run()
+        .context("building heart-integration")?;
+    let out = project.target_dir().join("bench").join("integration.json");
+    env.cmd(cmd::cargo())
+        .current_dir(&project.root)
+        .args(["run", "--quiet", "--release", "--package", "bench"])
+        .args(["--bin", "integration", "--", "--replica-bin"])
+        .arg(
+            project
+                .target_dir()
+                .join("release")
+                .join("heart-integration"),
+        )
+        .arg("--out")
+        .arg(&out)
+        .env("REDIS_SERVER", crate::setup::REDIS_SERVER)
+        .env("NGINX", crate::setup::NGINX)
+        .run()
+        .context("running the integration benchmark")?;
+    Ok(())
+}
+
 /// The files of `dir/assets` the iframe loads (the page, scripts, wasm, styles, language tables),
 /// by name.
 fn loaded_files(dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {

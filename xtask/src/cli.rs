@@ -9,6 +9,8 @@ use anyhow::Result;
 
 /// One command: its name, what it does, the options it takes, and what runs it.
 pub struct Command {
+    /// One word, or two for a command that does another thing of the first's
+    /// (`bench integration`).
     pub name: &'static str,
     /// Other names for the same command (`-h`, `--help` for `help`); the help lists them as
     /// options.
@@ -25,6 +27,7 @@ pub struct Command {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Opt {
     ManifestUrl,
+    IntegrationCa,
     Config,
     Runs,
     Cold,
@@ -58,6 +61,16 @@ pub const OPTIONS: &[OptSpec] = &[
         }),
         about: "the channel integration's manifest URL for this build, instead of \
                 `manifest_url` in Cargo.toml's [package.metadata.zendesk]",
+    },
+    OptSpec {
+        opt: Opt::IntegrationCa,
+        flag: "--integration-ca",
+        value: Some(Value {
+            placeholder: "<file.pem>",
+            needs: "a file",
+        }),
+        about: "the CA that signed your integration's certificate (PEM), which the sandbox's \
+                Zendesk then trusts besides the system's roots; relative to where the command runs",
     },
     OptSpec {
         opt: Opt::Config,
@@ -131,6 +144,7 @@ pub struct Invocation {
     /// Not `--stable`.
     pub nightly_size: bool,
     pub manifest_url: Option<String>,
+    pub integration_ca: Option<String>,
     pub config: Option<String>,
     pub runs: Option<u32>,
     /// `--cold` / `--warm`.
@@ -183,8 +197,16 @@ pub fn parse(
     commands: &'static [Command],
     args: impl IntoIterator<Item = String>,
 ) -> Result<Invocation, ParseError> {
-    let mut args = args.into_iter();
-    let name = args.next().ok_or(ParseError::NoCommand)?;
+    let mut args = args.into_iter().peekable();
+    let mut name = args.next().ok_or(ParseError::NoCommand)?;
+    // A two-word command first (`bench integration`), then the one word.
+    if let Some(second) = args.peek() {
+        let two = format!("{name} {second}");
+        if commands.iter().any(|c| c.name == two) {
+            name = two;
+            args.next();
+        }
+    }
     let command = commands
         .iter()
         .find(|c| c.name == name || c.aliases.contains(&name.as_str()))
@@ -193,6 +215,7 @@ pub fn parse(
         command,
         nightly_size: true,
         manifest_url: None,
+        integration_ca: None,
         config: None,
         runs: None,
         cold: false,
@@ -222,6 +245,7 @@ pub fn parse(
         match spec.opt {
             Opt::Stable => invocation.nightly_size = false,
             Opt::ManifestUrl => invocation.manifest_url = Some(value()?),
+            Opt::IntegrationCa => invocation.integration_ca = Some(value()?),
             Opt::Config => invocation.config = Some(value()?),
             Opt::Runs => match value()?.parse() {
                 Ok(n) if n > 0 => invocation.runs = Some(n),
@@ -351,7 +375,11 @@ mod tests {
     use crate::COMMANDS;
 
     fn parse_words(words: &[&str]) -> Result<Invocation, ParseError> {
-        parse(COMMANDS, words.iter().map(|w| w.to_string()))
+        // A two-word command's name is two arguments on the command line.
+        parse(
+            COMMANDS,
+            words.iter().flat_map(|w| w.split(' ')).map(str::to_owned),
+        )
     }
 
     fn bad(words: &[&str]) -> String {
@@ -378,12 +406,29 @@ mod tests {
     }
 
     #[test]
+    fn a_two_word_command_wins_over_its_first_word() {
+        let two = parse_words(&["bench", "integration"]).expect("bench integration");
+        assert_eq!(two.command.name, "bench integration");
+        let one = parse_words(&["bench", "--runs", "3"]).expect("bench");
+        assert_eq!((one.command.name, one.runs), ("bench", Some(3)));
+        assert!(bad(&["bench", "integrations"]).contains("integrations"));
+    }
+
+    #[test]
     fn the_table_has_the_commands_of_the_task_runner() {
         let names: Vec<&str> = COMMANDS.iter().map(|c| c.name).collect();
         assert_eq!(
             names,
             [
-                "setup", "build", "package", "validate", "test", "demo", "bench", "help"
+                "setup",
+                "build",
+                "package",
+                "validate",
+                "test",
+                "demo",
+                "bench",
+                "bench integration",
+                "help"
             ]
         );
     }
@@ -531,11 +576,13 @@ mod tests {
         }
         assert!(help.contains("  -h, --help "), "{help}");
         assert!(
-            help.contains("--manifest-url <https url>  (package, test, demo) the channel"),
+            help.contains("--manifest-url <https url>   (package, test, demo) the channel"),
             "{help}"
         );
         assert!(
-            help.contains("--stable                    (setup, build, package, test, demo, bench)"),
+            help.contains(
+                "--stable                     (setup, build, package, test, demo, bench)"
+            ),
             "{help}"
         );
         assert!(help.contains("[--runs <n>]"), "{help}");

@@ -79,11 +79,22 @@ pub const COMMANDS: &[Command] = &[
     Command {
         name: "demo",
         aliases: &[],
-        about: "setup, package, then run the sandbox on the package",
-        options: &[Opt::Config, Opt::ManifestUrl, Opt::Stable],
+        about: "setup, package, then run the sandbox on the package; with --manifest-url and \
+                --integration-ca, against your own integration",
+        options: &[
+            Opt::Config,
+            Opt::ManifestUrl,
+            Opt::IntegrationCa,
+            Opt::Stable,
+        ],
         passes_arguments: false,
         run: |invocation| {
-            package::demo(&project(&invocation)?, invocation.config.as_deref()).map(done)
+            package::demo(
+                &project(&invocation)?,
+                invocation.config.as_deref(),
+                invocation.integration_ca.as_deref(),
+            )
+            .map(done)
         },
     },
     Command {
@@ -112,6 +123,18 @@ pub const COMMANDS: &[Command] = &[
             };
             bench::run(&project(&invocation)?, &options).map(done)
         },
+    },
+    Command {
+        name: "bench integration",
+        aliases: &[],
+        about: "the integration service under the load of many agents: simulated agents open \
+                tickets through the sandbox's proxy at a fixed rate for a fixed time (loopback \
+                only) while likes go on, against a constant handler (the limit), one replica in \
+                memory without and with its cache, and two replicas behind nginx on Redis; \
+                prints the table and writes target/bench/integration.json",
+        options: &[],
+        passes_arguments: false,
+        run: |invocation| bench::integration(&project(&invocation)?).map(done),
     },
     Command {
         name: "help",

@@ -297,7 +297,7 @@ pub fn app_consistency(package: &Package, version: &str, report: &mut Report) {
     }
 }
 
-pub fn demo(project: &Project, config: Option<&str>) -> Result<()> {
+pub fn demo(project: &Project, config: Option<&str>, integration_ca: Option<&str>) -> Result<()> {
     // A fresh clone's first command may be this one: install what is missing first.
     setup::run(project, setup::Mode::Install)?;
     let packaged = run(project)?;
@@ -312,12 +312,13 @@ pub fn demo(project: &Project, config: Option<&str>) -> Result<()> {
         .arg("--tls-dir")
         .arg(project.root.join("target").join("sandbox-tls"))
         .current_dir(&project.root);
+    // Files are relative to where the user ran the command, not to the repository root.
+    let here = std::env::current_dir().context("reading the current directory")?;
     if let Some(config) = config {
-        // Relative to where the user ran the command, not to the repository root.
-        let config = std::env::current_dir()
-            .context("reading the current directory")?
-            .join(config);
-        command = command.arg("--config").arg(config);
+        command = command.arg("--config").arg(here.join(config));
+    }
+    if let Some(ca) = integration_ca {
+        command = command.arg("--integration-ca").arg(here.join(ca));
     }
     command.run().context("running the sandbox")
 }

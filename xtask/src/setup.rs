@@ -18,6 +18,10 @@ pub const CHROMIUM: &str = "/usr/bin/chromium";
 /// The nightly of the size build (pinned: build-std and its flags are unstable).
 pub const NIGHTLY: &str = "nightly-2026-05-20";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+/// Redis (the integration's shared store, in tests: one per test on a free port).
+pub const REDIS_SERVER: &str = "/usr/bin/redis-server";
+/// nginx (a load balancer in front of integration replicas, in tests).
+pub const NGINX: &str = "/usr/sbin/nginx";
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -184,7 +188,7 @@ fn nightly(env: &Env, report: &mut Report) -> Result<()> {
 /// Debian packages: (what is checked, the package that provides it).
 fn system_packages(env: &Env, report: &mut Report) -> Result<()> {
     let mut wanted: Vec<(&str, &str)> = Vec::new();
-    let checks: [(&str, bool, &str); 4] = [
+    let checks: [(&str, bool, &str); 6] = [
         ("node", env.which("node").is_some(), "nodejs"),
         ("npm", env.which("npm").is_some(), "npm"),
         (CHROMIUM, Path::new(CHROMIUM).exists(), "chromium"),
@@ -193,6 +197,12 @@ fn system_packages(env: &Env, report: &mut Report) -> Result<()> {
             Path::new(CHROMEDRIVER).exists(),
             "chromium-driver",
         ),
+        (
+            REDIS_SERVER,
+            Path::new(REDIS_SERVER).exists(),
+            "redis-server",
+        ),
+        (NGINX, Path::new(NGINX).exists(), "nginx"),
     ];
     for (what, present, package) in checks {
         if present {

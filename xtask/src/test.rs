@@ -7,7 +7,7 @@ use anyhow::{Result, bail};
 use crate::cmd::{self, Env, Tally};
 use crate::package;
 use crate::project::Project;
-use crate::setup::{self, CHROMEDRIVER, WASM_TARGET};
+use crate::setup::{self, CHROMEDRIVER, NGINX, REDIS_SERVER, WASM_TARGET};
 
 /// The steps, run in the order of `Step::ALL`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,6 +103,9 @@ pub fn run(project: &Project) -> Result<()> {
                     // axe-core, for the fault matrix's accessibility checks (tests/faults.rs).
                     .env("ZENDESK_HEART_AXE", npm.join("axe-core/axe.min.js"))
                     .env("CHROMEDRIVER", CHROMEDRIVER)
+                    // The integration's shared store and load balancer, one per test that needs them.
+                    .env("REDIS_SERVER", REDIS_SERVER)
+                    .env("NGINX", NGINX)
                     .run_tests()
                     .map(|t| tally.add(t)),
                 _ => bail!("the package step did not leave a package"),

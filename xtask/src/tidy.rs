@@ -23,7 +23,8 @@ const NO_CYCLE: &str = "modules form no cycle";
 const DOC: &str = "begins with a `//!` doc";
 const LONG: &str = "unless its `//!` doc has a line beginning `Long:`";
 const LEAVES: &str = "depend on nothing of the workspace";
-const RULES: &[&str] = &[PURE, BINDINGS, NO_CYCLE, DOC, LONG, LEAVES];
+const STANDALONE: &str = "depends on the contract alone";
+const RULES: &[&str] = &[PURE, BINDINGS, NO_CYCLE, DOC, LONG, LEAVES, STANDALONE];
 
 /// The workspace's root (the folder above xtask).
 fn root() -> PathBuf {
@@ -519,7 +520,8 @@ fn workspace_packages() -> BTreeMap<PathBuf, String> {
         .collect()
 }
 
-/// The workspace packages the crate named `package` depends on (by name or by path).
+/// The workspace packages the crate named `package` depends on (by name or by path), each once,
+/// itself aside (a dev-dependency on itself only turns on a feature for its tests).
 fn workspace_dependencies(package: &str) -> Vec<String> {
     let packages = workspace_packages();
     let Some((dir, _)) = packages.iter().find(|(_, name)| *name == package) else {
@@ -535,10 +537,13 @@ fn workspace_dependencies(package: &str) -> Vec<String> {
                 .map(|(_, name)| name.clone())
                 .or(Some(format!("{name} (path `{path}`)")))
         });
-        if let Some(found) = by_path {
+        let found = by_path.or_else(|| packages.values().any(|p| *p == name).then_some(name));
+        // A crate's dev-dependency on itself (for a feature of its tests) is not a dependency.
+        if let Some(found) = found
+            && found != package
+            && !out.contains(&found)
+        {
             out.push(found);
-        } else if packages.values().any(|p| *p == name) {
-            out.push(name);
         }
     }
     out
@@ -700,17 +705,32 @@ mod tests {
                 "{leaf} depends on nothing of the workspace, yet on {found:?}"
             );
         }
-        // (Its tests take the sandbox itself with the `browser` feature.)
-        let found: Vec<String> = workspace_dependencies("sandbox")
-            .into_iter()
-            .filter(|dep| dep != "sandbox")
-            .collect();
+        // (Its tests take the sandbox itself with the `browser` feature: not counted.)
+        let found = workspace_dependencies("sandbox");
         assert!(
             !found.iter().any(|dep| dep.starts_with("zendesk-heart")),
             "the sandbox meets the app only as its package, yet depends on {found:?}"
         );
-        // The rule can see a dependency: the sandbox does depend on the contract.
-        assert_eq!(found, ["heart-contract"]);
+        // The rule can see a dependency: the sandbox does depend on the contract, and runs the
+        // integration service.
+        assert_eq!(found, ["heart-contract", "heart-integration"]);
+    }
+
+    #[test]
+    fn the_integration_service_depends_on_the_contract_alone() {
+        let map = architecture();
+        let line = invariant(&map, STANDALONE);
+        let names = backticked(line);
+        for name in ["heart-integration", "heart-contract", "sandbox"] {
+            assert!(
+                names.contains(&name),
+                "the invariant names no `{name}`: {line}"
+            );
+        }
+        assert_eq!(
+            workspace_dependencies("heart-integration"),
+            ["heart-contract"]
+        );
     }
 
     #[test]

@@ -11,11 +11,15 @@
 //! This crate is free of JS and I/O, compiles for wasm and native, and is what a Rust
 //! integration service depends on to serve the app.
 
+#[cfg(feature = "axum")]
+mod api_error;
 mod path;
 mod proxy;
 mod settings;
 mod wire;
 
+#[cfg(feature = "axum")]
+pub use api_error::ApiError;
 pub use path::{
     MAX_POST_TO_PATH, PLAIN_PATH_PATTERN, PathError, PostToPath, check_post_to_path, is_plain_path,
     origin_of,

@@ -255,6 +255,7 @@ pub async fn serve_package(
         zaf_sdk: Some(zaf_sdk.to_path_buf()),
         head_script,
         tls,
+        ..Options::default()
     })
     .await?)
 }

@@ -18,6 +18,13 @@ pub struct Config {
     pub app_port: u16,
     /// The reference integration service (HTTPS).
     pub integration_port: u16,
+    /// The mock Instagram's API (plain HTTP on loopback), which the integration calls.
+    pub origin_port: u16,
+    /// How long the mock Instagram's API takes to answer each call.
+    pub origin_latency_ms: u64,
+    /// How long the reference integration caches what a read needs from the origin. 0 (the
+    /// default): never, so the sandbox's "another agent likes it" shows on the next read.
+    pub integration_cache_ttl_ms: u64,
     /// The host name the agent's browser uses for the Zendesk host (`localhost`, while the app
     /// is served on `127.0.0.1`, so the two are different origins).
     pub host_name: String,
@@ -290,6 +297,9 @@ impl Default for Config {
             host_port: 4567,
             app_port: 4568,
             integration_port: 4569,
+            origin_port: 4570,
+            origin_latency_ms: 0,
+            integration_cache_ttl_ms: 0,
             host_name: "localhost".into(),
             proxy_timeout_ms: 10_000,
             pull_interval_ms: 5_000,
@@ -325,6 +335,7 @@ impl Config {
         self.host_port = 0;
         self.app_port = 0;
         self.integration_port = 0;
+        self.origin_port = 0;
         self
     }
 

@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 
-use crate::error::ApiError;
+use heart_contract::ApiError;
 
 /// What happens to the next requests to one path in the integration service. Several switches
 /// combine: the latency is added first, then the first of `drop_connection`, `retry_after`,

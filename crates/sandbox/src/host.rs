@@ -4,6 +4,7 @@
 
 mod controls;
 mod pages;
+mod replies;
 mod session;
 
 use std::path::PathBuf;
@@ -28,7 +29,8 @@ use session::{Sessions, uuid};
 pub struct HostState {
     pub config: Arc<Config>,
     /// The integration's Channel-framework manifest URL.
-    pub manifest_url: Url,
+    /// None for a package that declares no channel integration.
+    pub manifest_url: Option<Url>,
     /// The app's origin, e.g. `http://127.0.0.1:4568`.
     pub app_origin: String,
     pub client: reqwest::Client,
@@ -50,7 +52,7 @@ impl HostState {
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         config: Arc<Config>,
-        manifest_url: Url,
+        manifest_url: Option<Url>,
         app_origin: String,
         log: Arc<RequestLog>,
         faults: Arc<Faults>,
@@ -106,5 +108,6 @@ pub fn router(state: Arc<HostState>) -> Router {
         .merge(pages::routes())
         .route(PROXY_PATH, post(crate::proxy::proxy))
         .merge(controls::routes())
+        .merge(replies::routes())
         .with_state(state)
 }

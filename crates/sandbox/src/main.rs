@@ -1,4 +1,5 @@
-//! `sandbox --package-dir <dir> --zaf-sdk <file> [--config <file.toml>] [--tls-dir <dir>]`
+//! `sandbox --package-dir <dir> --zaf-sdk <file> [--config <file.toml>] [--tls-dir <dir>]
+//! [--manifest-url <https url>] [--integration-ca <file.pem>]`
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -6,21 +7,33 @@ use std::process::ExitCode;
 
 use sandbox::{Config, Options, Sandbox};
 
-const USAGE: &str = "usage: sandbox --package-dir <dir> --zaf-sdk <file> [--config <file.toml>] [--tls-dir <dir>]
+const USAGE: &str =
+    "usage: sandbox --package-dir <dir> --zaf-sdk <file> [--config <file.toml>] [--tls-dir <dir>]
+               [--manifest-url <https url>] [--integration-ca <file.pem>]
 
-  --package-dir  the unzipped app package (manifest.json, requirements.json, assets/iframe.html, ...)
-  --zaf-sdk      the ZAF SDK bundle that defines window.ZAFClient
-  --config       a TOML file; every field has a default (ports 4567/4568/4569)
-  --tls-dir      keep the integration's HTTPS certificate here (made on the first run), so a
-                 browser that trusts it once trusts it every run; without it, a new one each run
+  --package-dir     the unzipped app package (manifest.json, assets/iframe.html, ... and, for a
+                    channel integration's installer app, requirements.json)
+  --zaf-sdk         the ZAF SDK bundle that defines window.ZAFClient
+  --config          a TOML file; every field has a default (ports 4567/4568/4569/4570)
+  --tls-dir         keep the reference integration's HTTPS certificate here (made on the first
+                    run), so a browser that trusts it once trusts it every run; without it, a new
+                    one each run
+  --manifest-url    install the channel integration at this manifest URL instead of the one the
+                    package's requirements.json declares (your own integration)
+  --integration-ca  a PEM file of the CA that signed your integration's certificate; Zendesk's
+                    side trusts it besides the system's roots (and the reference integration's
+                    certificate)
 
-Logs go to stderr; set RUST_LOG (e.g. RUST_LOG=sandbox=debug) to change the level.";
+Logs go to stderr: what a person needs (installs, accounts, pulls that bring tickets or fail,
+proxied calls). RUST_LOG changes it (RUST_LOG=debug shows every pull and request).";
 
 struct Args {
     package_dir: PathBuf,
     zaf_sdk: PathBuf,
     config: Option<PathBuf>,
     tls_dir: Option<PathBuf>,
+    manifest_url: Option<PathBuf>,
+    integration_ca: Option<PathBuf>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -28,6 +41,8 @@ fn parse_args() -> Result<Args, String> {
     let mut zaf_sdk = None;
     let mut config = None;
     let mut tls_dir = None;
+    let mut manifest_url = None;
+    let mut integration_ca = None;
     let mut args = std::env::args_os().skip(1);
     while let Some(arg) = args.next() {
         let arg = arg.to_string_lossy().into_owned();
@@ -46,6 +61,8 @@ fn parse_args() -> Result<Args, String> {
             "--zaf-sdk" => zaf_sdk = Some(value()?),
             "--config" => config = Some(value()?),
             "--tls-dir" => tls_dir = Some(value()?),
+            "--manifest-url" => manifest_url = Some(value()?),
+            "--integration-ca" => integration_ca = Some(value()?),
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument {other:?}")),
         }
@@ -55,6 +72,8 @@ fn parse_args() -> Result<Args, String> {
         zaf_sdk: zaf_sdk.ok_or("--zaf-sdk is required")?,
         config,
         tls_dir,
+        manifest_url,
+        integration_ca,
     })
 }
 
@@ -63,7 +82,11 @@ async fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+                // The reference integration's own request lines repeat the proxied calls':
+                // RUST_LOG=heart_integration=info shows them.
+                .unwrap_or_else(|_| {
+                    tracing_subscriber::EnvFilter::new("info,heart_integration=warn")
+                }),
         )
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
@@ -113,12 +136,36 @@ async fn main() -> ExitCode {
         },
         None => None,
     };
+    let manifest_url = match &args.manifest_url {
+        Some(raw) => {
+            match sandbox::channel::requirements::parse_manifest_url(&raw.to_string_lossy()) {
+                Ok(url) => Some(url),
+                Err(e) => {
+                    eprintln!("sandbox: --manifest-url: {e}");
+                    return ExitCode::from(2);
+                }
+            }
+        }
+        None => None,
+    };
+    let integration_ca = match &args.integration_ca {
+        Some(path) => match std::fs::read(path) {
+            Ok(pem) => Some(pem),
+            Err(e) => {
+                eprintln!("sandbox: --integration-ca {}: {e}", path.display());
+                return ExitCode::from(2);
+            }
+        },
+        None => None,
+    };
     let sandbox = match Sandbox::start(Options {
         config,
         package_dir: Some(args.package_dir),
         zaf_sdk: Some(args.zaf_sdk),
         head_script: None,
         tls,
+        manifest_url,
+        integration_ca,
     })
     .await
     {
@@ -140,13 +187,16 @@ async fn main() -> ExitCode {
     }
     println!("  admin        {}", sandbox.admin_url());
     println!("  app origin   {}", sandbox.app_origin());
-    println!("  integration  {}", sandbox.manifest_url());
+    match sandbox.channel.requirement {
+        Some(_) => println!("  integration  {}", sandbox.manifest_url()),
+        None => println!("  integration  none: the package has no requirements.json"),
+    }
     match sandbox.channel.desk.install() {
         sandbox::channel::Install::Failed { error } => println!("  NOT INSTALLED: {error}"),
-        sandbox::channel::Install::NotInstalled => {
+        sandbox::channel::Install::NotInstalled if sandbox.channel.requirement.is_some() => {
             println!("  not installed (install it on the admin page)")
         }
-        sandbox::channel::Install::Installed { .. } => {}
+        sandbox::channel::Install::NotInstalled | sandbox::channel::Install::Installed { .. } => {}
     }
     println!(
         "  certificate  {} (SHA-256 of its public key: {}); for Chromium: {}",

@@ -12,9 +12,9 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use heart_contract::ProxyForm;
 
-use crate::error::ApiError;
 use crate::faults::{Fault, Faults, dropped};
 use crate::log::{RequestLog, ServiceCall};
+use heart_contract::ApiError;
 
 #[derive(Clone)]
 pub struct Observer {
@@ -56,12 +56,18 @@ pub async fn observe(State(obs): State<Observer>, req: Request, next: Next) -> R
         fault: fault.as_ref().map(Fault::describe),
         status: 0,
     });
-    tracing::info!(
-        method = %parts.method,
-        path = %path,
-        fault = fault.as_ref().map(Fault::describe),
-        "integration service request"
-    );
+    // Each proxied call has its own line at info level; what the service received is in the
+    // request log, and here only at debug level unless a fault is set for it.
+    if fault.is_some() {
+        tracing::info!(
+            method = %parts.method,
+            path = %path,
+            fault = fault.as_ref().map(Fault::describe),
+            "integration service request"
+        );
+    } else {
+        tracing::debug!(method = %parts.method, path = %path, "integration service request");
+    }
 
     if let Some(fault) = &fault {
         if fault.latency_ms > 0 {

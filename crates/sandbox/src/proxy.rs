@@ -11,10 +11,10 @@ use axum::response::{IntoResponse, Response};
 use heart_contract::{BAD_PATH_ERROR, NO_INSTANCE_ERROR, check_post_to_path};
 use reqwest::Url;
 
-use crate::error::ApiError;
 use crate::faults::Hang;
 use crate::host::HostState;
 use crate::log::ProxyCall;
+use heart_contract::ApiError;
 
 /// Resolves `post_to_path` against the manifest URL; the result must stay on the manifest's
 /// scheme, host and port.
@@ -134,7 +134,8 @@ async fn forward(
         .ok()
         .and_then(|id| host.channel.desk.instance_of_ticket(id))
         .ok_or_else(not_found)?;
-    let target = resolve_post_to_path(&host.manifest_url, path_raw)
+    let manifest_url = host.manifest_url.as_ref().ok_or_else(not_found)?;
+    let target = resolve_post_to_path(manifest_url, path_raw)
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, BAD_PATH_ERROR, e))?;
     call.target = Some(target.to_string());
     // Zendesk's own faults, if the sandbox injects any for this service path.

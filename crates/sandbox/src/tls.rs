@@ -1,6 +1,6 @@
-//! The integration's HTTPS: a self-signed certificate for `localhost` and `127.0.0.1`, the
-//! server side (rustls with the ring provider), and the one HTTP client that trusts exactly
-//! that certificate and no other.
+//! The integration's HTTPS: a self-signed certificate for `localhost` and `127.0.0.1`, its
+//! server configuration (rustls with the ring provider; the integration crate serves with it),
+//! and the one HTTP client that trusts exactly that certificate and no other.
 //!
 //! A browser trusts it only when told to: Chromium takes the certificate's public-key hash
 //! ([`Identity::chromium_flag`]), which is why the certificate can be handed in from outside
@@ -9,16 +9,10 @@
 use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Duration;
 
-use axum::Router;
 use base64::Engine;
-use hyper_util::rt::TokioIo;
-use hyper_util::service::TowerToHyperService;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
-use tokio::net::TcpListener;
-use tokio::sync::watch;
 
 /// The names the certificate is valid for.
 pub const NAMES: [&str; 3] = ["localhost", "127.0.0.1", "::1"];
@@ -111,6 +105,12 @@ impl Identity {
         &self.cert_pem
     }
 
+    /// The private key in PEM, for a TLS terminator of the tests' own (nginx in front of
+    /// integration replicas).
+    pub fn key_pem(&self) -> &str {
+        &self.key_pem
+    }
+
     /// base64 of the SHA-256 of the certificate's SubjectPublicKeyInfo.
     pub fn spki_sha256_base64(&self) -> &str {
         &self.spki_sha256
@@ -137,6 +137,31 @@ impl Identity {
         Ok(Arc::new(config))
     }
 
+    /// Zendesk's client: it trusts the system's root certificates, this certificate, and the
+    /// PEM certificates of `extra_ca` (a vendor's own CA, `--integration-ca`).
+    pub fn zendesk_client_builder(
+        &self,
+        extra_ca: Option<&[u8]>,
+    ) -> Result<reqwest::ClientBuilder, String> {
+        let own = reqwest::Certificate::from_pem(self.cert_pem.as_bytes())
+            .map_err(|e| format!("certificate: {e}"))?;
+        let mut builder = reqwest::Client::builder()
+            .use_rustls_tls()
+            .tls_built_in_root_certs(true)
+            .add_root_certificate(own);
+        if let Some(pem) = extra_ca {
+            let certs = reqwest::Certificate::from_pem_bundle(pem)
+                .map_err(|e| format!("--integration-ca is not a PEM certificate bundle: {e}"))?;
+            if certs.is_empty() {
+                return Err("--integration-ca holds no PEM certificate".into());
+            }
+            for cert in certs {
+                builder = builder.add_root_certificate(cert);
+            }
+        }
+        Ok(builder)
+    }
+
     /// A client builder that trusts this certificate and nothing else (no built-in roots).
     pub fn client_builder(&self) -> Result<reqwest::ClientBuilder, String> {
         let cert = reqwest::Certificate::from_pem(self.cert_pem.as_bytes())
@@ -146,61 +171,6 @@ impl Identity {
             .tls_built_in_root_certs(false)
             .add_root_certificate(cert))
     }
-}
-
-/// Serves `router` over TLS on `listener` until `stop` turns true; open connections then
-/// finish their request and close.
-pub(crate) fn serve(
-    listener: TcpListener,
-    router: Router,
-    config: Arc<rustls::ServerConfig>,
-    mut stop: watch::Receiver<bool>,
-) {
-    let acceptor = tokio_rustls::TlsAcceptor::from(config);
-    tokio::spawn(async move {
-        loop {
-            let accepted = tokio::select! {
-                accepted = listener.accept() => accepted,
-                () = async { let _ = stop.wait_for(|s| *s).await; } => break,
-            };
-            let (tcp, peer) = match accepted {
-                Ok(a) => a,
-                Err(e) => {
-                    tracing::warn!(error = %e, "integration: accept failed");
-                    continue;
-                }
-            };
-            let (acceptor, router, mut stop) = (acceptor.clone(), router.clone(), stop.clone());
-            tokio::spawn(async move {
-                let tls = match tokio::time::timeout(Duration::from_secs(10), acceptor.accept(tcp))
-                    .await
-                {
-                    Ok(Ok(tls)) => tls,
-                    Ok(Err(e)) => {
-                        // A browser that does not trust the certificate ends up here.
-                        tracing::info!(%peer, error = %e, "integration: TLS handshake failed");
-                        return;
-                    }
-                    Err(_) => return,
-                };
-                let service = TowerToHyperService::new(router);
-                let conn = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(TokioIo::new(tls), service);
-                tokio::pin!(conn);
-                tokio::select! {
-                    result = conn.as_mut() => {
-                        if let Err(e) = result {
-                            tracing::debug!(%peer, error = %e, "integration: connection ended");
-                        }
-                    }
-                    () = async { let _ = stop.wait_for(|s| *s).await; } => {
-                        conn.as_mut().graceful_shutdown();
-                        let _ = conn.await;
-                    }
-                }
-            });
-        }
-    });
 }
 
 #[cfg(test)]

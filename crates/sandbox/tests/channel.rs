@@ -41,6 +41,7 @@ async fn start_with_package(dir: &std::path::Path, config: Config) -> std::io::R
         zaf_sdk: None,
         head_script: None,
         tls: None,
+        ..Options::default()
     })
     .await
 }
@@ -125,16 +126,44 @@ async fn the_startup_script_makes_the_seeded_tickets_through_the_admin_ui() {
 }
 
 #[tokio::test]
-async fn a_package_must_declare_one_https_integration() {
+async fn a_package_declares_one_https_integration_or_none() {
+    // Any ZAF app: no requirements.json, no channel integration, its config's tickets served.
     let none = scratch_package("none", None);
-    let err = start_with_package(&none, Config::default().on_free_ports())
+    let sandbox = start_with_package(&none, Config::default().on_free_ports())
         .await
-        .err()
-        .expect("refused");
+        .expect("a package without requirements.json starts");
+    assert!(sandbox.channel.requirement.is_none());
+    assert_eq!(sandbox.channel.desk.install(), Install::NotInstalled);
+    let tickets: Vec<u64> = sandbox
+        .channel
+        .desk
+        .tickets()
+        .iter()
+        .map(|t| t.id)
+        .collect();
+    assert_eq!(tickets, [63], "the config's email ticket, nothing pulled");
+    let admin = http()
+        .get(format!("http://{}/admin/channels", sandbox.host_addr))
+        .send()
+        .await
+        .expect("admin")
+        .text()
+        .await
+        .expect("html");
     assert!(
-        err.to_string().contains("has no requirements.json"),
-        "{err}"
+        admin.contains("data-status=\"none\"")
+            && admin.contains("no channel integration is installed"),
+        "{admin}"
     );
+    assert!(
+        sandbox
+            .channel
+            .desk
+            .script_steps()
+            .iter()
+            .any(|s| s.contains("no channel integration is installed"))
+    );
+    drop(sandbox);
     let http_url = scratch_package(
         "http",
         Some(requirements::json_for(
@@ -185,6 +214,10 @@ async fn an_unreachable_or_invalid_manifest_is_said_on_the_admin_page() {
         html.contains("role=\"alert\"") && html.contains("cannot reach"),
         "{html}"
     );
+    assert!(
+        html.contains("id=\"install-advice\"") && html.contains("Nothing answers at that address"),
+        "{html}"
+    );
     drop(sandbox);
 
     // A URL that answers JSON that is no manifest.
@@ -205,7 +238,7 @@ async fn an_unreachable_or_invalid_manifest_is_said_on_the_admin_page() {
         panic!("installed an invalid manifest");
     };
     assert!(
-        error.contains("name is required") && error.contains("urls is required"),
+        error.contains("name: is required") && error.contains("urls: is required"),
         "{error}"
     );
     let _ = std::fs::remove_dir_all(&dir);
@@ -431,16 +464,24 @@ async fn the_service_acts_only_on_the_accounts_own_or_mentioned_photos() {
         .photo("omniwear", OTHERS_PHOTO)
         .expect("photo");
     assert_eq!(after, before, "nothing changed on the origin");
-    // The origin itself would have taken the like: the refusal is the integration's.
-    let origin = sandbox::origin::MockOrigin::new(&Config::default().accounts);
-    let auth = sandbox::origin::Credentials {
-        account: "omniwear".into(),
-        token: OMNIWEAR_TOKEN.into(),
-    };
+    // The origin itself takes the like (its API lets an account like any photo): the refusal
+    // is the integration's.
+    let put = http()
+        .put(format!(
+            "{}/v1/accounts/omniwear/media/{OTHERS_PHOTO}/like",
+            sandbox.origin_url()
+        ))
+        .bearer_auth(OMNIWEAR_TOKEN)
+        .send()
+        .await
+        .expect("the origin's API");
+    assert_eq!(put.status(), 200);
     assert!(
-        sandbox::origin::Origin::set_like(&origin, &auth, OTHERS_PHOTO, true)
-            .await
-            .is_ok()
+        sandbox
+            .origin
+            .photo("omniwear", OTHERS_PHOTO)
+            .expect("photo")
+            .liked
     );
     // A photo that mentions the account is fair game.
     let a = agent
@@ -501,28 +542,50 @@ async fn clickthrough_leads_to_the_photo_on_the_origin() {
         .to_str()
         .expect("location")
         .to_owned();
+    // Instagram's address for the photo, which leads to its page.
     assert_eq!(
         location,
+        format!("{}/p/ig%3A17895695668004550/", sandbox.origin_url())
+    );
+    let page = reqwest::Client::new()
+        .get(&location)
+        .send()
+        .await
+        .expect("photo page");
+    assert_eq!(
+        page.url().as_str(),
         format!("{}/sandbox/origin/photos/{PHOTO_62}", sandbox.host_url())
     );
-    let page = http()
-        .get(location.replace("localhost", "127.0.0.1"))
-        .send()
-        .await
-        .expect("photo page")
-        .text()
-        .await
-        .expect("html");
-    assert!(page.contains("Do you ship the red runners to Norway?"));
-    let r = client
-        .get(format!(
-            "{}/clickthrough?external_id=ig:nope",
-            sandbox.integration_url()
-        ))
-        .send()
-        .await
-        .expect("clickthrough");
-    assert_eq!(r.status(), 404);
+    assert!(
+        page.text()
+            .await
+            .expect("html")
+            .contains("Do you ship the red runners to Norway?")
+    );
+    for (id, status) in [("ig:nope", 404), ("ig:1/../x", 404), ("", 404)] {
+        let r = client
+            .get(format!("{}/clickthrough", sandbox.integration_url()))
+            .query(&[("external_id", id)])
+            .send()
+            .await
+            .expect("clickthrough");
+        let status_after = if r.status().is_redirection() {
+            let to = r.headers()["location"]
+                .to_str()
+                .expect("location")
+                .to_owned();
+            http()
+                .get(to)
+                .send()
+                .await
+                .expect("follow")
+                .status()
+                .as_u16()
+        } else {
+            r.status().as_u16()
+        };
+        assert_eq!(status_after, status, "{id:?}");
+    }
     // Nothing but the sandbox's own certificate is trusted, and its client trusts nothing else.
     let plain = reqwest::Client::builder()
         .tls_built_in_root_certs(false)

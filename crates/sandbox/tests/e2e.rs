@@ -25,6 +25,8 @@ use sandbox::browser::{
 
 #[path = "support/mod.rs"]
 mod support;
+#[path = "support/vendor.rs"]
+mod vendor;
 use support::{copy_package, env_path};
 
 #[path = "e2e/ui.rs"]
@@ -47,12 +49,18 @@ mod heart;
 mod look;
 #[path = "e2e/protocol.rs"]
 mod protocol;
+#[path = "e2e/scale.rs"]
+mod scale;
+#[path = "e2e/vendor.rs"]
+mod vendor_cases;
 use account::*;
 use channel::*;
 use errors::*;
 use heart::*;
 use look::*;
 use protocol::*;
+use scale::*;
+use vendor_cases::*;
 
 type Case = for<'a> fn(&'a Ui<'a>) -> Pin<Box<dyn Future<Output = R<()>> + Send + 'a>>;
 
@@ -98,8 +106,10 @@ async fn e2e() {
         );
     }
     let probe = probe_package().expect("probe package");
-    // The integration's certificate for this run, trusted by the browser (and nothing else).
+    // The integration's certificate for this run, trusted by the browser (and nothing else),
+    // and a vendor integration's, from its own CA.
     let identity = sandbox::tls::Identity::generate().expect("certificate");
+    let vendor_ca = vendor::TestCa::new();
     let package = copy_package(&package, "package").expect("a copy of the package");
     let only = std::env::var("E2E_ONLY").unwrap_or_default();
     let cases: Vec<(&str, Case, bool)> = vec![
@@ -127,6 +137,9 @@ async fn e2e() {
         case!(channel_an_edited_token_later_revoked_is_refused_on_the_heart),
         case!(channel_a_forged_external_id_changes_nothing),
         case!(channel_metadata_needs_update_shows_on_the_admin_page),
+        case!(scale_two_replicas_behind_nginx_share_redis),
+        case!(any_integration_installed_replied_to_and_pushed_in_the_browser),
+        case!(any_zaf_package_runs_without_requirements),
     ];
 
     let driver = start_driver().await.expect("chromedriver");
@@ -138,7 +151,11 @@ async fn e2e() {
     let client = start_browser(
         &driver,
         &profile,
-        &[identity.chromium_flag()],
+        &[format!(
+            "{},{}",
+            identity.chromium_flag(),
+            vendor_ca.spki_sha256
+        )],
         Some((1280, 800)),
     )
     .await
@@ -175,6 +192,7 @@ async fn e2e() {
             tls: &identity,
             sdk: &sdk,
             package: &package,
+            vendor_ca: &vendor_ca,
         };
         let t = Instant::now();
         let outcome = within(CASE_LIMIT, name, run(&ui)).await;

@@ -220,13 +220,23 @@ async fn a_held_call_answers_only_when_released() {
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
         assert_eq!(sandbox.log.proxy_pending(), 1);
-        // Held before: the like (true) is not applied yet. Held after: the unlike is.
-        let liked = sandbox
-            .origin
-            .photo("omniwear", PHOTO_62)
-            .expect("photo")
-            .liked;
-        assert!(!liked, "{hang:?}");
+        // Held before: the like (true) is not applied yet. Held after: the unlike is, once
+        // the service has answered (the hold is armed when the call takes its fault, so
+        // before that).
+        let liked = || {
+            sandbox
+                .origin
+                .photo("omniwear", PHOTO_62)
+                .expect("photo")
+                .liked
+        };
+        if hang == Hang::After {
+            let deadline = std::time::Instant::now() + Duration::from_secs(5);
+            while liked() && std::time::Instant::now() < deadline {
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        }
+        assert!(!liked(), "{hang:?}");
         assert!(!call.is_finished());
         sandbox.faults.release();
         let a = tokio::time::timeout(Duration::from_secs(5), call)

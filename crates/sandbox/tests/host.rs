@@ -145,6 +145,7 @@ async fn the_app_origin_serves_only_the_packages_assets() {
         zaf_sdk: None,
         head_script: None,
         tls: None,
+        ..Options::default()
     })
     .await
     .expect("sandbox");
@@ -200,6 +201,7 @@ async fn the_panel_is_titled_by_the_package_and_controls_can_be_hidden() {
         zaf_sdk: None,
         head_script: None,
         tls: None,
+        ..Options::default()
     })
     .await
     .expect("sandbox");

@@ -30,7 +30,7 @@ async fn post_form(
 }
 
 #[tokio::test]
-async fn manifest_uses_relative_urls() {
+async fn the_manifest_advertises_the_public_url() {
     let sandbox = start(Config::default()).await;
     let r = https(&sandbox)
         .get(sandbox.manifest_url())
@@ -39,7 +39,15 @@ async fn manifest_uses_relative_urls() {
         .expect("manifest");
     let a = answer(r).await;
     assert_eq!(a.status, 200);
-    assert_eq!(a.json["urls"]["admin_ui"], "./admin_ui");
+    let base = sandbox.integration_url();
+    for (key, path) in [
+        ("admin_ui", "admin_ui"),
+        ("pull_url", "pull"),
+        ("clickthrough_url", "clickthrough"),
+        ("healthcheck_url", "healthcheck"),
+    ] {
+        assert_eq!(a.json["urls"][key], format!("{base}/{path}"), "{key}");
+    }
     assert!(a.json["name"].is_string() && a.json["id"].is_string());
 }
 

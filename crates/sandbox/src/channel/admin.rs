@@ -6,6 +6,7 @@
 //! the comments).
 
 mod page;
+mod report;
 
 use std::sync::Arc;
 
@@ -16,6 +17,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
+use super::desk::Refused;
 use super::form::escape_html as esc;
 use super::{Framework, InstanceId, Ticket};
 
@@ -24,6 +26,7 @@ pub fn router(framework: Arc<Framework>) -> Router {
         .route("/admin/channels", get(page::page))
         .route("/admin/channels/install", post(install))
         .route("/admin/channels/{id}/pull", post(pull_now))
+        .route("/admin/channels/{id}/remove", post(remove))
         .route("/admin/channels/return/{key}", post(return_url))
         .route("/sandbox/certificate.pem", get(certificate))
         .with_state(framework)
@@ -67,6 +70,10 @@ async fn pull_now(
     Query(q): Query<PageQuery>,
 ) -> Response {
     let keep = locale_param(&framework, q.locale);
+    // Zendesk reads the manifest again before a pull it is asked for: a changed URL is used.
+    if framework.requirement.is_some() {
+        framework.install().await;
+    }
     match framework.pull(id).await {
         Some(_) => Redirect::to(&format!(
             "/admin/channels?pulled={id}{}{keep}",
@@ -79,6 +86,20 @@ async fn pull_now(
         )
             .into_response(),
     }
+}
+
+/// Removes an account; the integration hears of it.
+async fn remove(
+    State(framework): State<Arc<Framework>>,
+    Path(id): Path<InstanceId>,
+    Query(q): Query<PageQuery>,
+) -> Redirect {
+    framework.remove(id);
+    let keep = locale_param(&framework, q.locale);
+    Redirect::to(&format!(
+        "/admin/channels{}{keep}",
+        if keep.is_empty() { "" } else { "?" }
+    ))
 }
 
 #[derive(Deserialize)]
@@ -118,11 +139,16 @@ async fn return_url(
             return (StatusCode::BAD_REQUEST, Html(page)).into_response();
         }
     };
-    match framework
-        .desk
-        .complete_exchange(&key, &form.name, &form.metadata, form.state.as_deref())
-    {
-        Ok(id) => {
+    match framework.desk.complete_exchange_checked(
+        &key,
+        &form.name,
+        &form.metadata,
+        form.state.as_deref(),
+    ) {
+        Ok((id, created)) => {
+            if created {
+                framework.created(id);
+            }
             tracing::info!(instance = id, name = %form.name, "account saved through the admin UI");
             let target = format!("/admin/channels?saved={id}");
             let page = small_page(
@@ -138,7 +164,19 @@ async fn return_url(
             );
             Html(page).into_response()
         }
-        Err(e) => {
+        Err(Refused::Limits(violations)) => {
+            tracing::warn!(error = %super::limits::describe(&violations), "return_url refused");
+            let page = small_page(
+                "Not saved",
+                &format!(
+                    "<p class=\"error\" role=\"alert\">Not saved: what the integration posted back \
+                     breaks Zendesk’s limits.</p>{}",
+                    report::violations_table(&violations)
+                ),
+            );
+            (StatusCode::BAD_REQUEST, Html(page)).into_response()
+        }
+        Err(Refused::Other(e)) => {
             tracing::warn!(error = %e, "return_url refused");
             let page = small_page(
                 "Not saved",
@@ -188,17 +226,109 @@ pub fn source_link(framework: &Framework, ticket: &Ticket) -> String {
     )
 }
 
-/// On a ticket page: the comments after the first.
-pub fn comments_html(ticket: &Ticket) -> String {
+/// The clickthrough link of one resource (`clickthrough_url?external_id=…`), if the manifest has one.
+fn clickthrough(framework: &Framework, external_id: &str) -> Option<String> {
+    let mut url = framework.desk.manifest()?.urls.clickthrough_url?;
+    url.query_pairs_mut()
+        .append_pair("external_id", external_id);
+    Some(url.to_string())
+}
+
+/// On a ticket page: the comments after the first, each with its link to the original, and
+/// an agent's reply marked as such (and as failed later, if the integration reported it).
+pub fn comments_html(framework: &Framework, ticket: &Ticket) -> String {
     ticket
         .comments
         .iter()
         .map(|c| {
+            let link = c
+                .external_id
+                .as_deref()
+                .and_then(|id| clickthrough(framework, id))
+                .map(|url| {
+                    format!(
+                        " <a class=\"comment-source\" href=\"{}\" target=\"_blank\" rel=\"noopener\">view the original</a>",
+                        esc(&url)
+                    )
+                })
+                .unwrap_or_default();
+            let kind = if c.by_agent { " reply" } else { "" };
+            let reported = c
+                .reported_error
+                .as_deref()
+                .map(|e| format!(" <span class=\"error\" role=\"status\">Not delivered: {}</span>", esc(e)))
+                .unwrap_or_default();
             format!(
-                "<article class=\"comment\"><strong>{}</strong> {}</article>",
+                "<article class=\"comment{kind}\" data-comment-id=\"{}\" data-external-id=\"{}\"><strong>{}</strong> {}{link}{reported}</article>",
+                c.id,
+                esc(c.external_id.as_deref().unwrap_or("")),
                 esc(&c.author),
                 esc(&c.body)
             )
         })
         .collect()
 }
+
+/// On a ticket page: the reply box, when the ticket's resource allows a reply through the
+/// integration's `channelback_url`; and each reply that did not reach the origin, with why and
+/// **Try again** (the same `request_unique_identifier`).
+pub fn reply_html(framework: &Framework, ticket: &Ticket) -> String {
+    let channelback = framework
+        .desk
+        .manifest()
+        .and_then(|m| m.urls.channelback_url)
+        .is_some();
+    if !channelback || ticket.instance.is_none() {
+        return String::new();
+    }
+    let mut out = String::new();
+    for r in framework.desk.failed_replies(ticket.id) {
+        out.push_str(&format!(
+            "<div class=\"reply-failed\" role=\"alert\" data-request-id=\"{id}\"><p><strong>Not sent</strong> \
+             (try {n}): {msg}</p><p class=\"error\">{err}</p>{table}\
+             <button type=\"button\" class=\"retry-reply\" data-request-id=\"{id}\">Try again</button></div>",
+            id = esc(&r.request_id),
+            n = r.attempts,
+            msg = esc(&r.message),
+            err = esc(r.error.as_deref().unwrap_or("")),
+            table = report::violations_table(&r.violations),
+        ));
+    }
+    if ticket.allow_channelback {
+        out.push_str(
+            "<form id=\"reply-form\" class=\"reply-box\"><label for=\"reply-message\">Reply through the \
+             integration</label><textarea id=\"reply-message\" name=\"message\" rows=\"3\" maxlength=\"65535\" \
+             required></textarea><button type=\"submit\" id=\"send-reply\">Send</button>\
+             <p id=\"reply-status\" role=\"status\"></p></form>",
+        );
+    } else {
+        out.push_str(
+            "<p class=\"note\" id=\"no-reply\">The integration does not allow a reply to this \
+             ticket (its resource has no <code>allow_channelback</code>).</p>",
+        );
+    }
+    out.push_str(REPLY_SCRIPT);
+    out
+}
+
+/// Sends a reply (or tries one again) with the agent's CSRF token, then shows the ticket anew.
+const REPLY_SCRIPT: &str = r#"<script>(function(){
+var ticket=Number(document.body.dataset.ticketId);
+function send(body,status){
+ // Read when sending: the page's config comes after this script.
+ var cfg=JSON.parse(document.getElementById('sandbox-config').textContent);
+ if(status)status.textContent='Sending…';
+ return fetch('/api/v2/channel/replies',{method:'POST',credentials:'same-origin',
+  headers:{'Content-Type':'application/json','X-CSRF-Token':cfg.csrfToken},body:JSON.stringify(body)})
+ .then(function(r){return r.json().catch(function(){return {};}).then(function(j){
+   // Sent, or failed on the integration's side (then the page shows it with Try again).
+   if(r.ok||j.request_id){location.reload();return;}
+   if(status)status.textContent='Not sent: '+(j.description||('HTTP '+r.status));});},
+  function(){if(status)status.textContent='The sandbox could not be reached.';});
+}
+var form=document.getElementById('reply-form');
+if(form)form.addEventListener('submit',function(e){e.preventDefault();
+ send({ticket_id:ticket,message:document.getElementById('reply-message').value},document.getElementById('reply-status'));});
+document.querySelectorAll('.retry-reply').forEach(function(b){b.addEventListener('click',function(){
+ b.disabled=true;send({request_id:b.dataset.requestId},null);});});
+})();</script>"#;

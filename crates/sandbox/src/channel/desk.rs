@@ -1,30 +1,38 @@
 //! [`Desk`]: the sandbox's Zendesk data behind one lock (the install, the accounts, the
-//! tickets, the admin UI exchanges in progress, what the start-up script did) and its rules:
-//! storing what an admin UI posts back, and turning a pull's resources into tickets and
-//! comments. No I/O.
+//! tickets, the admin UI exchanges in progress, the agents' replies sent back through the
+//! integration, the events sent to it, what the start-up script did) and its rules: storing
+//! what an admin UI posts back, and (`desk/import.rs`) turning resources, pulled, pushed or
+//! made by a reply, into tickets and comments. No I/O.
+
+mod import;
+mod replies;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use heart_contract::ANY_CHANNEL;
+use serde_json::{Value, json};
 
-use super::{
-    By, Comment, Install, Instance, InstanceId, IntegrationManifest, MAX_ACCOUNT_NAME,
-    MAX_METADATA, MAX_STATE, PullAnswer, PullReport, Ticket,
-};
+use super::events::Sent;
+use super::limits::{self, Violation};
+use super::{By, Install, Instance, InstanceId, IntegrationManifest, Ticket};
 use crate::config;
+pub use import::Imported;
+pub use replies::Reply;
 
-/// An admin UI exchange in progress: which account the `return_url` will update.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// An admin UI exchange in progress: which account the `return_url` will update, and the push
+/// credentials Zendesk handed the admin UI for a new one.
+#[derive(Clone, Debug, PartialEq, Eq)]
 struct Exchange {
     instance: Option<InstanceId>,
     by: By,
+    push: Option<(String, String)>,
 }
 
-/// The sandbox's Zendesk data, behind one lock.
-#[derive(Debug)]
+/// The sandbox's Zendesk data, behind one lock; a clone is another handle on the same data.
+#[derive(Debug, Clone)]
 pub struct Desk {
-    data: Mutex<Data>,
+    data: Arc<Mutex<Data>>,
 }
 
 #[derive(Debug)]
@@ -37,15 +45,21 @@ struct Data {
     exchange_order: VecDeque<String>,
     /// What the start-up script did, for the admin page.
     script: Vec<String>,
+    next_comment: u64,
+    replies: BTreeMap<String, Reply>,
+    /// The events sent to the integration, newest last.
+    events: VecDeque<Sent>,
 }
 
 /// How many open admin UI exchanges are kept (each page view opens some).
 const MAX_EXCHANGES: usize = 200;
+/// How many events are kept.
+const MAX_EVENTS: usize = 200;
 
 impl Desk {
     pub fn new(first_ticket_id: u64) -> Self {
         Self {
-            data: Mutex::new(Data {
+            data: Arc::new(Mutex::new(Data {
                 install: Install::NotInstalled,
                 instances: BTreeMap::new(),
                 tickets: BTreeMap::new(),
@@ -53,7 +67,10 @@ impl Desk {
                 exchanges: HashMap::new(),
                 exchange_order: VecDeque::new(),
                 script: Vec::new(),
-            }),
+                next_comment: 1_000,
+                replies: BTreeMap::new(),
+                events: VecDeque::new(),
+            })),
         }
     }
 
@@ -143,6 +160,10 @@ impl Desk {
                 channel: t.channel.clone(),
                 instance,
                 external_id: t.external_id.clone(),
+                comment_id: 0,
+                requester_id: None,
+                thread_id: None,
+                allow_channelback: false,
                 comments: Vec::new(),
                 thread_keys,
             },
@@ -150,19 +171,38 @@ impl Desk {
         Ok(())
     }
 
-    /// Opens an admin UI exchange; the key goes into the `return_url`.
-    pub fn open_exchange(&self, instance: Option<InstanceId>, by: By) -> String {
+    /// Opens an admin UI exchange; the key goes into the `return_url`. With `push` (the
+    /// manifest has a `push_client_id`) it also answers the account's `instance_push_id` and
+    /// `zendesk_access_token` (made now for a new account), which go to the admin UI too.
+    pub fn open_exchange(
+        &self,
+        instance: Option<InstanceId>,
+        by: By,
+        push: bool,
+    ) -> (String, Option<(String, String)>) {
         let key = crate::host::random_hex();
         let mut data = self.lock();
-        data.exchanges
-            .insert(key.clone(), Exchange { instance, by });
+        let push = push.then(|| {
+            instance
+                .and_then(|id| data.instances.get(&id))
+                .and_then(|i| Some((i.push_id.clone()?, i.push_token.clone()?)))
+                .unwrap_or_else(|| (crate::host::random_hex(), crate::host::random_hex()))
+        });
+        data.exchanges.insert(
+            key.clone(),
+            Exchange {
+                instance,
+                by,
+                push: push.clone(),
+            },
+        );
         data.exchange_order.push_back(key.clone());
         while data.exchange_order.len() > MAX_EXCHANGES {
             if let Some(old) = data.exchange_order.pop_front() {
                 data.exchanges.remove(&old);
             }
         }
-        key
+        (key, push)
     }
 
     /// What the admin UI posted to the `return_url`: stores the account (new, or the one being
@@ -174,30 +214,44 @@ impl Desk {
         metadata: &str,
         state: Option<&str>,
     ) -> Result<InstanceId, String> {
+        self.complete_exchange_checked(key, name, metadata, state)
+            .map(|(id, _)| id)
+            .map_err(|refused| match refused {
+                Refused::Limits(violations) => format!(
+                    "what the integration posted back breaks Zendesk's limits: {}",
+                    limits::describe(&violations)
+                ),
+                Refused::Other(why) => why,
+            })
+    }
+
+    /// The same, with whether the account is new, and the refusal in parts: Zendesk's limits
+    /// broken, or another reason.
+    pub fn complete_exchange_checked(
+        &self,
+        key: &str,
+        name: &str,
+        metadata: &str,
+        state: Option<&str>,
+    ) -> Result<(InstanceId, bool), Refused> {
         let name = name.trim();
-        if name.is_empty() {
-            return Err("the integration posted back no account name".into());
+        let mut posted = json!({"name": name, "metadata": metadata});
+        if let Some(state) = state {
+            posted["state"] = Value::from(state);
         }
-        if name.chars().count() > MAX_ACCOUNT_NAME {
-            return Err(format!(
-                "the account name is over {MAX_ACCOUNT_NAME} characters"
-            ));
-        }
-        if metadata.chars().count() > MAX_METADATA {
-            return Err(format!("metadata is over {MAX_METADATA} characters"));
-        }
-        if state.is_some_and(|s| s.chars().count() > MAX_STATE) {
-            return Err(format!("state is over {MAX_STATE} characters"));
+        let violations = limits::check(&posted, &limits::RETURN, "");
+        if !violations.is_empty() {
+            return Err(Refused::Limits(violations));
         }
         let mut data = self.lock();
         let Some(exchange) = data.exchanges.remove(key) else {
-            return Err("this account setup has expired or was already saved: start it again from the admin page".into());
+            return Err(Refused::Other("this account setup has expired or was already saved: start it again from the admin page".into()));
         };
         data.exchange_order.retain(|k| k != key);
         let id = match exchange.instance {
             Some(id) => {
                 let Some(instance) = data.instances.get_mut(&id) else {
-                    return Err(format!("account {id} no longer exists"));
+                    return Err(Refused::Other(format!("account {id} no longer exists")));
                 };
                 instance.name = name.to_owned();
                 instance.metadata = metadata.to_owned();
@@ -206,7 +260,7 @@ impl Desk {
                 }
                 instance.needs_update = false;
                 instance.by = exchange.by;
-                id
+                (id, false)
             }
             None => {
                 let id = data.instances.keys().next_back().map_or(1, |last| last + 1);
@@ -220,106 +274,75 @@ impl Desk {
                         needs_update: false,
                         by: exchange.by,
                         last_pull: None,
+                        push_id: exchange.push.as_ref().map(|p| p.0.clone()),
+                        push_token: exchange.push.map(|p| p.1),
                     },
                 );
-                id
+                (id, true)
             }
         };
         Ok(id)
     }
 
-    /// A pull that failed: recorded on the account, nothing else changes.
-    pub fn pull_failed(&self, id: InstanceId, at_ms: u64, error: String) -> Option<PullReport> {
-        let mut data = self.lock();
-        let instance = data.instances.get_mut(&id)?;
-        let report = PullReport::failed(at_ms, error);
-        instance.last_pull = Some(report.clone());
-        Some(report)
+    /// The account the integration pushes to with `push_id`.
+    pub fn instance_by_push_id(&self, push_id: &str) -> Option<Instance> {
+        self.lock()
+            .instances
+            .values()
+            .find(|i| i.push_id.as_deref() == Some(push_id))
+            .cloned()
     }
 
-    /// Applies a pull's answer: stores `state` (and `metadata`), flags `metadata_needs_update`,
-    /// and turns each resource not seen before into a ticket, or a comment on its thread's.
-    pub fn apply_pull(&self, id: InstanceId, at_ms: u64, answer: PullAnswer) -> Option<PullReport> {
-        let mut data = self.lock();
-        let data = &mut *data;
-        let instance = data.instances.get_mut(&id)?;
-        if let Some(state) = answer.state {
-            instance.state = state;
-        }
-        if let Some(metadata) = answer.metadata {
-            instance.metadata = metadata;
-        }
-        if let Some(flag) = answer.metadata_needs_update {
-            instance.needs_update = flag;
-        }
-        let mut report = PullReport::ok(at_ms, answer.problems, instance.needs_update);
-        for resource in answer.resources {
-            let ours = |t: &&mut Ticket| t.instance == Some(id);
-            if data
-                .tickets
-                .values_mut()
-                .filter(ours)
-                .any(|t| t.thread_keys.contains(&resource.external_id))
-            {
-                report.seen += 1;
-                continue;
-            }
-            let thread = resource.parent_id.as_ref().or(resource.thread_id.as_ref());
-            let existing = thread.and_then(|key| {
-                data.tickets
-                    .values_mut()
-                    .filter(ours)
-                    .find(|t| t.thread_keys.contains(key))
-            });
-            match existing {
-                Some(ticket) => {
-                    ticket.thread_keys.insert(resource.external_id.clone());
-                    ticket.comments.push(Comment {
-                        author: resource.author_name(),
-                        body: resource.message.clone(),
-                        external_id: Some(resource.external_id.clone()),
-                        created_at: resource.created_at.clone(),
-                    });
-                    report.comments.push(ticket.id);
-                }
-                None => {
-                    let mut ticket_id = data.next_ticket;
-                    while data.tickets.contains_key(&ticket_id) {
-                        ticket_id += 1;
-                    }
-                    data.next_ticket = ticket_id + 1;
-                    let mut thread_keys = BTreeSet::new();
-                    thread_keys.insert(resource.external_id.clone());
-                    thread_keys.extend(resource.thread_id.clone());
-                    data.tickets.insert(
-                        ticket_id,
-                        Ticket {
-                            id: ticket_id,
-                            subject: resource.subject(),
-                            requester: resource.author_name(),
-                            description: resource.message.clone(),
-                            channel: ANY_CHANNEL.into(),
-                            instance: Some(id),
-                            external_id: Some(resource.external_id.clone()),
-                            comments: Vec::new(),
-                            thread_keys,
-                        },
-                    );
-                    report.tickets.push(ticket_id);
-                }
-            }
-        }
-        if let Some(instance) = data.instances.get_mut(&id) {
-            instance.last_pull = Some(report.clone());
-        }
-        Some(report)
+    /// Removes an account (its tickets stay, no longer served by the proxy).
+    pub fn remove_instance(&self, id: InstanceId) -> Option<Instance> {
+        self.lock().instances.remove(&id)
     }
+
+    /// Flags an account for the admin to revisit, and takes new metadata if the integration
+    /// sent some.
+    pub fn update_instance(
+        &self,
+        id: InstanceId,
+        needs_update: Option<bool>,
+        metadata: Option<String>,
+    ) {
+        let mut data = self.lock();
+        if let Some(instance) = data.instances.get_mut(&id) {
+            if let Some(flag) = needs_update {
+                instance.needs_update = flag;
+            }
+            if let Some(metadata) = metadata {
+                instance.metadata = metadata;
+            }
+        }
+    }
+
+    /// Records an event sent to the integration (or why it could not be).
+    pub fn record_event(&self, sent: Sent) {
+        let mut data = self.lock();
+        data.events.push_back(sent);
+        while data.events.len() > MAX_EVENTS {
+            data.events.pop_front();
+        }
+    }
+
+    /// The events sent, oldest first.
+    pub fn events(&self) -> Vec<Sent> {
+        self.lock().events.iter().cloned().collect()
+    }
+}
+
+/// Why what the admin UI posted back was not stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refused {
+    Limits(Vec<Violation>),
+    Other(String),
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::channel::Resource;
+    use crate::channel::{PullAnswer, Resource};
 
     fn resource(external_id: &str, thread: Option<&str>, message: &str) -> Resource {
         Resource {
@@ -330,6 +353,7 @@ mod tests {
             created_at: Some("2026-05-01T10:00:00Z".into()),
             author_id: "lena".into(),
             author_name: Some("@lena.runs".into()),
+            allow_channelback: true,
         }
     }
 
@@ -339,7 +363,6 @@ mod tests {
             state: Some("{\"after\":\"2\"}".into()),
             metadata: None,
             metadata_needs_update: None,
-            problems: Vec::new(),
         }
     }
 
@@ -358,7 +381,7 @@ mod tests {
             None,
         )
         .expect("ticket");
-        let key = desk.open_exchange(None, By::Admin);
+        let key = desk.open_exchange(None, By::Admin, false).0;
         let id = desk
             .complete_exchange(&key, "Omniwear", "{\"account\":\"omniwear\"}", None)
             .expect("saved");
@@ -368,7 +391,7 @@ mod tests {
     #[test]
     fn resources_become_tickets_and_thread_into_them_once() {
         let (desk, id) = desk_with_account();
-        let report = desk
+        let (report, _) = desk
             .apply_pull(
                 id,
                 5,
@@ -397,11 +420,17 @@ mod tests {
         assert_eq!(desk.instance_of_ticket(63), None);
 
         // The same resources again change nothing.
-        let again = desk
+        let (again, outcomes) = desk
             .apply_pull(id, 6, answer(vec![resource("ig:1", Some("ig:1"), "x")]))
             .expect("applied");
         assert!(again.tickets.is_empty() && again.comments.is_empty());
-        assert_eq!(again.seen, 1);
+        assert_eq!(again.seen, ["ig:1"]);
+        assert_eq!(outcomes, [("ig:1".to_owned(), Imported::Duplicate)]);
+        assert!(
+            again.problems[0].contains("unique per account"),
+            "{:?}",
+            again.problems
+        );
         assert_eq!(desk.tickets().len(), 3);
     }
 
@@ -412,13 +441,13 @@ mod tests {
         let mut flagged = answer(vec![]);
         flagged.state = None;
         flagged.metadata_needs_update = Some(true);
-        let report = desk.apply_pull(id, 2, flagged).expect("second");
+        let (report, _) = desk.apply_pull(id, 2, flagged).expect("second");
         assert!(report.needs_update);
         let instance = desk.instance(id).expect("instance");
         assert_eq!(instance.state, "{\"after\":\"2\"}");
         assert!(instance.needs_update);
         // Editing the account clears the flag and keeps the state when none is posted back.
-        let key = desk.open_exchange(Some(id), By::Admin);
+        let key = desk.open_exchange(Some(id), By::Admin, false).0;
         desk.complete_exchange(
             &key,
             "Omniwear",
@@ -435,9 +464,15 @@ mod tests {
     #[test]
     fn a_return_url_works_once_and_checks_the_limits() {
         let desk = Desk::new(1);
-        let key = desk.open_exchange(None, By::Admin);
-        let long = "m".repeat(MAX_METADATA + 1);
-        assert!(desk.complete_exchange(&key, "A", &long, None).is_err());
+        let key = desk.open_exchange(None, By::Admin, false).0;
+        let long = "m".repeat(5_001);
+        let err = desk
+            .complete_exchange(&key, "A", &long, None)
+            .expect_err("too long");
+        assert!(
+            err.contains("metadata: at most 5000 characters (found 5001 characters)"),
+            "{err}"
+        );
         assert!(desk.complete_exchange(&key, " ", "{}", None).is_err());
         // Refusals before the lookup leave the exchange open.
         assert_eq!(desk.complete_exchange(&key, "A", "{}", Some("s")), Ok(1));

@@ -1,21 +1,9 @@
 //! HTML helpers: escaping what pages echo, and reading the forms of a page the way a browser
 //! would submit them (what the start-up script needs to go through an admin UI).
 
-/// Escapes text for HTML element content and quoted attribute values.
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// Escapes text for HTML element content and quoted attribute values (the integration's own
+/// escaping: one way to escape in the workspace).
+pub use heart_integration::html::escape as escape_html;
 
 /// Percent-encodes one URL path segment (keeps `A-Z a-z 0-9 - . _ ~ :`).
 pub fn escape_path_segment(s: &str) -> String {

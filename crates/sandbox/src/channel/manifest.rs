@@ -1,14 +1,16 @@
 //! The integration manifest, as Zendesk reads it from the `manifest_url` of the app's
-//! requirements: required `name` (≤ 255), `id` (≤ 511) and `urls.admin_ui`; URLs relative to
-//! the manifest; the ones Zendesk calls or frames must be `https`.
+//! requirements: its URLs resolved against the manifest's own (Zendesk's sample uses
+//! `./admin_ui`), then checked against Zendesk's published limits ([`super::limits::MANIFEST`]:
+//! `name` 1–255, `id` 1–511, `author` a string, `push_client_id` ≤ 128, `urls.admin_ui`
+//! required, every URL https and ≤ 511 characters).
 
 use std::time::Duration;
 
 use reqwest::{StatusCode, Url, header};
 use serde_json::{Map, Value};
 
-pub const MAX_NAME: usize = 255;
-pub const MAX_ID: usize = 511;
+use super::limits::{self, Violation};
+
 /// Zendesk follows redirects when it reads a manifest; so many at most here.
 const MAX_REDIRECTS: usize = 3;
 const MAX_MANIFEST_BYTES: usize = 64 * 1024;
@@ -20,6 +22,9 @@ pub struct IntegrationManifest {
     pub id: String,
     pub version: Option<String>,
     pub author: Option<String>,
+    /// With a push client, Zendesk hands each account an `instance_push_id` and a
+    /// `zendesk_access_token` for the push API.
+    pub push_client_id: Option<String>,
     pub urls: Urls,
 }
 
@@ -35,120 +40,73 @@ pub struct Urls {
     pub dashboard_url: Option<Url>,
 }
 
-/// Which URLs must be `https` (Zendesk POSTs to them, or frames them in its `https` pages).
-const HTTPS_ONLY: [&str; 5] = [
+const URL_KEYS: [&str; 8] = [
     "admin_ui",
     "pull_url",
     "channelback_url",
     "clickthrough_url",
+    "healthcheck_url",
+    "about_url",
+    "dashboard_url",
     "event_callback_url",
 ];
 
-fn text(
-    object: &Map<String, Value>,
-    key: &str,
-    max: usize,
-    problems: &mut Vec<String>,
-) -> Option<String> {
-    match object.get(key) {
-        None | Some(Value::Null) => None,
-        Some(Value::String(s)) if s.chars().count() > max => {
-            problems.push(format!(
-                "{key} is {} characters; at most {max}",
-                s.chars().count()
-            ));
-            None
-        }
-        Some(Value::String(s)) => Some(s.clone()),
-        Some(other) => {
-            problems.push(format!("{key} must be a string, not {other}"));
-            None
+/// `value` with each string URL resolved against `manifest_url` (what cannot be resolved stays
+/// as it is, for the check to name).
+fn resolved(manifest_url: &Url, value: &Value) -> Value {
+    let mut value = value.clone();
+    if let Some(Value::Object(urls)) = value.get_mut("urls") {
+        for key in URL_KEYS {
+            if let Some(Value::String(raw)) = urls.get_mut(key)
+                && let Ok(url) = manifest_url.join(raw)
+            {
+                *raw = url.to_string();
+            }
         }
     }
+    value
 }
 
-/// Checks a manifest against the Channel framework's rules; every problem is listed.
-pub fn validate(manifest_url: &Url, value: &Value) -> Result<IntegrationManifest, Vec<String>> {
-    let Some(object) = value.as_object() else {
-        return Err(vec!["the manifest is not a JSON object".into()]);
-    };
-    let mut problems = Vec::new();
-    let name = text(object, "name", MAX_NAME, &mut problems).filter(|s| !s.trim().is_empty());
-    let id = text(object, "id", MAX_ID, &mut problems).filter(|s| !s.trim().is_empty());
-    if name.is_none() && !problems.iter().any(|p| p.starts_with("name")) {
-        problems.push("name is required".into());
+/// Checks a manifest against Zendesk's published limits; every violation is listed.
+pub fn validate(manifest_url: &Url, value: &Value) -> Result<IntegrationManifest, Vec<Violation>> {
+    let value = resolved(manifest_url, value);
+    let violations = limits::check(&value, &limits::MANIFEST, "");
+    if !violations.is_empty() {
+        return Err(violations);
     }
-    if id.is_none() && !problems.iter().any(|p| p.starts_with("id")) {
-        problems.push("id is required".into());
-    }
-    let version = text(object, "version", MAX_NAME, &mut problems);
-    let author = match object.get("author") {
-        Some(Value::Object(a)) => a.get("name").and_then(Value::as_str).map(str::to_owned),
-        _ => text(object, "author", MAX_NAME, &mut problems),
-    };
     let empty = Map::new();
-    let urls = match object.get("urls") {
-        Some(Value::Object(urls)) => urls,
-        None => {
-            problems.push("urls is required".into());
-            &empty
-        }
-        Some(_) => {
-            problems.push("urls must be an object".into());
-            &empty
-        }
+    let object = value.as_object().unwrap_or(&empty);
+    let text = |key: &str| object.get(key).and_then(Value::as_str).map(str::to_owned);
+    let urls = object
+        .get("urls")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
+    let url = |key: &str| {
+        urls.get(key)
+            .and_then(Value::as_str)
+            .and_then(|u| Url::parse(u).ok())
     };
-    let mut url = |key: &str| -> Option<Url> {
-        let raw = match urls.get(key)? {
-            Value::String(s) if !s.trim().is_empty() => s,
-            Value::Null => return None,
-            other => {
-                problems.push(format!("urls.{key} must be a URL string, not {other}"));
-                return None;
-            }
-        };
-        let resolved = match manifest_url.join(raw) {
-            Ok(u) => u,
-            Err(e) => {
-                problems.push(format!("urls.{key} {raw:?} is not a URL: {e}"));
-                return None;
-            }
-        };
-        let https = resolved.scheme() == "https";
-        if HTTPS_ONLY.contains(&key) && !https {
-            problems.push(format!("urls.{key} must be https, not {resolved}"));
-            return None;
-        }
-        if !https && resolved.scheme() != "http" {
-            problems.push(format!("urls.{key} must be an http(s) URL, not {resolved}"));
-            return None;
-        }
-        Some(resolved)
+    let (Some(name), Some(id), Some(admin_ui)) = (text("name"), text("id"), url("admin_ui")) else {
+        // The check above requires all three.
+        return Err(Vec::new());
     };
-    let admin_ui = url("admin_ui");
-    let resolved = Urls {
-        admin_ui: admin_ui.clone().unwrap_or_else(|| manifest_url.clone()),
-        pull_url: url("pull_url"),
-        channelback_url: url("channelback_url"),
-        clickthrough_url: url("clickthrough_url"),
-        event_callback_url: url("event_callback_url"),
-        healthcheck_url: url("healthcheck_url"),
-        about_url: url("about_url"),
-        dashboard_url: url("dashboard_url"),
-    };
-    if admin_ui.is_none() && !problems.iter().any(|p| p.starts_with("urls.admin_ui")) {
-        problems.push("urls.admin_ui is required".into());
-    }
-    match (name, id, problems.is_empty()) {
-        (Some(name), Some(id), true) => Ok(IntegrationManifest {
-            name,
-            id,
-            version,
-            author,
-            urls: resolved,
-        }),
-        _ => Err(problems),
-    }
+    Ok(IntegrationManifest {
+        name,
+        id,
+        version: text("version"),
+        author: text("author"),
+        push_client_id: text("push_client_id"),
+        urls: Urls {
+            admin_ui,
+            pull_url: url("pull_url"),
+            channelback_url: url("channelback_url"),
+            clickthrough_url: url("clickthrough_url"),
+            event_callback_url: url("event_callback_url"),
+            healthcheck_url: url("healthcheck_url"),
+            about_url: url("about_url"),
+            dashboard_url: url("dashboard_url"),
+        },
+    })
 }
 
 /// GETs the manifest (following a few `https` redirects) and validates it. The error says
@@ -200,10 +158,10 @@ pub async fn fetch(
         let value: Value = serde_json::from_slice(&bytes)
             .map_err(|e| format!("the manifest at {url} is not JSON: {e}"))?;
         // Relative URLs are relative to where the manifest was found.
-        return validate(&url, &value).map_err(|problems| {
+        return validate(&url, &value).map_err(|violations| {
             format!(
-                "the integration manifest at {url} is invalid: {}",
-                problems.join("; ")
+                "the integration manifest at {url} breaks Zendesk's limits: {}",
+                limits::describe(&violations)
             )
         });
     }
@@ -270,46 +228,42 @@ mod tests {
     }
 
     #[test]
-    fn lists_every_problem() {
-        let long = "n".repeat(MAX_NAME + 1);
+    fn lists_every_violation_by_its_path() {
+        let long = "n".repeat(256);
         let err = validate(
             &base(),
-            &json!({"name": long, "urls": {"pull_url": "http://elsewhere.example/pull"}}),
+            &json!({"name": long, "author": {"name": "Example"},
+                    "urls": {"pull_url": "http://elsewhere.example/pull"}}),
         )
         .expect_err("invalid");
-        let all = err.join("\n");
-        for expected in [
-            "name is 256 characters",
-            "id is required",
-            "urls.pull_url must be https",
-            "urls.admin_ui is required",
-        ] {
-            assert!(all.contains(expected), "{expected} in:\n{all}");
-        }
+        let paths: Vec<&str> = err.iter().map(|v| v.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            ["id", "name", "author", "urls.admin_ui", "urls.pull_url"],
+            "{err:?}"
+        );
+        assert_eq!(err[1].found, "256 characters");
         let err = validate(&base(), &json!({"name": "x", "id": "y"})).expect_err("no urls");
-        assert!(err.iter().any(|p| p == "urls is required"), "{err:?}");
+        assert_eq!(err[0].to_string(), "urls: is required (found missing)");
         assert!(validate(&base(), &json!([])).is_err());
         let err = validate(
             &base(),
             &json!({"name": "x", "id": 5, "urls": {"admin_ui": 7}}),
         )
         .expect_err("types");
-        assert!(
-            err.iter().any(|p| p.starts_with("id must be a string")),
-            "{err:?}"
-        );
-        assert!(
-            err.iter()
-                .any(|p| p.starts_with("urls.admin_ui must be a URL")),
-            "{err:?}"
-        );
-        let at_limit = "i".repeat(MAX_ID);
+        assert_eq!(err[0].to_string(), "id: a string (found a number)");
+        let at_limit = "i".repeat(511);
         assert!(
             validate(
                 &base(),
                 &json!({"name": "x", "id": at_limit, "urls": {"admin_ui": "a"}})
             )
             .is_ok()
+        );
+        let health = json!({"name": "x", "id": "y", "urls": {"admin_ui": "a", "healthcheck_url": "http://x.example/h"}});
+        assert_eq!(
+            validate(&base(), &health).expect_err("http")[0].path,
+            "urls.healthcheck_url"
         );
     }
 }

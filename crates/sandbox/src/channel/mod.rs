@@ -8,9 +8,12 @@
 //! types and Zendesk's limits on it.
 
 pub mod admin;
+pub mod api;
 mod desk;
+pub mod events;
 pub mod form;
 mod framework;
+pub mod limits;
 pub mod manifest;
 pub mod pull;
 pub mod requirements;
@@ -21,9 +24,10 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 pub use desk::Desk;
+pub use desk::{Imported, Reply};
 pub use framework::Framework;
 pub use manifest::IntegrationManifest;
-pub use pull::{PullAnswer, PullReport, Resource};
+pub use pull::{PullAnswer, PullError, PullReport, Resource};
 pub use requirements::ChannelRequirement;
 
 /// Zendesk's limits on what an integration stores with it.
@@ -65,15 +69,28 @@ pub struct Instance {
     pub needs_update: bool,
     pub by: By,
     pub last_pull: Option<PullReport>,
+    /// With a push client: the id the integration pushes to (`instance_push_id`).
+    pub push_id: Option<String>,
+    /// …and the bearer token it pushes with (`zendesk_access_token`).
+    #[serde(skip)]
+    pub push_token: Option<String>,
 }
 
-/// A comment on a ticket, from a pulled resource.
+/// A comment on a ticket: from a resource (pulled or pushed), or an agent's reply sent back
+/// through the integration (channelback).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Comment {
+    pub id: u64,
     pub author: String,
+    /// The resource's author's `external_id` (none for an agent's reply).
+    pub author_id: Option<String>,
     pub body: String,
     pub external_id: Option<String>,
     pub created_at: Option<String>,
+    /// An agent's reply, sent back to the origin by the integration.
+    pub by_agent: bool,
+    /// What the integration reported about this reply later (`channelback/report_error`).
+    pub reported_error: Option<String>,
 }
 
 /// A ticket: from the config (e.g. email) or from a pull.
@@ -87,9 +104,33 @@ pub struct Ticket {
     pub channel: String,
     pub instance: Option<InstanceId>,
     pub external_id: Option<String>,
+    /// The comment id of the description (the first resource).
+    pub comment_id: u64,
+    /// The first resource's author's `external_id`.
+    pub requester_id: Option<String>,
+    /// The first resource's `thread_id`.
+    pub thread_id: Option<String>,
+    /// Whether the latest resource lets an agent reply through the integration.
+    pub allow_channelback: bool,
     /// Comments after the first (the description).
     pub comments: Vec<Comment>,
     /// The resources' external ids and thread ids that belong here.
     #[serde(skip)]
     thread_keys: BTreeSet<String>,
+}
+
+impl Ticket {
+    /// What an agent's reply answers: the latest resource's `external_id` and its author's.
+    pub fn reply_target(&self) -> Option<(String, Option<String>)> {
+        self.comments
+            .iter()
+            .rev()
+            .filter(|c| !c.by_agent)
+            .find_map(|c| c.external_id.clone().map(|id| (id, c.author_id.clone())))
+            .or_else(|| {
+                self.external_id
+                    .clone()
+                    .map(|id| (id, self.requester_id.clone()))
+            })
+    }
 }

@@ -1,6 +1,8 @@
 //! The pull: Zendesk POSTs an account's `metadata` and `state` (a form) to the integration's
 //! `pull_url` and reads `{"external_resources": [...], "state", "metadata",
-//! "metadata_needs_update"}`.
+//! "metadata_needs_update"}`. An answer that breaks Zendesk's published limits
+//! ([`limits::PULL`]) is refused whole, every violation named; resources are read from one
+//! that keeps them ([`read_resources`], shared with the push).
 
 use std::time::Duration;
 
@@ -8,11 +10,8 @@ use reqwest::{Url, header};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{MAX_METADATA, MAX_STATE};
+use super::limits::{self, Violation};
 
-pub const MAX_RESOURCES: usize = 200;
-pub const MAX_EXTERNAL_ID: usize = 511;
-pub const MAX_MESSAGE: usize = 65_535;
 const MAX_SUBJECT: usize = 80;
 const TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -26,6 +25,8 @@ pub struct Resource {
     pub created_at: Option<String>,
     pub author_id: String,
     pub author_name: Option<String>,
+    /// Whether an agent may reply to it through the integration (absent: no).
+    pub allow_channelback: bool,
 }
 
 impl Resource {
@@ -48,14 +49,22 @@ impl Resource {
     }
 }
 
-/// A pull's answer, checked. Resources that break the rules are left out and named in `problems`.
+/// A pull's answer, within Zendesk's limits.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PullAnswer {
     pub resources: Vec<Resource>,
     pub state: Option<String>,
     pub metadata: Option<String>,
     pub metadata_needs_update: Option<bool>,
-    pub problems: Vec<String>,
+}
+
+/// Why a pull brought nothing in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PullError {
+    /// No answer, or not one that can be read: what went wrong.
+    Failed(String),
+    /// An answer Zendesk would refuse: every violation of its limits.
+    Refused(Vec<Violation>),
 }
 
 /// What one pull did, for the admin page.
@@ -66,118 +75,88 @@ pub struct PullReport {
     pub tickets: Vec<u64>,
     /// Tickets it added a comment to (one entry per comment).
     pub comments: Vec<u64>,
-    /// Resources already seen.
-    pub seen: usize,
+    /// Resources already brought in for this account, dropped (an `external_id` is unique per
+    /// integration instance).
+    pub seen: Vec<String>,
     pub needs_update: bool,
+    /// What was dropped, and why, for people.
     pub problems: Vec<String>,
     pub error: Option<String>,
+    /// The answer broke Zendesk's limits: it was refused whole.
+    pub violations: Vec<Violation>,
 }
 
 impl PullReport {
-    pub fn ok(at_ms: u64, problems: Vec<String>, needs_update: bool) -> Self {
+    pub fn ok(at_ms: u64, needs_update: bool) -> Self {
         Self {
             at_ms,
             tickets: Vec::new(),
             comments: Vec::new(),
-            seen: 0,
+            seen: Vec::new(),
             needs_update,
-            problems,
+            problems: Vec::new(),
             error: None,
+            violations: Vec::new(),
         }
     }
 
-    pub fn failed(at_ms: u64, error: String) -> Self {
-        Self {
-            error: Some(error),
-            ..Self::ok(at_ms, Vec::new(), false)
+    pub fn failed(at_ms: u64, error: PullError) -> Self {
+        match error {
+            PullError::Failed(error) => Self {
+                error: Some(error),
+                ..Self::ok(at_ms, false)
+            },
+            PullError::Refused(violations) => Self {
+                error: Some(format!(
+                    "Zendesk would refuse this answer: {} field(s) break its limits; nothing was brought in",
+                    violations.len()
+                )),
+                violations,
+                ..Self::ok(at_ms, false)
+            },
         }
     }
 }
 
-fn string_field(v: &Value, key: &str, max: usize) -> Result<Option<String>, String> {
-    match v.get(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) if s.chars().count() > max => {
-            Err(format!("{key} is over {max} characters"))
-        }
-        Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(other) => Err(format!("{key} must be a string, not {other}")),
-    }
+fn text(v: &Value, key: &str) -> Option<String> {
+    v.get(key).and_then(Value::as_str).map(str::to_owned)
 }
 
-fn resource(v: &Value) -> Result<Resource, String> {
-    if !v.is_object() {
-        return Err("a resource must be an object".into());
-    }
-    let external_id = string_field(v, "external_id", MAX_EXTERNAL_ID)?
-        .filter(|s| !s.is_empty())
-        .ok_or("external_id is required")?;
-    let with_id = |e: String| format!("{external_id}: {e}");
-    let message = string_field(v, "message", MAX_MESSAGE)
-        .map_err(with_id)?
-        .ok_or_else(|| with_id("message is required".into()))?;
-    let author = v
-        .get("author")
-        .filter(|a| a.is_object())
-        .ok_or_else(|| with_id("author is required".into()))?;
-    let author_id = string_field(author, "external_id", MAX_EXTERNAL_ID)
-        .map_err(|e| with_id(format!("author.{e}")))?
-        .ok_or_else(|| with_id("author.external_id is required".into()))?;
-    let thread_id = string_field(v, "thread_id", MAX_EXTERNAL_ID).map_err(with_id)?;
-    let parent_id = string_field(v, "parent_id", MAX_EXTERNAL_ID).map_err(with_id)?;
-    if thread_id.is_some() && parent_id.is_some() {
-        return Err(with_id("has both thread_id and parent_id".into()));
-    }
-    Ok(Resource {
-        external_id: external_id.clone(),
-        message,
-        thread_id,
-        parent_id,
-        created_at: string_field(v, "created_at", 64).map_err(with_id)?,
-        author_id,
-        author_name: string_field(author, "name", 255).map_err(with_id)?,
-    })
+/// The resources of an answer already checked against Zendesk's limits.
+pub fn read_resources(list: &[Value]) -> Vec<Resource> {
+    list.iter()
+        .map(|v| {
+            let author = v.get("author").cloned().unwrap_or(Value::Null);
+            Resource {
+                external_id: text(v, "external_id").unwrap_or_default(),
+                message: text(v, "message").unwrap_or_default(),
+                thread_id: text(v, "thread_id"),
+                parent_id: text(v, "parent_id"),
+                created_at: text(v, "created_at"),
+                author_id: text(&author, "external_id").unwrap_or_default(),
+                author_name: text(&author, "name"),
+                allow_channelback: v.get("allow_channelback") == Some(&Value::Bool(true)),
+            }
+        })
+        .collect()
 }
 
-/// Reads a pull's JSON answer by the Channel framework's rules.
-pub fn parse(value: &Value) -> Result<PullAnswer, String> {
-    if !value.is_object() {
-        return Err("the pull answer is not a JSON object".into());
+/// Reads a pull's JSON answer by Zendesk's limits: refused whole if it breaks any.
+pub fn parse(value: &Value) -> Result<PullAnswer, PullError> {
+    let violations = limits::check(value, &limits::PULL, "");
+    if !violations.is_empty() {
+        return Err(PullError::Refused(violations));
     }
-    let Some(list) = value.get("external_resources").and_then(Value::as_array) else {
-        return Err("the pull answer has no external_resources array".into());
-    };
-    if list.len() > MAX_RESOURCES {
-        return Err(format!(
-            "the pull answer has {} external_resources; at most {MAX_RESOURCES}",
-            list.len()
-        ));
-    }
-    let state = string_field(value, "state", MAX_STATE)?;
-    let metadata = string_field(value, "metadata", MAX_METADATA)?;
-    let metadata_needs_update = match value.get("metadata_needs_update") {
-        None | Some(Value::Null) => None,
-        Some(Value::Bool(b)) => Some(*b),
-        Some(other) => {
-            return Err(format!(
-                "metadata_needs_update must be a boolean, not {other}"
-            ));
-        }
-    };
-    let mut resources = Vec::new();
-    let mut problems = Vec::new();
-    for item in list {
-        match resource(item) {
-            Ok(r) => resources.push(r),
-            Err(e) => problems.push(e),
-        }
-    }
+    let list = value
+        .get("external_resources")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
     Ok(PullAnswer {
-        resources,
-        state,
-        metadata,
-        metadata_needs_update,
-        problems,
+        resources: read_resources(list),
+        state: text(value, "state"),
+        metadata: text(value, "metadata"),
+        metadata_needs_update: value.get("metadata_needs_update").and_then(Value::as_bool),
     })
 }
 
@@ -187,7 +166,8 @@ pub async fn request(
     pull_url: &Url,
     metadata: &str,
     state: &str,
-) -> Result<PullAnswer, String> {
+) -> Result<PullAnswer, PullError> {
+    let failed = PullError::Failed;
     let response = client
         .post(pull_url.clone())
         .timeout(TIMEOUT)
@@ -195,25 +175,32 @@ pub async fn request(
         .form(&[("metadata", metadata), ("state", state)])
         .send()
         .await
-        .map_err(|e| format!("cannot reach {pull_url}: {}", super::manifest::describe(&e)))?;
+        .map_err(|e| {
+            failed(format!(
+                "cannot reach {pull_url}: {}",
+                super::manifest::describe(&e)
+            ))
+        })?;
     let status = response.status();
-    let bytes = response
-        .bytes()
-        .await
-        .map_err(|e| format!("reading the pull answer: {}", super::manifest::describe(&e)))?;
+    let bytes = response.bytes().await.map_err(|e| {
+        failed(format!(
+            "reading the pull answer: {}",
+            super::manifest::describe(&e)
+        ))
+    })?;
     if !status.is_success() {
         let detail = serde_json::from_slice::<Value>(&bytes)
             .ok()
             .and_then(|v| v.get("error").and_then(Value::as_str).map(str::to_owned))
             .map(|e| format!(" ({e})"))
             .unwrap_or_default();
-        return Err(format!(
+        return Err(failed(format!(
             "the pull answered HTTP {}{detail}",
             status.as_u16()
-        ));
+        )));
     }
-    let value: Value =
-        serde_json::from_slice(&bytes).map_err(|e| format!("the pull answer is not JSON: {e}"))?;
+    let value: Value = serde_json::from_slice(&bytes)
+        .map_err(|e| failed(format!("the pull answer is not JSON: {e}")))?;
     parse(&value)
 }
 
@@ -224,42 +211,51 @@ mod tests {
     use super::*;
 
     #[test]
-    fn reads_resources_and_leaves_out_broken_ones() {
+    fn reads_an_answer_within_the_limits() {
         let answer = parse(&json!({
             "external_resources": [
                 {"external_id": "ig:1", "message": "Hi there", "thread_id": "ig:1",
-                 "created_at": "2026-05-01T10:00:00Z",
+                 "created_at": "2026-05-01T10:00:00Z", "allow_channelback": true,
                  "author": {"external_id": "lena", "name": "@lena.runs"}},
-                {"message": "no id", "author": {"external_id": "x"}},
-                {"external_id": "ig:3", "author": {"external_id": "x"}},
-                {"external_id": "ig:4", "message": "m", "author": {}},
-                {"external_id": "ig:5", "message": "m", "thread_id": "t", "parent_id": "p",
-                 "author": {"external_id": "x"}},
+                {"external_id": "ig:2", "message": "Hi", "created_at": "2026-05-01T10:00:00Z",
+                 "author": {"external_id": "sam"}},
             ],
             "state": "{\"after\":\"7\"}",
             "metadata_needs_update": false
         }))
         .expect("valid");
-        assert_eq!(answer.resources.len(), 1);
+        assert_eq!(answer.resources.len(), 2);
         assert_eq!(answer.resources[0].author_name(), "@lena.runs");
+        assert!(answer.resources[0].allow_channelback);
+        assert!(!answer.resources[1].allow_channelback);
         assert_eq!(answer.state.as_deref(), Some("{\"after\":\"7\"}"));
         assert_eq!(answer.metadata_needs_update, Some(false));
-        assert_eq!(answer.problems.len(), 4, "{:?}", answer.problems);
-        assert!(answer.problems[0].contains("external_id is required"));
-        assert!(answer.problems[1].starts_with("ig:3: message is required"));
     }
 
     #[test]
-    fn refuses_an_answer_zendesk_would_refuse() {
-        assert!(parse(&json!([])).is_err());
-        assert!(parse(&json!({})).is_err());
-        let many: Vec<Value> = (0..=MAX_RESOURCES)
-            .map(|i| json!({"external_id": i.to_string(), "message": "m", "author": {"external_id": "a"}}))
-            .collect();
-        assert!(parse(&json!({"external_resources": many})).is_err());
-        let long_state = "s".repeat(MAX_STATE + 1);
-        assert!(parse(&json!({"external_resources": [], "state": long_state})).is_err());
-        assert!(parse(&json!({"external_resources": [], "metadata_needs_update": "yes"})).is_err());
+    fn refuses_an_answer_zendesk_would_refuse_naming_every_field() {
+        let refused = |v: Value| match parse(&v) {
+            Err(PullError::Refused(found)) => found,
+            other => panic!("{v}: {other:?}"),
+        };
+        assert_eq!(refused(json!([]))[0].path, "(the body)");
+        assert_eq!(refused(json!({}))[0].path, "external_resources");
+        let found = refused(json!({"external_resources": [
+            {"message": "no id", "created_at": "2026-05-01T10:00:00Z", "author": {"external_id": "x"}},
+            {"external_id": "ig:3", "created_at": "2026-05-01T10:00:00Z", "author": {"external_id": "x"}},
+            {"external_id": "ig:5", "message": "m", "thread_id": "t", "parent_id": "p",
+             "created_at": "2026-05-01T10:00:00Z", "author": {"external_id": "x"}},
+        ], "metadata_needs_update": "yes"}));
+        let paths: Vec<&str> = found.iter().map(|v| v.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "external_resources[0].external_id",
+                "external_resources[1].message",
+                "external_resources[2].thread_id",
+                "metadata_needs_update"
+            ]
+        );
     }
 
     #[test]
@@ -272,6 +268,7 @@ mod tests {
             created_at: None,
             author_id: "a".into(),
             author_name: None,
+            allow_channelback: false,
         };
         assert_eq!(r("Line one\nline two").subject(), "Line one");
         let long = r(&"word ".repeat(40)).subject();

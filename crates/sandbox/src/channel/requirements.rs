@@ -34,6 +34,26 @@ pub fn read(package_dir: &Path) -> Result<ChannelRequirement, String> {
     parse(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
+/// A manifest URL as Zendesk takes one from `requirements.json`: absolute and `https`.
+pub fn parse_manifest_url(raw: &str) -> Result<Url, String> {
+    let url = Url::parse(raw.trim()).map_err(|e| format!("{raw:?} is not a URL: {e}"))?;
+    if url.scheme() != "https" || url.host_str().is_none() {
+        return Err(format!(
+            "{raw:?} must be an https:// URL, as Zendesk requires"
+        ));
+    }
+    Ok(url)
+}
+
+/// Reads `<package>/requirements.json` if the package has one: `None` for an app that declares
+/// no channel integration (any ZAF app), an error for a file Zendesk would refuse.
+pub fn read_optional(package_dir: &Path) -> Result<Option<ChannelRequirement>, String> {
+    if !package_dir.join(FILE).exists() {
+        return Ok(None);
+    }
+    read(package_dir).map(Some)
+}
+
 /// The rules Zendesk applies on install: one channel integration, with an `https` manifest URL.
 pub fn parse(text: &str) -> Result<ChannelRequirement, String> {
     let value: Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;

@@ -26,11 +26,17 @@ pub async fn run(framework: &Framework, origin: &MockOrigin) {
             desk.record_step(format!("config ticket #{}: {e}", t.id));
         }
     }
+    let Some(requirement) = &framework.requirement else {
+        desk.record_step(
+            "The app package has no requirements.json: no channel integration is installed",
+        );
+        return;
+    };
     if startup.install {
         match framework.install().await {
             Install::Installed { manifest } => desk.record_step(format!(
                 "Installed the app: read {} (requirements.json, key {}), found the integration \"{}\" ({})",
-                framework.requirement.manifest_url, framework.requirement.key, manifest.name, manifest.id
+                requirement.manifest_url, requirement.key, manifest.name, manifest.id
             )),
             Install::Failed { error } => desk.record_step(format!("Could not install the app: {error}")),
             Install::NotInstalled => {}

@@ -12,9 +12,9 @@ use axum::{Json, Router};
 use serde::Deserialize;
 
 use super::HostState;
-use crate::error::ApiError;
 use crate::faults::{Fault, ProxyFault};
 use crate::origin::PhotoView;
+use heart_contract::ApiError;
 
 pub(super) fn routes() -> Router<Arc<HostState>> {
     Router::new()

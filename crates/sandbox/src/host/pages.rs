@@ -15,8 +15,8 @@ use serde_json::{Value, json};
 
 use super::{HostState, SESSION_COOKIE};
 use crate::channel::Ticket;
-use crate::error::ApiError;
 use crate::package::AppInfo;
+use heart_contract::ApiError;
 
 pub(super) fn routes() -> Router<Arc<HostState>> {
     Router::new()
@@ -52,8 +52,14 @@ async fn index(State(host): State<Arc<HostState>>) -> Html<String> {
          <style>body{{font:14px system-ui,sans-serif;margin:32px;color:#2f3941}}a{{color:#1f73b7}}</style></head>\
          <body><h1>Zendesk sandbox</h1><p>Open a ticket as an agent:</p><ul>{items}</ul>\
          <p><a href=\"/admin/channels\">Admin: channel integrations</a> · <a href=\"/sandbox/origin\">mock Instagram</a> · \
-         Integration manifest: <a href=\"{m}\">{m}</a> · <a href=\"/sandbox/log\">request log</a></p></body></html>",
-        m = host.manifest_url
+         {m} · <a href=\"/sandbox/log\">request log</a></p></body></html>",
+        m = match &host.manifest_url {
+            Some(url) => format!(
+                "Integration manifest: <a href=\"{u}\">{u}</a>",
+                u = escape_html(url.as_str())
+            ),
+            None => "No channel integration (the package has no requirements.json)".to_owned(),
+        }
     ))
 }
 
@@ -194,7 +200,8 @@ async fn ticket_page(
         app_name = escape_html(&app.name),
         controls = if controls_hidden { " hidden" } else { "" },
         source_link = crate::channel::admin::source_link(&host.channel, &ticket),
-        comments = crate::channel::admin::comments_html(&ticket),
+        comments = crate::channel::admin::comments_html(&host.channel, &ticket),
+        reply = crate::channel::admin::reply_html(&host.channel, &ticket),
         scheme = scheme,
         config = config_json,
     );

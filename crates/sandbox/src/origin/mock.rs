@@ -5,6 +5,8 @@
 
 mod api;
 
+pub use api::OriginError;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 
@@ -32,6 +34,17 @@ struct Inner {
     revoke_after_startup: Vec<String>,
     /// Where the origin's own pages are served (the sandbox host), for permalinks.
     web_base: Option<String>,
+    /// The API calls each account made (`(unknown)` for accounts the origin does not have).
+    calls: BTreeMap<String, ApiCalls>,
+}
+
+/// The calls the origin's API answered for one account.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ApiCalls {
+    /// Reads: the account, a photo's relation or like-state, comments.
+    pub reads: u64,
+    /// Likes and unlikes.
+    pub writes: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -50,9 +63,30 @@ struct MockComment {
     seq: u64,
     id: String,
     photo_id: String,
+    /// The account that wrote it.
+    author_id: String,
+    /// How the origin shows that account.
     author: String,
     text: String,
     created_at: String,
+}
+
+impl Inner {
+    /// A new comment on the photo, now; its id.
+    fn comment(&mut self, photo_id: &str, author_id: &str, author: &str, text: &str) -> String {
+        let seq = self.comments.last().map_or(1, |c| c.seq + 1);
+        let id = format!("c{seq}");
+        self.comments.push(MockComment {
+            seq,
+            id: id.clone(),
+            photo_id: photo_id.to_owned(),
+            author_id: author_id.to_owned(),
+            author: author.to_owned(),
+            text: text.to_owned(),
+            created_at: rfc3339(std::time::SystemTime::now()),
+        });
+        id
+    }
 }
 
 impl MockPhoto {
@@ -142,6 +176,7 @@ impl MockOrigin {
                         seq,
                         id: c.id.clone(),
                         photo_id: p.id.clone(),
+                        author_id: c.author.trim_start_matches('@').to_owned(),
                         author: c.author.clone(),
                         text: c.text.clone(),
                         created_at: rfc3339(at),
@@ -159,6 +194,47 @@ impl MockOrigin {
         if let Ok(mut inner) = self.inner.lock() {
             inner.web_base = Some(base.trim_end_matches('/').to_owned());
         }
+    }
+
+    /// Counts an API call made for `account`.
+    pub fn count_call(&self, account: &str, write: bool) {
+        let Ok(mut inner) = self.inner.lock() else {
+            return;
+        };
+        let key = if inner.tokens.contains_key(account) {
+            account.to_owned()
+        } else {
+            "(unknown)".to_owned()
+        };
+        let calls = inner.calls.entry(key).or_default();
+        if write {
+            calls.writes += 1;
+        } else {
+            calls.reads += 1;
+        }
+    }
+
+    /// The API calls so far, by account.
+    pub fn api_calls(&self) -> BTreeMap<String, ApiCalls> {
+        self.inner
+            .lock()
+            .map(|i| i.calls.clone())
+            .unwrap_or_default()
+    }
+
+    /// Where a person sees the photo (and the comment): its page on the sandbox host.
+    pub fn photo_url(&self, photo_id: &str, comment_id: Option<&str>) -> Option<String> {
+        let inner = self.inner.lock().ok()?;
+        inner.photos.get(photo_id)?;
+        let base = inner.web_base.as_deref()?;
+        let id = crate::channel::form::escape_path_segment(photo_id);
+        Some(match comment_id {
+            Some(c) => format!(
+                "{base}/sandbox/origin/photos/{id}#{}",
+                crate::channel::form::escape_path_segment(c)
+            ),
+            None => format!("{base}/sandbox/origin/photos/{id}"),
+        })
     }
 
     /// The account's owner makes a new token for an app (valid from now on).
@@ -221,17 +297,13 @@ impl MockOrigin {
         {
             return None;
         }
-        let seq = inner.comments.last().map_or(1, |c| c.seq + 1);
-        let id = format!("c{seq}");
-        inner.comments.push(MockComment {
-            seq,
-            id: id.clone(),
-            photo_id: photo_id.to_owned(),
-            author: author.trim().to_owned(),
-            text: text.trim().to_owned(),
-            created_at: rfc3339(std::time::SystemTime::now()),
-        });
-        Some(id)
+        let author = author.trim();
+        Some(inner.comment(
+            photo_id,
+            author.trim_start_matches('@'),
+            author,
+            text.trim(),
+        ))
     }
 
     /// What the sandbox page and tests use to act as "another agent" (no token involved).

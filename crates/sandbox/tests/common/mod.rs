@@ -17,6 +17,7 @@ pub async fn start(config: Config) -> Sandbox {
         zaf_sdk: None,
         head_script: None,
         tls: None,
+        ..Options::default()
     })
     .await
     .expect("sandbox starts on free ports")

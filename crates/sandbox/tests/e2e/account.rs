@@ -304,8 +304,9 @@ pub async fn listing_screenshots_without_sandbox_controls(ui: &Ui<'_>) -> R<()> 
                    const f = document.getElementById('app-frame');
                    return {
                      controls: s ? { hidden: s.hidden, height: s.getBoundingClientRect().height } : null,
+                     // Zendesk's own reply composer is what an agent sees; the sandbox's are not.
                      buttons: Array.from(document.querySelectorAll('button, select, input'))
-                       .filter((e) => e.getClientRects().length > 0).length,
+                       .filter((e) => e.getClientRects().length > 0 && !e.closest('#reply-form')).length,
                      title: document.getElementById('app-title').textContent,
                      frame: f.getBoundingClientRect().height,
                    };"#,

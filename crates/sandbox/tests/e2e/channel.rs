@@ -40,11 +40,11 @@ return f ? {
 "#;
 
 impl Ui<'_> {
-    async fn admin(&self) -> R<Value> {
+    pub(crate) async fn admin(&self) -> R<Value> {
         Ok(self.c.execute(ADMIN_PROBE, vec![]).await?)
     }
 
-    async fn wait_admin(&self, what: &str, ok: impl Fn(&Value) -> bool) -> R<Value> {
+    pub(crate) async fn wait_admin(&self, what: &str, ok: impl Fn(&Value) -> bool) -> R<Value> {
         self.wait_for(what, || async {
             self.admin().await.map(|v| ok(&v).then_some(v))
         })
@@ -68,7 +68,7 @@ impl Ui<'_> {
     }
 
     /// Types into the frame's form and submits it.
-    async fn submit_account_form(&self, fields: &[(&str, &str)]) -> R<()> {
+    pub(crate) async fn submit_account_form(&self, fields: &[(&str, &str)]) -> R<()> {
         self.c.enter_frame(0).await?;
         let typed: R<()> = async {
             for (name, value) in fields {
@@ -91,7 +91,12 @@ impl Ui<'_> {
     }
 
     /// Install (if needed) and add an account, all in the browser; returns its id.
-    async fn add_account_in_browser(&self, name: &str, account: &str, token: &str) -> R<u64> {
+    pub(crate) async fn add_account_in_browser(
+        &self,
+        name: &str,
+        account: &str,
+        token: &str,
+    ) -> R<u64> {
         self.c.goto(&self.sandbox.admin_url()).await?;
         let admin = self.admin().await?;
         if admin["install"] != "installed" {
@@ -126,7 +131,7 @@ impl Ui<'_> {
         Ok(id)
     }
 
-    fn ticket_of_photo(&self, photo: &str) -> R<u64> {
+    pub(crate) fn ticket_of_photo(&self, photo: &str) -> R<u64> {
         Ok(self
             .sandbox
             .channel

@@ -13,6 +13,8 @@ use sandbox::tls::Identity;
 use sandbox::{Config, Sandbox};
 use serde_json::Value;
 
+use crate::vendor::TestCa;
+
 pub const PHOTO_62: &str = "ig:17895695668004550";
 pub const PHOTO_64: &str = "ig:17841400008460056";
 
@@ -31,6 +33,9 @@ pub struct Ui<'a> {
     pub sdk: &'a Path,
     /// The run's copy of the app package.
     pub package: &'a Path,
+    /// The CA of a vendor's own integration (`support/vendor.rs`), whose certificate the browser
+    /// trusts as it trusts the sandbox's.
+    pub vendor_ca: &'a TestCa,
 }
 
 impl<'a> Deref for Ui<'a> {
@@ -53,6 +58,7 @@ impl<'a> Ui<'a> {
             tls: self.tls,
             sdk: self.sdk,
             package: self.package,
+            vendor_ca: self.vendor_ca,
         }
     }
 }

@@ -1,7 +1,9 @@
-//! The admin page itself (`GET /admin/channels`): the installed integration, its accounts with
-//! their last pull, **Add account** and **Edit** (each a form that POSTs Zendesk's fields to the
-//! integration's `admin_ui` in the frame), the frame, what the start-up script did, and the
-//! note on the integration's certificate.
+//! The admin page itself (`GET /admin/channels`): the installed integration (or why none is, with
+//! what to do), its health check and links, its accounts with their last pull (a refused one
+//! field by field), **Add account**, **Edit** (each a form that POSTs Zendesk's fields to the
+//! integration's `admin_ui` in the frame) and **Remove**, the frame, the events sent to the
+//! integration (`admin/report.rs`), what the start-up script did, and the note on the
+//! integration's certificate.
 
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -11,6 +13,7 @@ use axum::response::Html;
 
 use super::super::form::escape_html as esc;
 use super::super::{By, Framework, Install, InstanceId};
+use super::report::{events_section, install_advice, violations_table};
 use super::{PageQuery, locale_of};
 
 const STYLE: &str = r#"
@@ -35,6 +38,9 @@ button.primary { background:var(--accent); color:#fff; }
 .error { color:var(--bad); font-weight:600; }
 .needs-update { color:var(--warn); font-weight:600; }
 .flash { grid-column:1 / -1; margin:0; padding:8px 12px; border-radius:4px; background:#edf7ff; border:1px solid #adcce4; }
+.violations { margin-top:6px; font-size:12px; } .violations td, .violations th { padding:3px 6px; }
+.ok { color:#038153; font-weight:600; }
+td.last-pull { min-width:18em; } .violations code { overflow-wrap:normal; word-break:break-word; }
 #admin-ui { width:100%; height:420px; border:1px solid var(--line); border-radius:4px; background:#fff; }
 code { font-size:12px; overflow-wrap:anywhere; }
 ol { padding-left:20px; margin:0; } ol li { margin-bottom:4px; overflow-wrap:anywhere; }
@@ -100,7 +106,6 @@ pub(super) async fn page(
         format!("?locale={locale}")
     };
     let now = framework.log.now_ms();
-    let requirement = &framework.requirement;
     let mut body = String::from("<h1>Channel integrations</h1>");
 
     if let Some(id) = q.saved
@@ -116,7 +121,11 @@ pub(super) async fn page(
         && let Some(report) = desk.instance(id).and_then(|i| i.last_pull)
     {
         let text = match &report.error {
-            Some(e) => format!("The pull of account #{id} failed: {}", esc(e)),
+            Some(e) => format!(
+                "The pull of account #{id} failed: {}{}",
+                esc(e),
+                violations_table(&report.violations)
+            ),
             None if report.tickets.is_empty() => format!(
                 "Pulled account #{id}: 0 new ticket(s), {} new comment(s).",
                 report.comments.len()
@@ -128,10 +137,20 @@ pub(super) async fn page(
                 report.comments.len()
             ),
         };
-        let _ = write!(body, "<p class=\"flash\" role=\"status\">{text}</p>");
+        // A div: the text may carry a table of refused fields.
+        let _ = write!(body, "<div class=\"flash\" role=\"status\">{text}</div>");
     }
 
     // The app and its integration.
+    let Some(requirement) = &framework.requirement else {
+        body.push_str(
+            "<section id=\"app\" class=\"wide\"><h2>The app’s channel integration</h2>\
+             <p id=\"install-status\" data-status=\"none\">The app package has no \
+             <code>requirements.json</code>: no channel integration is installed. Zendesk serves the \
+             app on the tickets of the config; there is no account to add and nothing to pull.</p></section>",
+        );
+        return Html(wrap(&body));
+    };
     let _ = write!(
         body,
         "<section id=\"app\" class=\"wide\"><h2>The app’s channel integration</h2>\
@@ -166,6 +185,44 @@ pub(super) async fn page(
                     .map(|u| format!(", pull <code>{}</code>", esc(u.as_str())))
                     .unwrap_or_else(|| ", no pull_url".into()),
             );
+            let link = |id: &str, label: &str, url: &Option<reqwest::Url>| {
+                url.as_ref()
+                    .map(|u| format!(" <a id=\"{id}\" href=\"{}\" target=\"_blank\" rel=\"noopener\">{label}</a>", esc(u.as_str())))
+                    .unwrap_or_default()
+            };
+            let health = match (framework.health(), &manifest.urls.healthcheck_url) {
+                (_, None) => "<span data-health=\"none\">no health check</span>".to_owned(),
+                (None, Some(_)) => {
+                    "<span data-health=\"unknown\">health check not called yet</span>".to_owned()
+                }
+                (Some(h), Some(_)) => match h.result {
+                    Ok(code) if (200..300).contains(&code) => format!(
+                        "<span data-health=\"ok\" class=\"ok\">health check: HTTP {code}</span> ({})",
+                        ago(now, h.at_ms)
+                    ),
+                    Ok(code) => format!(
+                        "<span data-health=\"failed\" class=\"error\">health check: HTTP {code}</span> ({})",
+                        ago(now, h.at_ms)
+                    ),
+                    Err(e) => format!(
+                        "<span data-health=\"failed\" class=\"error\">health check failed: {}</span> ({})",
+                        esc(&e),
+                        ago(now, h.at_ms)
+                    ),
+                },
+            };
+            let _ = write!(
+                body,
+                "<p id=\"integration-links\">{health}.{}{}{}</p>",
+                link("about-link", "About", &manifest.urls.about_url),
+                link("dashboard-link", "Dashboard", &manifest.urls.dashboard_url),
+                if manifest.push_client_id.is_some() {
+                    " <span class=\"note\">Push: each account gets an <code>instance_push_id</code> and a \
+                     <code>zendesk_access_token</code> for <code>POST /api/v2/any_channel/push.json</code>.</span>"
+                } else {
+                    ""
+                },
+            );
         }
         Install::NotInstalled => {
             body.push_str(
@@ -178,10 +235,11 @@ pub(super) async fn page(
             let _ = write!(
                 body,
                 "<p id=\"install-status\" data-status=\"failed\" class=\"error\" role=\"alert\">\
-                 The integration could not be installed: {}</p>\
+                 The integration could not be installed: {}</p><p id=\"install-advice\">{}</p>\
                  <form method=\"post\" action=\"/admin/channels/install{keep}\"><button type=\"submit\" \
                  id=\"install\">Try again</button></form>",
-                esc(&error)
+                esc(&error),
+                install_advice(&error)
             );
         }
     }
@@ -210,9 +268,10 @@ pub(super) async fn page(
                 None => "never".to_owned(),
                 Some(r) => match &r.error {
                     Some(e) => format!(
-                        "{}: <span class=\"error\">{}</span>",
+                        "{}: <span class=\"error\">{}</span>{}",
                         ago(now, r.at_ms),
-                        esc(e)
+                        esc(e),
+                        violations_table(&r.violations)
                     ),
                     None => format!(
                         "{}: {} new ticket(s), {} new comment(s){}",
@@ -223,7 +282,7 @@ pub(super) async fn page(
                             String::new()
                         } else {
                             format!(
-                                "; <span class=\"error\">left out: {}</span>",
+                                "; <span class=\"note\">{}</span>",
                                 esc(&r.problems.join("; "))
                             )
                         }
@@ -238,9 +297,11 @@ pub(super) async fn page(
             let _ = write!(
                 body,
                 "<tr data-instance-id=\"{id}\" data-needs-update=\"{nu}\"><td><strong>{name}</strong> \
-                 <span class=\"note\">#{id}, added by {by}</span></td><td>{status}</td><td>{last}</td>\
+                 <span class=\"note\">#{id}, added by {by}</span></td><td>{status}</td><td class=\"last-pull\">{last}</td>\
                  <td>{links}</td><td>{edit} <form method=\"post\" action=\"/admin/channels/{id}/pull{keep}\">\
-                 <button type=\"submit\" id=\"pull-{id}\">Pull now</button></form></td></tr>",
+                 <button type=\"submit\" id=\"pull-{id}\">Pull now</button></form> \
+                 <form method=\"post\" action=\"/admin/channels/{id}/remove{keep}\">\
+                 <button type=\"submit\" id=\"remove-{id}\">Remove</button></form></td></tr>",
                 id = i.id,
                 nu = i.needs_update,
                 name = esc(&i.name),
@@ -292,6 +353,8 @@ pub(super) async fn page(
          <iframe name=\"admin-ui\" id=\"admin-ui\" title=\"The integration’s admin UI\"></iframe></section>",
     );
 
+    body.push_str(&events_section(&desk.events(), now));
+
     // The start-up script.
     let steps = desk.script_steps();
     body.push_str("<section id=\"startup\" class=\"wide\"><h2>What the sandbox did at start</h2>");
@@ -312,8 +375,7 @@ pub(super) async fn page(
     );
 
     // The certificate.
-    let integration = framework
-        .requirement
+    let integration = requirement
         .manifest_url
         .join("/")
         .map(|u| u.to_string())
@@ -322,8 +384,8 @@ pub(super) async fn page(
         body,
         "<section id=\"certificate\" class=\"wide\"><h2>The integration’s certificate</h2>\
          <p>The integration is served over HTTPS with a certificate this sandbox made \
-         (SHA-256 of its public key: <code>{hash}</code>). Zendesk’s side here trusts exactly that \
-         certificate. Your browser must too, since the account setup is the integration’s own page \
+         (SHA-256 of its public key: <code>{hash}</code>). Zendesk’s side here trusts it, the system’s \
+         roots and the CA given with <code>--integration-ca</code>. Your browser must trust it too, since the account setup is the integration’s own page \
          in a frame: open <a href=\"{i}\" target=\"_blank\">{i}</a> once and accept the warning, then \
          reload this page; or start Chromium with <code>--ignore-certificate-errors-spki-list={hash}</code>; \
          or import <a href=\"/sandbox/certificate.pem\">the certificate</a>.</p></section>",
@@ -331,10 +393,14 @@ pub(super) async fn page(
         i = esc(&integration),
     );
 
-    Html(format!(
+    Html(wrap(&body))
+}
+
+fn wrap(body: &str) -> String {
+    format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <title>Channel integrations – Zendesk sandbox</title><style>{STYLE}</style></head><body>\
          <header class=\"bar\"><a href=\"/\">Zendesk sandbox</a><span>Admin Center</span></header>\
          <main>{body}</main></body></html>"
-    ))
+    )
 }

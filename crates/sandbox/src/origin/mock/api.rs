@@ -1,12 +1,24 @@
-//! What the integration sees of the mock origin: its [`Origin`] implementation, every call
-//! checked against the account's valid tokens first (compared whole, in constant time).
+//! What the mock origin's API does (`origin/server.rs` serves it over HTTP): every call checked
+//! against the account's valid tokens first (compared whole, in constant time), then counted.
 
 use std::collections::BTreeSet;
 
 use heart_contract::LikeAnswer;
+use heart_integration::origin::{Comment, Credentials, Relation};
 
 use super::{Inner, MockOrigin, MockPhoto};
-use crate::origin::{Comment, Credentials, Origin, OriginError, Relation, same_secret};
+use crate::origin::same_secret;
+
+/// Why the origin refused a call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OriginError {
+    /// The token is wrong, revoked or belongs to another account.
+    Unauthorized,
+    /// No such photo.
+    NotFound,
+    /// Something the origin cannot read (a cursor of another origin, say).
+    BadRequest(&'static str),
+}
 
 /// Whether `given` is one of the valid tokens; every one is compared (no early exit).
 fn token_matches(valid: &[String], given: &str) -> bool {
@@ -19,14 +31,11 @@ impl MockOrigin {
     fn lock(&self) -> Result<std::sync::MutexGuard<'_, Inner>, OriginError> {
         self.inner
             .lock()
-            .map_err(|_| OriginError::Unavailable("origin state poisoned".into()))
+            .map_err(|_| OriginError::BadRequest("the origin's state is poisoned"))
     }
 
     fn find_photo<'a>(inner: &'a Inner, photo_id: &str) -> Result<&'a MockPhoto, OriginError> {
-        inner
-            .photos
-            .get(photo_id)
-            .ok_or_else(|| OriginError::NotFound(photo_id.to_owned()))
+        inner.photos.get(photo_id).ok_or(OriginError::NotFound)
     }
 
     fn authorized(inner: &Inner, auth: &Credentials) -> Result<(), OriginError> {
@@ -37,8 +46,9 @@ impl MockOrigin {
     }
 }
 
-impl Origin for MockOrigin {
-    async fn like_state(
+/// The API's calls, in the integration's words (the HTTP routes are in `origin/server.rs`).
+impl MockOrigin {
+    pub fn like_state(
         &self,
         auth: &Credentials,
         photo_id: &str,
@@ -49,7 +59,7 @@ impl Origin for MockOrigin {
     }
 
     /// Like Instagram, it lets an account like any photo: refusing others' is the integration's job.
-    async fn set_like(
+    pub fn set_like(
         &self,
         auth: &Credentials,
         photo_id: &str,
@@ -60,7 +70,7 @@ impl Origin for MockOrigin {
         let photo = inner
             .photos
             .get_mut(photo_id)
-            .ok_or_else(|| OriginError::NotFound(photo_id.to_owned()))?;
+            .ok_or(OriginError::NotFound)?;
         if liked {
             photo.liked_by.insert(auth.account.clone());
         } else {
@@ -69,7 +79,29 @@ impl Origin for MockOrigin {
         Ok(photo.answer(&auth.account))
     }
 
-    async fn verify(&self, auth: &Credentials) -> Result<String, OriginError> {
+    /// The business account comments on a photo (any photo, as Instagram allows); its id.
+    pub fn reply(
+        &self,
+        auth: &Credentials,
+        photo_id: &str,
+        text: &str,
+    ) -> Result<String, OriginError> {
+        let mut inner = self.lock()?;
+        Self::authorized(&inner, auth)?;
+        Self::find_photo(&inner, photo_id)?;
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(OriginError::BadRequest("a comment needs text"));
+        }
+        let handle = inner
+            .handles
+            .get(&auth.account)
+            .cloned()
+            .unwrap_or_else(|| format!("@{}", auth.account));
+        Ok(inner.comment(photo_id, &auth.account, &handle, text))
+    }
+
+    pub fn verify(&self, auth: &Credentials) -> Result<String, OriginError> {
         let inner = self.lock()?;
         Self::authorized(&inner, auth)?;
         Ok(inner
@@ -79,7 +111,7 @@ impl Origin for MockOrigin {
             .unwrap_or_else(|| format!("@{}", auth.account)))
     }
 
-    async fn relation(&self, auth: &Credentials, photo_id: &str) -> Result<Relation, OriginError> {
+    pub fn relation(&self, auth: &Credentials, photo_id: &str) -> Result<Relation, OriginError> {
         let inner = self.lock()?;
         Self::authorized(&inner, auth)?;
         let photo = Self::find_photo(&inner, photo_id)?;
@@ -92,7 +124,7 @@ impl Origin for MockOrigin {
         })
     }
 
-    async fn comments(
+    pub fn comments(
         &self,
         auth: &Credentials,
         after: Option<&str>,
@@ -104,7 +136,7 @@ impl Origin for MockOrigin {
             None | Some("") => 0,
             Some(cursor) => cursor
                 .parse()
-                .map_err(|_| OriginError::Unavailable(format!("unknown cursor {cursor:?}")))?,
+                .map_err(|_| OriginError::BadRequest("unknown cursor"))?,
         };
         let mut first_seen = BTreeSet::new();
         let mut out = Vec::new();
@@ -125,27 +157,13 @@ impl Origin for MockOrigin {
                 cursor: c.seq.to_string(),
                 photo_id: c.photo_id.clone(),
                 first_on_photo: first,
-                author_id: c.author.trim_start_matches('@').to_owned(),
+                author_id: c.author_id.clone(),
                 author: c.author.clone(),
                 text: c.text.clone(),
                 created_at: c.created_at.clone(),
             });
         }
         Ok(out)
-    }
-
-    fn permalink(&self, photo_id: &str, comment_id: Option<&str>) -> Option<String> {
-        let inner = self.inner.lock().ok()?;
-        inner.photos.get(photo_id)?;
-        let base = inner.web_base.as_deref()?;
-        let id = crate::channel::form::escape_path_segment(photo_id);
-        Some(match comment_id {
-            Some(c) => format!(
-                "{base}/sandbox/origin/photos/{id}#{}",
-                crate::channel::form::escape_path_segment(c)
-            ),
-            None => format!("{base}/sandbox/origin/photos/{id}"),
-        })
     }
 }
 
@@ -161,11 +179,11 @@ mod tests {
         }
     }
 
-    #[tokio::test]
-    async fn likes_count_once_and_need_the_token() {
+    #[test]
+    fn likes_count_once_and_need_the_token() {
         let origin = MockOrigin::new(&Config::default().accounts);
         let photo = "ig:17895695668004550";
-        let before = origin.like_state(&auth(OMNIWEAR_TOKEN), photo).await;
+        let before = origin.like_state(&auth(OMNIWEAR_TOKEN), photo);
         assert_eq!(
             before,
             Ok(LikeAnswer {
@@ -175,7 +193,7 @@ mod tests {
             })
         );
         for _ in 0..2 {
-            let after = origin.set_like(&auth(OMNIWEAR_TOKEN), photo, true).await;
+            let after = origin.set_like(&auth(OMNIWEAR_TOKEN), photo, true);
             assert_eq!(
                 after,
                 Ok(LikeAnswer {
@@ -186,12 +204,12 @@ mod tests {
             );
         }
         assert_eq!(
-            origin.like_state(&auth("wrong"), photo).await,
+            origin.like_state(&auth("wrong"), photo),
             Err(OriginError::Unauthorized)
         );
         assert_eq!(
-            origin.like_state(&auth(OMNIWEAR_TOKEN), "ig:nope").await,
-            Err(OriginError::NotFound("ig:nope".into()))
+            origin.like_state(&auth(OMNIWEAR_TOKEN), "ig:nope"),
+            Err(OriginError::NotFound)
         );
     }
 
@@ -206,12 +224,12 @@ mod tests {
         assert!(!token_matches(&[], "abc"));
     }
 
-    #[tokio::test]
-    async fn relations_comments_and_revocation() {
+    #[test]
+    fn relations_comments_and_revocation() {
         let origin = MockOrigin::new(&Config::default().accounts);
         let me = auth(OMNIWEAR_TOKEN);
         assert_eq!(
-            origin.relation(&me, "ig:17895695668004550").await,
+            origin.relation(&me, "ig:17895695668004550"),
             Ok(Relation::Own)
         );
         let rival = origin
@@ -219,12 +237,9 @@ mod tests {
             .into_iter()
             .find(|p| p.account != "omniwear")
             .expect("a photo of another account");
-        assert_eq!(
-            origin.relation(&me, &rival.id).await,
-            Ok(Relation::Unrelated)
-        );
+        assert_eq!(origin.relation(&me, &rival.id), Ok(Relation::Unrelated));
 
-        let all = origin.comments(&me, None, 100).await.expect("comments");
+        let all = origin.comments(&me, None, 100).expect("comments");
         assert!(
             all.iter()
                 .all(|c| origin.photo("omniwear", &c.photo_id).is_some())
@@ -232,20 +247,16 @@ mod tests {
         assert!(!all.is_empty() && all[0].first_on_photo);
         let rest = origin
             .comments(&me, Some(&all[0].cursor), 100)
-            .await
             .expect("after the first");
         assert_eq!(rest.len(), all.len() - 1);
-        let one = origin.comments(&me, None, 1).await.expect("one");
+        let one = origin.comments(&me, None, 1).expect("one");
         assert_eq!(one.len(), 1);
 
         assert!(origin.issue_token("omniwear", "second"));
-        assert_eq!(
-            origin.verify(&auth("second")).await,
-            Ok("@omniwear".to_string())
-        );
+        assert_eq!(origin.verify(&auth("second")), Ok("@omniwear".to_string()));
         assert!(origin.revoke_token("omniwear", "second"));
         assert_eq!(
-            origin.verify(&auth("second")).await,
+            origin.verify(&auth("second")),
             Err(OriginError::Unauthorized)
         );
         assert!(!origin.revoke_token("omniwear", "second"));

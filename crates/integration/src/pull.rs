@@ -1,14 +1,8 @@
-//! The reference integration's Channel-framework endpoints besides the heart's two: the admin
-//! UI (`admin_ui.rs`: a form in the admin's locale that checks the token with the origin before
-//! posting the account back to Zendesk), and here the pull (new comments as external
-//! resources, a cursor in `state`) and the clickthrough.
+//! The pull (new comments as external resources, a cursor in `state`) and the clickthrough.
 //!
 //! Stateless: everything about an account is in the `metadata` and `state` Zendesk stores and
-//! sends along, so any number of copies can serve behind a load balancer. It never logs a
-//! token or metadata.
-
-mod admin_ui;
-pub mod i18n;
+//! sends along, so any number of replicas can serve behind a load balancer. Neither the token
+//! nor the metadata is ever logged.
 
 use std::sync::Arc;
 
@@ -16,34 +10,23 @@ use axum::Json;
 use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use heart_contract::ApiError;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::error::ApiError;
+use crate::Integration;
+use crate::call::{InstanceMetadata, Refusal, refusal};
 use crate::origin::{Comment, Origin, OriginError};
-use crate::service::{credentials, origin_error};
-pub use admin_ui::return_url_allowed;
 
-/// At most this many resources per pull (Zendesk's limit).
+/// At most this many resources per pull (Zendesk's documented limit).
 pub const PAGE: usize = 200;
 
-pub fn routes<O: Origin>() -> Router<Arc<O>> {
+pub(crate) fn routes<O: Origin>() -> Router<Arc<Integration<O>>> {
     Router::new()
-        .route("/", get(home))
-        .merge(admin_ui::routes::<O>())
         .route("/pull", post(pull::<O>))
         .route("/clickthrough", get(clickthrough::<O>))
-}
-
-async fn home() -> Html<&'static str> {
-    Html(
-        "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>Instagram integration</title>\
-         <body style=\"font:14px system-ui,sans-serif;margin:32px\"><h1>Instagram integration (sandbox)</h1>\
-         <p>A Channel-framework integration service. Your browser reaches it over HTTPS: go back to \
-         the Zendesk sandbox’s admin page and reload it.</p><p><a href=\"manifest.json\">manifest.json</a></p></body></html>",
-    )
 }
 
 #[derive(Deserialize, Default)]
@@ -74,26 +57,27 @@ pub fn resource(c: &Comment) -> serde_json::Value {
         "message": c.text,
         "created_at": c.created_at,
         "author": {"external_id": c.author_id, "name": c.author},
-        "allow_channelback": false,
+        "allow_channelback": true,
     })
 }
 
 async fn pull<O: Origin>(
-    State(origin): State<Arc<O>>,
+    State(service): State<Arc<Integration<O>>>,
     body: axum::body::Bytes,
-) -> Result<Json<serde_json::Value>, ApiError> {
-    let f: PullFields = serde_urlencoded::from_bytes(&body).map_err(|e| {
+) -> Result<Json<serde_json::Value>, Refusal> {
+    let f: PullFields = serde_urlencoded::from_bytes(&body).map_err(|_| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
             "invalid_request",
-            format!("expected the fields metadata and state: {e}"),
+            "expected the fields metadata and state",
         )
     })?;
     let needs_update = || Json(json!({"external_resources": [], "metadata_needs_update": true}));
-    let Ok(auth) = credentials(&f.metadata) else {
+    let Ok(meta) = InstanceMetadata::read(&f.metadata) else {
         tracing::info!("pull: metadata without account and token");
         return Ok(needs_update());
     };
+    let auth = meta.credentials();
     let state: PullState = if f.state.trim().is_empty() {
         PullState::default()
     } else {
@@ -105,17 +89,27 @@ async fn pull<O: Origin>(
             )
         })?
     };
-    let comments = match origin.comments(&auth, state.after.as_deref(), PAGE).await {
+    let comments = match service
+        .origin
+        .comments(&auth, state.after.as_deref(), PAGE)
+        .await
+    {
         Ok(c) => c,
         Err(OriginError::Unauthorized) => {
             tracing::info!(account = %auth.account, "pull: the origin refused the token");
             return Ok(needs_update());
         }
-        Err(e) => return Err(origin_error(&auth.account, e)),
+        Err(e) => return Err(refusal(&e)),
     };
     tracing::info!(account = %auth.account, resources = comments.len(), "pull");
+    // The account's own comments (its replies, sent through the channelback) are on the ticket
+    // already: only the cursor moves past them.
+    let others: Vec<&Comment> = comments
+        .iter()
+        .filter(|c| c.author_id != auth.account)
+        .collect();
     let mut answer = json!({
-        "external_resources": comments.iter().map(resource).collect::<Vec<_>>(),
+        "external_resources": others.iter().map(|c| resource(c)).collect::<Vec<_>>(),
         "metadata_needs_update": false,
     });
     if let Some(last) = comments.last() {
@@ -134,7 +128,7 @@ struct ClickthroughQuery {
 
 /// Zendesk links a resource to `clickthrough_url?external_id=…`: send the agent to the photo.
 async fn clickthrough<O: Origin>(
-    State(origin): State<Arc<O>>,
+    State(service): State<Arc<Integration<O>>>,
     Query(q): Query<ClickthroughQuery>,
 ) -> Response {
     let id = q.external_id.unwrap_or_default();
@@ -142,7 +136,12 @@ async fn clickthrough<O: Origin>(
         Some((photo, comment)) => (photo, Some(comment)),
         None => (id.as_str(), None),
     };
-    match origin.permalink(photo, comment) {
+    let valid =
+        crate::call::valid_external_id(photo) && comment.is_none_or(crate::call::valid_external_id);
+    match valid
+        .then(|| service.origin.permalink(photo, comment))
+        .flatten()
+    {
         Some(url) => Redirect::to(&url).into_response(),
         None => (
             StatusCode::NOT_FOUND,

@@ -1,4 +1,5 @@
-//! The admin UI's words, in the admin's locale (what Zendesk sends as `locale`).
+//! The admin UI's words, in the admin's locale (what Zendesk sends as `locale`): one struct, so
+//! a language without a word does not compile.
 
 pub struct Words {
     pub lang: &'static str,
@@ -14,6 +15,8 @@ pub struct Words {
     pub missing: &'static str,
     pub bad_account: &'static str,
     pub origin_failed: &'static str,
+    /// Too many refused tokens from this address: the form waits.
+    pub throttled: &'static str,
     pub saving: &'static str,
     pub continue_: &'static str,
 }
@@ -31,6 +34,7 @@ const EN: Words = Words {
     missing: "Fill in the name, the account and the token.",
     bad_account: "An Instagram account name has only letters, digits, dots, dashes and underscores.",
     origin_failed: "Instagram could not be reached. Try again in a moment.",
+    throttled: "Too many tokens were refused. Wait a few minutes, then try again.",
     saving: "Saving…",
     continue_: "Continue",
 };
@@ -48,6 +52,7 @@ const DE: Words = Words {
     missing: "Füllen Sie Name, Konto und Token aus.",
     bad_account: "Ein Instagram-Kontoname besteht nur aus Buchstaben, Ziffern, Punkten, Binde- und Unterstrichen.",
     origin_failed: "Instagram ist nicht erreichbar. Versuchen Sie es gleich noch einmal.",
+    throttled: "Zu viele Token wurden abgelehnt. Warten Sie einige Minuten und versuchen Sie es dann erneut.",
     saving: "Wird gespeichert…",
     continue_: "Weiter",
 };
@@ -65,6 +70,7 @@ const FR: Words = Words {
     missing: "Renseignez le nom, le compte et le jeton.",
     bad_account: "Un nom de compte Instagram ne contient que des lettres, chiffres, points, tirets et tirets bas.",
     origin_failed: "Instagram est injoignable. Réessayez dans un instant.",
+    throttled: "Trop de jetons ont été refusés. Attendez quelques minutes, puis réessayez.",
     saving: "Enregistrement…",
     continue_: "Continuer",
 };
@@ -82,6 +88,7 @@ const ES: Words = Words {
     missing: "Rellene el nombre, la cuenta y el token.",
     bad_account: "Un nombre de cuenta de Instagram solo tiene letras, dígitos, puntos, guiones y guiones bajos.",
     origin_failed: "No se pudo contactar con Instagram. Inténtelo de nuevo en un momento.",
+    throttled: "Se rechazaron demasiados tokens. Espere unos minutos y vuelva a intentarlo.",
     saving: "Guardando…",
     continue_: "Continuar",
 };
@@ -99,6 +106,7 @@ const JA: Words = Words {
     missing: "名前、アカウント、トークンを入力してください。",
     bad_account: "Instagram のアカウント名には英数字、ピリオド、ハイフン、アンダースコアのみ使えます。",
     origin_failed: "Instagram に接続できません。しばらくしてからもう一度お試しください。",
+    throttled: "拒否されたトークンが多すぎます。数分待ってから、もう一度お試しください。",
     saving: "保存中…",
     continue_: "続ける",
 };
@@ -116,6 +124,7 @@ const PT_BR: Words = Words {
     missing: "Preencha o nome, a conta e o token.",
     bad_account: "Um nome de conta do Instagram tem apenas letras, dígitos, pontos, hífens e sublinhados.",
     origin_failed: "Não foi possível acessar o Instagram. Tente novamente em instantes.",
+    throttled: "Muitos tokens foram recusados. Aguarde alguns minutos e tente novamente.",
     saving: "Salvando…",
     continue_: "Continuar",
 };

@@ -1,11 +1,12 @@
-//! [`ApiError`]: every JSON error answer of the sandbox, whoever makes it (the host and its
-//! proxy, the integration service, the injected faults), as a status and Zendesk's error body
-//! (`{"error": …, "description": …}`, the contract's [`ErrorBody`]).
+//! [`ApiError`] (feature `axum`): an error answer as a status and the contract's [`ErrorBody`]
+//! (`{"error": …, "description": …}`, Zendesk's shape), for a service written with axum. The
+//! integration service and the sandbox's Zendesk answer every JSON error with it.
 
-use axum::Json;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use heart_contract::ErrorBody;
+use axum_core::body::Body;
+use axum_core::response::{IntoResponse, Response};
+use http::{HeaderValue, StatusCode, header};
+
+use crate::ErrorBody;
 
 /// An error answer: a status and a Zendesk-style JSON body. Headers that go along (e.g.
 /// `Retry-After`) are added as axum response parts: `([(RETRY_AFTER, v)], error)`.
@@ -33,7 +34,15 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(self.body)).into_response()
+        // An `ErrorBody` is two strings: it always serialises.
+        let json = serde_json::to_vec(&self.body).unwrap_or_default();
+        let mut response = Response::new(Body::from(json));
+        *response.status_mut() = self.status;
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        response
     }
 }
 
@@ -55,17 +64,20 @@ impl std::error::Error for ApiError {}
 mod tests {
     use super::*;
 
-    #[tokio::test]
-    async fn answers_the_status_and_zendesks_body() {
+    #[test]
+    fn answers_the_status_and_zendesks_body() {
         let response =
             ApiError::new(StatusCode::NOT_FOUND, "RecordNotFound", "Not found").into_response();
         assert_eq!(response.status(), StatusCode::NOT_FOUND);
-        let bytes = axum::body::to_bytes(response.into_body(), 1024)
-            .await
-            .expect("body");
-        let body: serde_json::Value = serde_json::from_slice(&bytes).expect("json");
         assert_eq!(
-            body,
+            response.headers().get(header::CONTENT_TYPE),
+            Some(&HeaderValue::from_static("application/json"))
+        );
+        let error = ApiError::new(StatusCode::NOT_FOUND, "RecordNotFound", "Not found");
+        assert_eq!(error.to_string(), "404 Not Found RecordNotFound: Not found");
+        let json = serde_json::to_value(&error.body).expect("json");
+        assert_eq!(
+            json,
             serde_json::json!({"error": "RecordNotFound", "description": "Not found"})
         );
     }

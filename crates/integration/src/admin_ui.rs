@@ -1,32 +1,47 @@
-//! The reference integration's admin UI: the form Zendesk opens (in the admin's locale,
-//! pre-filled when editing, never with the token), and its submit, which checks the token
-//! with the origin before posting the account's name and metadata back to Zendesk's
-//! `return_url` (only Zendesk's own or loopback).
+//! The admin UI: the form Zendesk opens (in the admin's locale, pre-filled when editing, never
+//! with the token), and its submit, which checks the token with the origin before posting the
+//! account's name and metadata back to Zendesk's `return_url`.
+//!
+//! Production rules: `return_url` must be `https://<subdomain>.zendesk.com/…` for the
+//! `subdomain` Zendesk sent (`--dev` also takes loopback, over http or https); the pages may be
+//! framed only by Zendesk (`Content-Security-Policy: frame-ancestors`, plus loopback with
+//! `--dev`); refused tokens are counted per client address, and past the limit the form waits.
 
+mod i18n;
+
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
+use std::time::Duration;
 
+use axum::Extension;
 use axum::Router;
-use axum::extract::State;
-use axum::http::StatusCode;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::post;
 use reqwest::Url;
 use serde::{Deserialize, Serialize};
 
-use super::i18n;
-use crate::channel::form::escape_html as esc;
+use crate::Integration;
+use crate::call::{InstanceMetadata, retry_after_seconds};
+use crate::html::escape as esc;
 use crate::origin::{Credentials, Origin, OriginError};
-use crate::service::credentials;
 
-pub(super) fn routes<O: Origin>() -> Router<Arc<O>> {
+pub use self::i18n::for_locale;
+
+/// Who may frame the admin UI in production, and with `--dev`.
+pub const FRAME_ANCESTORS: &str = "frame-ancestors https://*.zendesk.com";
+pub const FRAME_ANCESTORS_DEV: &str = "frame-ancestors https://*.zendesk.com http://localhost:* http://127.0.0.1:* https://localhost:* https://127.0.0.1:*";
+
+pub(crate) fn routes<O: Origin>() -> Router<Arc<Integration<O>>> {
     Router::new()
-        .route("/admin_ui", post(admin_ui))
+        .route("/admin_ui", post(admin_ui::<O>))
         .route("/admin_ui/save", post(save::<O>))
 }
 
-/// Only a `return_url` on the admin's own Zendesk (`https://<subdomain>.zendesk.com`) or on
-/// loopback (the sandbox) gets the account's metadata.
-pub fn return_url_allowed(return_url: &str, subdomain: &str) -> bool {
+/// Whether `return_url` may get the account's metadata: `https://<subdomain>.zendesk.com/…` for
+/// the `subdomain` Zendesk sent, and with `dev` also loopback over http or https.
+pub fn return_url_allowed(return_url: &str, subdomain: &str, dev: bool) -> bool {
     let Ok(url) = Url::parse(return_url) else {
         return false;
     };
@@ -34,12 +49,14 @@ pub fn return_url_allowed(return_url: &str, subdomain: &str) -> bool {
         return false;
     }
     let host = url.host_str().unwrap_or("");
-    let loopback = matches!(host, "localhost" | "127.0.0.1" | "[::1]");
+    let loopback = dev && matches!(host, "localhost" | "127.0.0.1" | "[::1]");
     let zendesk = !subdomain.is_empty()
+        && subdomain.len() <= 63
         && subdomain
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-')
-        && host.eq_ignore_ascii_case(&format!("{subdomain}.zendesk.com"));
+        && host.eq_ignore_ascii_case(&format!("{subdomain}.zendesk.com"))
+        && url.port().is_none();
     match url.scheme() {
         "https" => zendesk || loopback,
         "http" => loopback,
@@ -53,6 +70,27 @@ fn valid_account(account: &str) -> bool {
         && account
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+}
+
+/// Where the request came from: the peer, or with `--trust-forwarded-for` the address the
+/// proxy in front added last to `X-Forwarded-For`.
+fn client_address(
+    headers: &HeaderMap,
+    peer: Option<SocketAddr>,
+    trust_forwarded: bool,
+) -> Option<IpAddr> {
+    if trust_forwarded
+        && let Some(last) = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .next_back()
+        && let Ok(ip) = last.trim().parse()
+    {
+        return Some(ip);
+    }
+    peer.map(|p| p.ip())
 }
 
 /// What Zendesk POSTs to `admin_ui`.
@@ -163,9 +201,10 @@ fn not_from_zendesk(
     step: &str,
     return_url: &str,
     subdomain: &str,
+    dev: bool,
     words: &i18n::Words,
 ) -> Option<Response> {
-    if return_url_allowed(return_url, subdomain) {
+    if return_url_allowed(return_url, subdomain, dev) {
         return None;
     }
     tracing::warn!("{step}: return_url refused");
@@ -180,18 +219,36 @@ fn read_form<T: serde::de::DeserializeOwned + Default>(body: &[u8]) -> T {
     serde_urlencoded::from_bytes(body).unwrap_or_default()
 }
 
+/// Adds the page's framing policy.
+fn framed_by_zendesk(mut response: Response, dev: bool) -> Response {
+    let policy = if dev {
+        FRAME_ANCESTORS_DEV
+    } else {
+        FRAME_ANCESTORS
+    };
+    response.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(policy),
+    );
+    response
+}
+
 /// Zendesk's POST: the form, in the admin's locale, pre-filled when editing (never the token).
-async fn admin_ui(body: axum::body::Bytes) -> Response {
+async fn admin_ui<O: Origin>(
+    State(service): State<Arc<Integration<O>>>,
+    body: axum::body::Bytes,
+) -> Response {
+    let dev = service.settings.dev;
     let z: ZendeskFields = read_form(&body);
     let words = i18n::for_locale(&z.locale);
-    if let Some(refused) = not_from_zendesk("admin_ui", &z.return_url, &z.subdomain, words) {
-        return refused;
+    if let Some(refused) = not_from_zendesk("admin_ui", &z.return_url, &z.subdomain, dev, words) {
+        return framed_by_zendesk(refused, dev);
     }
-    let previous = credentials(&z.metadata)
-        .map(|c| c.account)
+    let previous = InstanceMetadata::read(&z.metadata)
+        .map(|m| m.account)
         .unwrap_or_default();
     tracing::info!(editing = !previous.is_empty(), "admin_ui: form");
-    Html(form_page(&FormPage {
+    let page = Html(form_page(&FormPage {
         words,
         return_url: &z.return_url,
         subdomain: &z.subdomain,
@@ -200,8 +257,8 @@ async fn admin_ui(body: axum::body::Bytes) -> Response {
         name: &z.name,
         account: &previous,
         error: None,
-    }))
-    .into_response()
+    }));
+    framed_by_zendesk(page.into_response(), dev)
 }
 
 #[derive(Serialize)]
@@ -213,16 +270,45 @@ struct Metadata<'a> {
 }
 
 /// The admin's submit: checks the token with the origin, then posts the account back to Zendesk.
-async fn save<O: Origin>(State(origin): State<Arc<O>>, body: axum::body::Bytes) -> Response {
-    let f: SaveFields = read_form(&body);
+async fn save<O: Origin>(
+    State(service): State<Arc<Integration<O>>>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let dev = service.settings.dev;
+    let response = save_page(
+        &service,
+        peer.map(|Extension(ConnectInfo(p))| p),
+        &headers,
+        &body,
+    )
+    .await;
+    framed_by_zendesk(response, dev)
+}
+
+async fn save_page<O: Origin>(
+    service: &Integration<O>,
+    peer: Option<SocketAddr>,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Response {
+    let settings = &service.settings;
+    let f: SaveFields = read_form(body);
     let words = i18n::for_locale(&f.locale);
-    if let Some(refused) = not_from_zendesk("admin_ui/save", &f.return_url, &f.subdomain, words) {
+    if let Some(refused) = not_from_zendesk(
+        "admin_ui/save",
+        &f.return_url,
+        &f.subdomain,
+        settings.dev,
+        words,
+    ) {
         return refused;
     }
     let account = f.account.trim().trim_start_matches('@');
-    let again = |error: String| {
+    let again = |status: StatusCode, error: String| {
         (
-            StatusCode::UNPROCESSABLE_ENTITY,
+            status,
             Html(form_page(&FormPage {
                 words,
                 return_url: &f.return_url,
@@ -237,24 +323,41 @@ async fn save<O: Origin>(State(origin): State<Arc<O>>, body: axum::body::Bytes) 
             .into_response()
     };
     if f.name.trim().is_empty() || account.is_empty() || f.token.is_empty() {
-        return again(words.missing.into());
+        return again(StatusCode::UNPROCESSABLE_ENTITY, words.missing.into());
     }
     if !valid_account(account) {
-        return again(words.bad_account.into());
+        return again(StatusCode::UNPROCESSABLE_ENTITY, words.bad_account.into());
+    }
+    let client = client_address(headers, peer, settings.trust_forwarded_for)
+        .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
+    let guesses = format!("heart:1:guesses:{client}");
+    let store = service.origin.store();
+    let limit = &settings.guesses;
+    if store.counted(&guesses).await >= limit.refusals {
+        tracing::warn!(%client, "admin_ui/save: too many refused tokens from this address");
+        let mut response = again(StatusCode::TOO_MANY_REQUESTS, words.throttled.into());
+        if let Ok(value) = HeaderValue::from_str(&retry_after_seconds(limit.window).to_string()) {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        return response;
     }
     let auth = Credentials {
         account: account.to_owned(),
         token: f.token.clone(),
     };
-    let handle = match origin.verify(&auth).await {
+    let handle = match service.origin.verify(&auth).await {
         Ok(handle) => handle,
-        Err(OriginError::Unauthorized | OriginError::NotFound(_)) => {
-            tracing::info!(account, "admin_ui/save: the origin refused the token");
-            return again(words.refused.replace("{account}", account));
+        Err(OriginError::Unauthorized | OriginError::NotFound) => {
+            let refusals = store.count(&guesses, limit.window).await;
+            tracing::info!(account, %client, refusals, "admin_ui/save: the origin refused the token");
+            return again(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                words.refused.replace("{account}", account),
+            );
         }
-        Err(OriginError::Unavailable(why)) => {
-            tracing::warn!(account, why, "admin_ui/save: the origin failed");
-            return again(words.origin_failed.into());
+        Err(error) => {
+            tracing::warn!(account, %error, "admin_ui/save: the origin failed");
+            return again(StatusCode::UNPROCESSABLE_ENTITY, words.origin_failed.into());
         }
     };
     tracing::info!(
@@ -292,29 +395,64 @@ async fn save<O: Origin>(State(origin): State<Arc<O>>, body: axum::body::Bytes) 
     .into_response()
 }
 
+/// How many refused tokens one address may send per window.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GuessLimit {
+    pub refusals: u64,
+    pub window: Duration,
+}
+
+impl Default for GuessLimit {
+    fn default() -> Self {
+        Self {
+            refusals: 10,
+            window: Duration::from_secs(15 * 60),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn only_zendesk_or_loopback_gets_the_account_back() {
+    fn only_zendesks_return_url_gets_the_account_back() {
         for ok in [
             ("https://omniwear.zendesk.com/admin/return", "omniwear"),
+            ("https://OMNIWEAR.zendesk.com/x?y=1", "omniwear"),
+        ] {
+            assert!(return_url_allowed(ok.0, ok.1, false), "{ok:?}");
+            assert!(return_url_allowed(ok.0, ok.1, true), "{ok:?}");
+        }
+        let loopback = [
             ("http://localhost:4567/admin/channels/return/k", "sandbox"),
             ("https://127.0.0.1:1/x", ""),
-        ] {
-            assert!(return_url_allowed(ok.0, ok.1), "{ok:?}");
+            ("http://[::1]:9/x", "sandbox"),
+        ];
+        for dev_only in loopback {
+            assert!(
+                !return_url_allowed(dev_only.0, dev_only.1, false),
+                "{dev_only:?}"
+            );
+            assert!(
+                return_url_allowed(dev_only.0, dev_only.1, true),
+                "{dev_only:?}"
+            );
         }
         for bad in [
             ("https://evil.example/steal", "omniwear"),
             ("http://omniwear.zendesk.com/x", "omniwear"),
             ("https://omniwear.zendesk.com.evil.example/x", "omniwear"),
+            ("https://omniwear.zendesk.com:8443/x", "omniwear"),
             ("https://other.zendesk.com/x", "omniwear"),
+            ("https://zendesk.com/x", ""),
+            ("https://a.b.zendesk.com/x", "a.b"),
+            ("https://user@omniwear.zendesk.com/x", "omniwear"),
             ("https://user@localhost/x", ""),
             ("javascript:alert(1)", ""),
             ("", ""),
         ] {
-            assert!(!return_url_allowed(bad.0, bad.1), "{bad:?}");
+            assert!(!return_url_allowed(bad.0, bad.1, true), "{bad:?}");
         }
     }
 
@@ -334,7 +472,29 @@ mod tests {
         assert!(!page.contains("<img"), "{page}");
         assert!(!page.contains("<b>Omni"), "{page}");
         assert!(page.contains("&lt;b&gt;Omni&lt;/b&gt;"));
-        let forms = crate::channel::form::forms(&page);
-        assert_eq!(forms[0].get("account"), Some("a\"b"));
+        assert!(page.contains("value=\"a&quot;b\""));
+    }
+
+    #[test]
+    fn the_client_is_the_peer_unless_the_proxy_is_trusted() {
+        let peer: SocketAddr = "10.0.0.9:5000".parse().expect("addr");
+        let mut headers = HeaderMap::new();
+        headers.append(
+            "x-forwarded-for",
+            HeaderValue::from_static("1.1.1.1, 2.2.2.2"),
+        );
+        headers.append("x-forwarded-for", HeaderValue::from_static("203.0.113.7"));
+        assert_eq!(client_address(&headers, Some(peer), false), Some(peer.ip()));
+        assert_eq!(
+            client_address(&headers, Some(peer), true),
+            "203.0.113.7".parse().ok()
+        );
+        let mut forged = HeaderMap::new();
+        forged.insert(
+            "x-forwarded-for",
+            HeaderValue::from_static("not an address"),
+        );
+        assert_eq!(client_address(&forged, Some(peer), true), Some(peer.ip()));
+        assert_eq!(client_address(&HeaderMap::new(), None, true), None);
     }
 }

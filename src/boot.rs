@@ -1,6 +1,6 @@
 //! Start-up: what the app does on this ticket, decided from what Zendesk answered.
 //!
-//! The wiring (`crate::wiring::start`) asks Zendesk (`client.get`, then `client.metadata()` when it is
+//! The `use_like_state` hook asks Zendesk (`client.get`, then `client.metadata()` when it is
 //! needed) and hands each answer, or its failure, to the functions here; they decide the
 //! agent's language and whether the app works, hides or says why it cannot. Pure: tested
 //! natively.

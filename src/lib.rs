@@ -4,10 +4,11 @@
 //! proxy) → [`state`] (the like-state reducer) → [`view`] (what the panel shows) →
 //! [`components`] (the heart view). [`value`], [`ticket`], [`boot`], [`proxy`], [`state`],
 //! [`view`], [`timing`], [`i18n`] and [`scheme`] are pure and tested natively; [`zaf`],
-//! [`wiring`] and [`components`] are the browser boundary, tested in a real browser.
+//! [`hooks`] and [`components`] are the browser boundary, tested in a real browser.
 
 pub mod boot;
 pub mod components;
+pub mod hooks;
 pub mod i18n;
 pub mod proxy;
 pub mod scheme;
@@ -16,7 +17,6 @@ pub mod ticket;
 pub mod timing;
 pub mod value;
 pub mod view;
-pub mod wiring;
 pub mod zaf;
 
 pub use components::app::App;

@@ -1,7 +1,7 @@
 //! The like-state machine: every transition of the heart lives here ([`LikeState::apply`]; the
-//! `App` component holds the state and applies each action to it).
+//! `use_like_state` hook makes it Yew's reducer, with [`LikeState::after`]).
 //!
-//! It decides which request to send next (`in_flight`, read by the component) and what is true of
+//! It decides which request to send next (`in_flight`, read by the hook) and what is true of
 //! the heart; [`crate::view`] words it for the agent. It never calls JS and reads no clock: the
 //! time comes in with the actions (`Sent`, `Answered`, `Tick`), so deadlines and backoff are
 //! unit-tested without waiting. Its tests are in `tests/`, by topic.
@@ -52,12 +52,12 @@ pub enum Mode {
     Unavailable(Unavailable),
 }
 
-/// A request the component must send (once: `id` is new for every request).
+/// A request the hook must send (once: `id` is new for every request).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Request {
     pub id: u32,
     pub op: Op,
-    /// When the app stops waiting for it (ms since the epoch); set once the component has sent it.
+    /// When the app stops waiting for it (ms since the epoch); set once the hook has sent it.
     pub deadline_at: Option<u64>,
 }
 
@@ -100,7 +100,7 @@ pub enum Notice {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Action {
-    /// The component began asking Zendesk at `now` (ms since the epoch), with the app's timing;
+    /// The hook began asking Zendesk at `now` (ms since the epoch), with the app's timing;
     /// with no answer within `timing.deadline_ms`, the panel says Zendesk has not answered (and
     /// goes on waiting).
     Started { now: u64, timing: Timing },
@@ -117,7 +117,7 @@ pub enum Action {
     Toggle,
     /// The agent pressed "Try again".
     Retry,
-    /// The component handed request `id` to Zendesk at `now` (ms since the epoch).
+    /// The hook handed request `id` to Zendesk at `now` (ms since the epoch).
     Sent { id: u32, now: u64 },
     /// The time the reducer asked to be woken at ([`LikeState::next_wake`]) has come.
     Tick { now: u64 },
@@ -185,6 +185,14 @@ impl Default for LikeState {
 }
 
 impl LikeState {
+    /// The state after `action`: the same `Rc` when nothing changed, so the view is not
+    /// rendered again (the hook's reducer).
+    pub fn after(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = (*self).clone();
+        next.apply(action);
+        if next == *self { self } else { Rc::new(next) }
+    }
+
     pub fn apply(&mut self, action: Action) {
         match action {
             Action::Started { now, timing } => {
@@ -223,7 +231,7 @@ impl LikeState {
         }
     }
 
-    /// The call for the request in flight, which the component sends.
+    /// The call for the request in flight, which the hook sends.
     pub fn call(&self) -> Option<(u32, Call)> {
         let session = self.session()?;
         let request = self.in_flight?;
@@ -238,7 +246,7 @@ impl LikeState {
         ))
     }
 
-    /// When the component must apply [`Action::Tick`]: the deadline of the request in flight, or
+    /// When the hook must dispatch [`Action::Tick`]: the deadline of the request in flight, or
     /// the end of a rate-limit wait, whichever comes first.
     pub fn next_wake(&self) -> Option<u64> {
         let deadline = self

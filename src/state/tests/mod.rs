@@ -8,6 +8,8 @@ mod reloads;
 mod start;
 mod words;
 
+use std::rc::Rc;
+
 pub(super) use heart_contract::{
     LikeAnswer, PathError, Setting, Settings, SettingsError, TicketId,
 };
@@ -52,7 +54,7 @@ pub(super) const T0: u64 = 1_000_000;
 /// A state machine with a clock and a log of every request it asked the hook to send. Like
 /// the hook, it reports each new request as sent at the current time.
 pub(super) struct Run {
-    pub(super) state: LikeState,
+    pub(super) state: Rc<LikeState>,
     pub(super) sent: Vec<Request>,
     pub(super) now: u64,
 }
@@ -60,7 +62,7 @@ pub(super) struct Run {
 impl Run {
     pub(super) fn booted_with(lang: Lang, boot: Boot, timing: Timing) -> Self {
         let mut run = Run {
-            state: LikeState::default(),
+            state: Rc::new(LikeState::default()),
             sent: vec![],
             now: T0,
         };
@@ -85,13 +87,13 @@ impl Run {
     }
 
     pub(super) fn act(&mut self, action: Action) {
-        self.state.apply(action);
+        self.state = self.state.clone().after(action);
         if let Some(req) = self.state.in_flight
             && self.sent.last().map(|r| r.id) != Some(req.id)
         {
             self.sent.push(req);
             let now = self.now;
-            self.state.apply(Action::Sent { id: req.id, now });
+            self.state = self.state.clone().after(Action::Sent { id: req.id, now });
         }
     }
 

@@ -105,3 +105,16 @@ fn odd_clicks_during_a_set_need_no_second_request() {
     assert_eq!(run.state.shown_liked(), Some(true));
     assert_eq!(run.sent.len(), 2);
 }
+
+#[test]
+fn an_unchanged_state_keeps_its_identity() {
+    let run = Run::booted(Boot::Hidden(HideReason::NotAnIntegration("web".into())));
+    let before = run.state.clone();
+    let after = before.clone().after(Action::Toggle);
+    assert!(Rc::ptr_eq(&before, &after), "no re-render for a no-op");
+    // A click on a ready heart is a new state.
+    let run = Run::ready(false, 0);
+    let before = run.state.clone();
+    let after = before.clone().after(Action::Toggle);
+    assert!(!Rc::ptr_eq(&before, &after), "a change renders");
+}

@@ -40,7 +40,7 @@ fn one_read_per_opening_however_the_start_up_events_arrive() {
     assert_eq!(run.sent.len(), 1);
     // Events before start-up finished change nothing either.
     let mut early = Run {
-        state: LikeState::default(),
+        state: Rc::new(LikeState::default()),
         sent: vec![],
         now: T0,
     };

@@ -44,7 +44,7 @@ fn other_tickets_and_other_pages_send_nothing() {
 #[test]
 fn a_slow_zendesk_at_start_up_is_said_and_the_app_goes_on_waiting() {
     let mut run = Run {
-        state: LikeState::default(),
+        state: Rc::new(LikeState::default()),
         sent: vec![],
         now: T0,
     };
@@ -84,7 +84,7 @@ fn a_slow_zendesk_at_start_up_is_said_and_the_app_goes_on_waiting() {
 #[test]
 fn answers_in_time_leave_no_wake_up_behind() {
     let mut run = Run {
-        state: LikeState::default(),
+        state: Rc::new(LikeState::default()),
         sent: vec![],
         now: T0,
     };

@@ -1,4 +1,4 @@
-//! Keeps the sidebar iframe as tall as the panel.
+//! `use_auto_resize`: keeps the sidebar iframe as tall as the panel.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -6,19 +6,20 @@ use std::rc::Rc;
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
 use web_sys::{HtmlElement, ResizeObserver};
+use yew::prelude::*;
 
 use crate::zaf::{Client, warn};
 
 /// Watches the panel's height: measured after layout by a ResizeObserver and sent to Zendesk in
 /// whole pixels, only when it changes. Dropping it stops watching.
-pub struct AutoResize {
+struct AutoResize {
     observer: ResizeObserver,
     _on_resize: Closure<dyn FnMut(Array)>,
 }
 
 impl AutoResize {
     /// `None` where the browser has no ResizeObserver (said in the console).
-    pub fn watch(element: HtmlElement, client: Client) -> Option<AutoResize> {
+    fn watch(element: HtmlElement, client: Client) -> Option<AutoResize> {
         let last = Rc::new(Cell::new(0u32));
         let target = element.clone();
         let on_resize = Closure::<dyn FnMut(Array)>::new(move |_entries: Array| {
@@ -48,4 +49,16 @@ impl Drop for AutoResize {
     fn drop(&mut self) {
         self.observer.disconnect();
     }
+}
+
+/// Keeps the sidebar iframe as tall as `node` once it is rendered, until unmounted.
+#[hook]
+pub fn use_auto_resize(node: NodeRef, client: Option<Client>) {
+    use_effect_with((node, client), |(node, client)| {
+        let watch = node
+            .cast::<HtmlElement>()
+            .zip(client.clone())
+            .and_then(|(element, client)| AutoResize::watch(element, client));
+        move || drop(watch)
+    });
 }

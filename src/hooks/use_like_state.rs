@@ -38,12 +38,7 @@ impl Reducible for LikeState {
 pub fn use_like_state(client: Option<Client>) -> UseReducerHandle<LikeState> {
     let state = use_reducer(LikeState::default);
     let outside = use_mut_ref(Outside::default);
-    let asks = Asks {
-        call: state.call(),
-        wake: state.next_wake(),
-        hidden: state.hide_reason(),
-        lang: state.strings.lang,
-    };
+    let asks = Asks::of(&state);
     let dispatcher = state.dispatcher();
     use_effect(move || outside.borrow_mut().follow(asks, client, dispatcher));
     state
@@ -59,6 +54,17 @@ struct Asks {
     hidden: Option<HideReason>,
     /// The document's language.
     lang: &'static str,
+}
+
+impl Asks {
+    fn of(state: &LikeState) -> Asks {
+        Asks {
+            call: state.call(),
+            wake: state.next_wake(),
+            hidden: state.hide_reason(),
+            lang: state.strings.lang,
+        }
+    }
 }
 
 /// What has been done outside for the like-state so far; every task, timer and listener it

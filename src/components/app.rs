@@ -19,11 +19,12 @@ const COUNT_AND_HINT: &str = "heart-count-text heart-hint";
 /// The panel: heart, count and who likes; whose like it is; then the status line.
 #[function_component]
 pub fn App() -> Html {
-    let client = use_memo((), |()| Client::init());
-    let client = (*client).clone();
+    // What the panel keeps for its life: the Zendesk client and its root element (one hook
+    // for both: every hook links code of its own).
+    let kept = use_memo((), |()| (Client::init(), NodeRef::default()));
+    let (client, root) = (kept.0.clone(), kept.1.clone());
     let state = use_like_state(client.clone());
     let scheme = use_color_scheme(client.clone());
-    let root = use_node_ref();
     use_auto_resize(root.clone(), client);
 
     let view = view(&state);

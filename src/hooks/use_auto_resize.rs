@@ -54,10 +54,10 @@ impl Drop for AutoResize {
 /// Keeps the sidebar iframe as tall as `node` once it is rendered, until unmounted.
 #[hook]
 pub fn use_auto_resize(node: NodeRef, client: Option<Client>) {
-    use_effect_with((node, client), |(node, client)| {
+    use_effect_with((), move |()| {
         let watch = node
             .cast::<HtmlElement>()
-            .zip(client.clone())
+            .zip(client)
             .and_then(|(element, client)| AutoResize::watch(element, client));
         move || drop(watch)
     });

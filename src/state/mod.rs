@@ -43,13 +43,26 @@ use crate::i18n::{EN, Strings};
 use crate::proxy::{Call, Failure, Op};
 use crate::timing::{Jitter, Timing};
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Eq)]
 pub enum Mode {
     Starting,
     Active(Rc<Session>),
     Hidden,
     Misconfigured(SettingsError),
     Unavailable(Unavailable),
+}
+
+/// A session is compared by identity: start-up makes one, and it never changes.
+impl PartialEq for Mode {
+    fn eq(&self, other: &Mode) -> bool {
+        match (self, other) {
+            (Mode::Active(a), Mode::Active(b)) => Rc::ptr_eq(a, b),
+            (Mode::Misconfigured(a), Mode::Misconfigured(b)) => a == b,
+            (Mode::Unavailable(a), Mode::Unavailable(b)) => a == b,
+            (Mode::Starting, Mode::Starting) | (Mode::Hidden, Mode::Hidden) => true,
+            _ => false,
+        }
+    }
 }
 
 /// A request the hook must send (once: `id` is new for every request).
@@ -196,7 +209,7 @@ impl LikeState {
     pub fn apply(&mut self, action: Action) {
         match action {
             Action::Started { now, timing } => {
-                if self.mode == Mode::Starting {
+                if matches!(self.mode, Mode::Starting) {
                     self.start_due = Some(now.saturating_add(timing.deadline_ms));
                     self.timing = timing;
                 }
@@ -324,7 +337,7 @@ impl LikeState {
 
     fn boot(&mut self, strings: &'static Strings, boot: Boot) {
         self.strings = strings;
-        if self.mode != Mode::Starting {
+        if !matches!(self.mode, Mode::Starting) {
             return;
         }
         self.start_due = None;

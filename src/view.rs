@@ -43,6 +43,8 @@ pub struct View {
     pub state: ViewState,
     /// The BCP 47 tag of the agent's language.
     pub lang: &'static str,
+    /// Zendesk's colour scheme (`data-scheme`).
+    pub scheme: &'static str,
     pub row: Row,
     pub status: Status,
 }
@@ -136,6 +138,7 @@ pub fn view(state: &LikeState) -> View {
     View {
         state: view_state,
         lang: s.lang,
+        scheme: state.scheme.as_str(),
         row,
         status: status(state, s),
     }

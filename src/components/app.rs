@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use crate::components::heart::{heart, placeholder};
 use crate::components::status::status;
-use crate::hooks::{use_auto_resize, use_color_scheme, use_like_state};
+use crate::hooks::{use_auto_resize, use_like_state};
 use crate::state::Action;
 use crate::view::{Row, view};
 use crate::zaf::Client;
@@ -24,7 +24,6 @@ pub fn App() -> Html {
     let kept = use_memo((), |()| (Client::init(), NodeRef::default()));
     let (client, root) = (kept.0.clone(), kept.1.clone());
     let state = use_like_state(client.clone());
-    let scheme = use_color_scheme(client.clone());
     use_auto_resize(root.clone(), client);
 
     let view = view(&state);
@@ -83,7 +82,7 @@ pub fn App() -> Html {
             ref={root}
             class="heart-app"
             data-state={view.state.as_str()}
-            data-scheme={scheme.as_str()}
+            data-scheme={view.scheme}
             lang={view.lang}
             aria-busy={busy.then_some("true")}
             {hidden}

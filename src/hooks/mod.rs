@@ -4,9 +4,7 @@
 
 mod task;
 mod use_auto_resize;
-mod use_color_scheme;
 mod use_like_state;
 
 pub use use_auto_resize::use_auto_resize;
-pub use use_color_scheme::use_color_scheme;
 pub use use_like_state::use_like_state;

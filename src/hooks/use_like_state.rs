@@ -1,7 +1,7 @@
 //! `use_like_state`: the like-state over time. It starts the app (asking Zendesk, with
 //! [`crate::boot`] deciding), sends the calls the reducer asks for through the bridge, wakes the
-//! reducer for deadlines and waits, follows Zendesk's events, hides and shows the app and sets
-//! the document's language as the state says. The wiring only: every decision is in pure modules.
+//! reducer for deadlines and waits, follows Zendesk's events (reloads, the colour scheme), hides
+//! and shows the app and sets the document's language as the state says. The wiring only: every decision is in pure modules.
 
 use std::rc::Rc;
 
@@ -13,6 +13,7 @@ use super::task::Task;
 use crate::boot::{self, Boot, HideReason, Unavailable};
 use crate::i18n::{EN, KEYS, Lang, Strings};
 use crate::proxy::{self, ANSWER_READS, Call, Failure};
+use crate::scheme::{ColorScheme, EVENT_READS};
 use crate::state::{Action, LikeState};
 use crate::ticket::{CONTEXT_PATHS, CONTEXT_READS, SETTINGS_READS};
 use crate::timing::Timing;
@@ -36,7 +37,7 @@ impl Reducible for LikeState {
 /// hook and ends with it (on unmount) or when the state no longer asks for it.
 #[hook]
 pub fn use_like_state(client: Option<Client>) -> UseReducerHandle<LikeState> {
-    let state = use_reducer(LikeState::default);
+    let state = use_reducer(|| LikeState::new(scheme_from_url()));
     let outside = use_mut_ref(Outside::default);
     let asks = Asks::of(&state);
     let dispatcher = state.dispatcher();
@@ -72,7 +73,7 @@ impl Asks {
 #[derive(Default)]
 struct Outside {
     /// Start-up (until `Booted`) and Zendesk's events, from the first render on.
-    started: Option<(Task, Option<[Subscription; 2]>)>,
+    started: Option<(Task, Option<Events>)>,
     /// The request sent, by id: superseded, past its deadline or unmounted, its answer is not
     /// waited for.
     request: Option<(u32, Task)>,
@@ -115,18 +116,14 @@ impl Outside {
         }
     }
 
-    /// Asks Zendesk at start-up, and listens to its events.
-    fn start(
-        &self,
-        client: &Option<Client>,
-        dispatcher: &Dispatcher,
-    ) -> (Task, Option<[Subscription; 2]>) {
+    /// Asks Zendesk at start-up, and listens to its events (a reload, the colour scheme).
+    fn start(&self, client: &Option<Client>, dispatcher: &Dispatcher) -> (Task, Option<Events>) {
         dispatcher.dispatch(Action::Started {
             now: now_ms(),
             timing: timing(),
         });
         let events = client.as_ref().map(|client| {
-            ["app.activated", "ticket.updated"].map(|event| {
+            let reloads = ["app.activated", "ticket.updated"].map(|event| {
                 let dispatcher = dispatcher.clone();
                 client.on(event, &[&["firstLoad"]], move |payload| {
                     // The activation of a freshly loaded app (`{"firstLoad": true}`) is the
@@ -135,7 +132,14 @@ impl Outside {
                         dispatcher.dispatch(Action::Reload);
                     }
                 })
-            })
+            });
+            let dispatcher = dispatcher.clone();
+            let scheme = client.on("colorScheme.changed", &EVENT_READS, move |payload| {
+                if let Some(scheme) = ColorScheme::from_event(payload) {
+                    dispatcher.dispatch(Action::Scheme(scheme));
+                }
+            });
+            (reloads, scheme)
         });
         let dispatcher = dispatcher.clone();
         let task = Task::spawn(start(client.clone()), move |(strings, boot)| {
@@ -194,6 +198,22 @@ impl Outside {
 }
 
 type Dispatcher = UseReducerDispatcher<LikeState>;
+
+/// The subscriptions to Zendesk's events: the two that reload, and the colour scheme's.
+type Events = ([Subscription; 2], Subscription);
+
+/// Zendesk's colour scheme as the iframe URL gives it at load.
+fn scheme_from_url() -> ColorScheme {
+    web_sys::window()
+        .map(|w| w.location())
+        .map(|l| {
+            ColorScheme::from_location(
+                &l.search().unwrap_or_default(),
+                &l.hash().unwrap_or_default(),
+            )
+        })
+        .unwrap_or_default()
+}
 
 /// Asks Zendesk about the ticket, the agent and (when needed) the settings, and takes the agent's
 /// language's table that the page fetched meanwhile; [`boot`] decides what the app does with

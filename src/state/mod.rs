@@ -41,6 +41,7 @@ use heart_contract::{LikeAnswer, SettingsError};
 use crate::boot::{Boot, HideReason, Session, Unavailable};
 use crate::i18n::{EN, Strings};
 use crate::proxy::{Call, Failure, Op};
+use crate::scheme::ColorScheme;
 use crate::timing::{Jitter, Timing};
 
 #[derive(Clone, Debug, Eq)]
@@ -139,12 +140,16 @@ pub enum Action {
         result: Result<LikeAnswer, Failure>,
         now: u64,
     },
+    /// Zendesk's colour scheme changed (`colorScheme.changed`).
+    Scheme(ColorScheme),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LikeState {
     /// What the panel says, in the agent's language.
     pub strings: &'static Strings,
+    /// Zendesk's colour scheme, light or dark.
+    pub scheme: ColorScheme,
     pub mode: Mode,
     /// The state the service last returned.
     pub confirmed: Option<LikeAnswer>,
@@ -176,6 +181,7 @@ impl Default for LikeState {
     fn default() -> Self {
         Self {
             strings: &EN,
+            scheme: ColorScheme::Light,
             mode: Mode::Starting,
             confirmed: None,
             desired: None,
@@ -198,6 +204,14 @@ impl Default for LikeState {
 }
 
 impl LikeState {
+    /// The state before start-up, in Zendesk's colour scheme as the page was loaded in.
+    pub fn new(scheme: ColorScheme) -> Self {
+        Self {
+            scheme,
+            ..Self::default()
+        }
+    }
+
     /// The state after `action`: the same `Rc` when nothing changed, so the view is not
     /// rendered again (the hook's reducer).
     pub fn after(self: Rc<Self>, action: Action) -> Rc<Self> {
@@ -233,6 +247,7 @@ impl LikeState {
             Action::Sent { id, now } => self.sent(id, now),
             Action::Tick { now } => self.tick(now),
             Action::Answered { id, result, now } => self.answered(id, result, now),
+            Action::Scheme(scheme) => self.scheme = scheme,
         }
         self.run_pending_reload();
     }

@@ -32,11 +32,12 @@ impl Lang {
     /// The best language for a Zendesk locale such as `de`, `en-US`, `pt-BR` or `es-419`: by its
     /// primary subtag (the page picks the table to fetch by the same rule).
     pub fn for_locale(locale: &str) -> Lang {
-        let primary = locale
-            .split(['-', '_'])
-            .next()
-            .unwrap_or_default()
-            .to_ascii_lowercase();
+        // Up to the first `-` or `_`, found byte by byte (a char-set search links more code).
+        let end = locale
+            .bytes()
+            .position(|b| b == b'-' || b == b'_')
+            .unwrap_or(locale.len());
+        let primary = locale[..end].to_ascii_lowercase();
         match primary.as_str() {
             "de" => Lang::De,
             "fr" => Lang::Fr,

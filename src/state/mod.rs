@@ -33,6 +33,10 @@
 //!   check.
 //! - Who likes is the account the service last named (`account`), kept with the confirmed
 //!   answer; an answer that names none keeps the one already known.
+//! - The panel is in Zendesk's colour scheme: the iframe URL's at start ([`LikeState::new`]),
+//!   then each `colorScheme.changed` ([`Action::Scheme`]).
+//! - An action that changes nothing keeps the state's `Rc` ([`LikeState::after`]), so the panel is
+//!   not rendered again.
 
 use std::rc::Rc;
 

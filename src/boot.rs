@@ -7,7 +7,7 @@
 
 use heart_contract::{NO_INSTANCE_ERROR, Settings, SettingsError};
 
-use crate::i18n::Lang;
+use crate::i18n::{EN, Lang, MAX_STRING, Strings};
 use crate::ticket::{Channel, ContextAnswer, MetadataAnswer, TicketContext};
 use crate::value::Scalar;
 
@@ -41,12 +41,18 @@ pub enum HideReason {
 impl HideReason {
     pub fn explain(&self) -> String {
         match self {
-            HideReason::NotAnIntegration(via) => format!(
-                "the ticket came in via \"{via}\", which is not a Channel framework integration"
-            ),
-            HideReason::NoInstance => format!(
-                "the Any Channel proxy answered 404 {NO_INSTANCE_ERROR} for the read: no integration instance created this ticket"
-            ),
+            HideReason::NotAnIntegration(via) => [
+                "the ticket came in via \"",
+                via,
+                "\", which is not a Channel framework integration",
+            ]
+            .concat(),
+            HideReason::NoInstance => [
+                "the Any Channel proxy answered 404 ",
+                NO_INSTANCE_ERROR,
+                " for the read: no integration instance created this ticket",
+            ]
+            .concat(),
         }
     }
 }
@@ -82,13 +88,45 @@ pub fn after_context(answer: Option<Vec<Scalar>>) -> (Lang, Result<TicketContext
     (lang, Ok(ticket))
 }
 
-/// After `client.metadata()` (`None`: it failed), for `ticket`.
-pub fn after_metadata(ticket: TicketContext, answer: Option<Vec<Scalar>>) -> Boot {
-    match answer.map(|values| MetadataAnswer::from_values(values).settings()) {
+/// After `client.metadata()` (`None`: it failed), for `ticket`. `manifest_url` is the
+/// integration's manifest URL, as the build gave it to the page: a setting that is a URL on
+/// another host cannot work, and is named before anything is sent.
+pub fn after_metadata(
+    ticket: TicketContext,
+    answer: Option<Vec<Scalar>>,
+    manifest_url: Option<&str>,
+) -> Boot {
+    let settings = |values| {
+        let settings = MetadataAnswer::from_values(values).settings()?;
+        match manifest_url {
+            Some(url) => settings.on_host_of(url),
+            None => Ok(settings),
+        }
+    };
+    match answer.map(settings) {
         Some(Ok(settings)) => Boot::Active(Session { ticket, settings }),
         Some(Err(error)) => Boot::Misconfigured(error),
         None => Boot::Unavailable(Unavailable::NoSettings),
     }
+}
+
+/// The strings for `lang`: English, or `lang`'s table as the page loaded it (read at
+/// [`crate::i18n::KEYS`]; `None`: there is none) when it is that language's and complete, every
+/// string text of at most [`MAX_STRING`] bytes. Otherwise English, the language of the wasm.
+pub fn strings_for(lang: Lang, table: Option<Vec<Scalar>>) -> &'static Strings {
+    let Some(values) = table.filter(|_| lang != Lang::En) else {
+        return &EN;
+    };
+    // The table's first key is its `lang`.
+    if values.first() != Some(&Scalar::Str(lang.tag().to_owned())) {
+        return &EN;
+    }
+    let mut values = values.into_iter();
+    Strings::from_table(|_| match values.next() {
+        Some(Scalar::Str(text)) if !text.is_empty() && text.len() <= MAX_STRING => Some(text),
+        _ => None,
+    })
+    .unwrap_or(&EN)
 }
 
 #[cfg(test)]
@@ -146,11 +184,11 @@ mod tests {
             .1
             .expect("a ticket");
         assert_eq!(
-            after_metadata(ticket.clone(), None),
+            after_metadata(ticket.clone(), None, None),
             Boot::Unavailable(Unavailable::NoSettings)
         );
         assert_eq!(
-            after_metadata(ticket.clone(), Some(vec![])),
+            after_metadata(ticket.clone(), Some(vec![]), None),
             Boot::Active(Session {
                 ticket: ticket.clone(),
                 settings: Settings::default()
@@ -158,12 +196,92 @@ mod tests {
             "unset settings take the defaults"
         );
         let Boot::Misconfigured(error) =
-            after_metadata(ticket, Some(vec![text("/s"), text("//evil/like")]))
+            after_metadata(ticket, Some(vec![text("/s"), text("//evil/like")]), None)
         else {
             panic!("a bad setting is a misconfiguration");
         };
         assert_eq!(error.setting, Setting::LikePath);
         assert_eq!(error.error, PathError::ProtocolRelative);
+    }
+
+    #[test]
+    fn a_url_setting_on_another_host_than_the_manifests_is_a_misconfiguration() {
+        let ticket = after_context(context(Scalar::Num(62.0), "any_channel", "en"))
+            .1
+            .expect("a ticket");
+        let manifest = Some("https://svc.example/manifest.json");
+        let settings = |state: &str| Some(vec![text(state), Scalar::Null]);
+        let Boot::Misconfigured(error) = after_metadata(
+            ticket.clone(),
+            settings("https://evil.example/like_state"),
+            manifest,
+        ) else {
+            panic!("another host cannot work");
+        };
+        assert_eq!(error.setting, Setting::StatePath);
+        assert_eq!(
+            error.error,
+            PathError::OtherHost {
+                origin: "https://svc.example".into()
+            }
+        );
+        for fine in ["https://svc.example/like_state", "/like_state"] {
+            assert!(
+                matches!(
+                    after_metadata(ticket.clone(), settings(fine), manifest),
+                    Boot::Active(_)
+                ),
+                "{fine}"
+            );
+        }
+        // Without the manifest's URL the app cannot tell, and sends as typed.
+        assert!(matches!(
+            after_metadata(ticket, settings("https://evil.example/like_state"), None),
+            Boot::Active(_)
+        ));
+    }
+
+    /// `lang`'s table as the bridge reads it: its values at the keys, in order.
+    fn table_values(lang: Lang) -> Vec<Scalar> {
+        let source = crate::i18n::table_source(lang).expect("a table");
+        let table: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(source).expect("JSON");
+        crate::i18n::KEYS
+            .iter()
+            .map(|key| match table.get(*key) {
+                Some(serde_json::Value::String(s)) => text(s),
+                _ => Scalar::Absent,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_language_speaks_from_its_table_and_english_from_the_wasm() {
+        let de = strings_for(Lang::De, Some(table_values(Lang::De)));
+        assert_eq!(de.lang, "de");
+        assert_eq!(de.try_again, "Erneut versuchen");
+        assert!(std::ptr::eq(strings_for(Lang::En, None), &EN));
+        assert!(
+            std::ptr::eq(strings_for(Lang::En, Some(table_values(Lang::De))), &EN),
+            "English needs no table"
+        );
+        assert!(
+            std::ptr::eq(strings_for(Lang::De, None), &EN),
+            "none loaded"
+        );
+        assert!(
+            std::ptr::eq(strings_for(Lang::Fr, Some(table_values(Lang::De))), &EN),
+            "another language's table"
+        );
+        let mut short = table_values(Lang::Ja);
+        short.pop();
+        assert!(std::ptr::eq(strings_for(Lang::Ja, Some(short)), &EN));
+        let mut hostile = table_values(Lang::Ja);
+        hostile[3] = text(&"x".repeat(MAX_STRING + 1));
+        assert!(std::ptr::eq(strings_for(Lang::Ja, Some(hostile)), &EN));
+        let mut not_text = table_values(Lang::Es);
+        not_text[5] = Scalar::Num(5.0);
+        assert!(std::ptr::eq(strings_for(Lang::Es, Some(not_text)), &EN));
     }
 
     #[test]

@@ -44,45 +44,20 @@ impl ColorScheme {
     pub fn from_location(search: &str, hash: &str) -> Self {
         [search, hash]
             .into_iter()
-            .find_map(|part| query_param(part, "colorScheme").and_then(|v| Self::parse(&v)))
+            .find_map(|part| query_param(part, "colorScheme").and_then(Self::parse))
             .unwrap_or_default()
     }
 }
 
-/// The first value of `name` in a query string such as `?a=1&b=2` (with `+` and `%XX` decoded).
-pub fn query_param(query: &str, name: &str) -> Option<String> {
+/// The first value of `name` in a query string such as `?a=1&b=2`, as written: the only
+/// values read here (`light`, `dark`) need no decoding, and one that does names no scheme.
+pub fn query_param<'a>(query: &'a str, name: &str) -> Option<&'a str> {
     query
         .trim_start_matches(['?', '#'])
         .split('&')
         .filter_map(|pair| pair.split_once('='))
         .find(|(key, _)| *key == name)
-        .map(|(_, value)| percent_decode(value))
-}
-
-fn percent_decode(value: &str) -> String {
-    let bytes = value.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                match std::str::from_utf8(&bytes[i + 1..i + 3])
-                    .ok()
-                    .and_then(|hex| u8::from_str_radix(hex, 16).ok())
-                {
-                    Some(byte) => {
-                        out.push(byte);
-                        i += 2;
-                    }
-                    None => out.push(b'%'),
-                }
-            }
-            other => out.push(other),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+        .map(|(_, value)| value)
 }
 
 #[cfg(test)]
@@ -122,15 +97,19 @@ mod tests {
     }
 
     #[test]
-    fn query_values_are_decoded() {
-        let q = "?origin=https%3A%2F%2Fx.zendesk.com&name=a+b&bad=%zz&end=%4";
+    fn query_values_are_found_by_their_exact_name_as_written() {
+        let q = "?origin=https%3A%2F%2Fx.zendesk.com&colorscheme=dark&name=a+b&colorScheme=dark&colorScheme=light";
         assert_eq!(
-            query_param(q, "origin").as_deref(),
-            Some("https://x.zendesk.com")
+            query_param(q, "origin"),
+            Some("https%3A%2F%2Fx.zendesk.com")
         );
-        assert_eq!(query_param(q, "name").as_deref(), Some("a b"));
-        assert_eq!(query_param(q, "bad").as_deref(), Some("%zz"));
-        assert_eq!(query_param(q, "end").as_deref(), Some("%4"));
+        assert_eq!(query_param(q, "name"), Some("a+b"));
+        assert_eq!(query_param(q, "colorScheme"), Some("dark"), "the first");
         assert_eq!(query_param(q, "missing"), None);
+        assert_eq!(
+            ColorScheme::from_location("?colorScheme=%64ark", ""),
+            ColorScheme::Light,
+            "an encoded value names no scheme"
+        );
     }
 }

@@ -3,7 +3,9 @@
 //! says ([`CONTEXT_READS`], [`SETTINGS_READS`]); the rules that read them live here, so they are
 //! tested natively.
 
-use heart_contract::{ANY_CHANNEL, SetLike, Settings, SettingsError, StateQuery, TicketId};
+use heart_contract::{
+    ANY_CHANNEL, NOT_INTEGRATIONS, SetLike, Settings, SettingsError, StateQuery, TicketId, decimal,
+};
 
 use crate::value::{Path, Scalar, whole_number};
 
@@ -79,9 +81,7 @@ impl MetadataAnswer {
         let raw = |v: Scalar| match v {
             Scalar::Str(s) => Some(s),
             // Not text, so no valid path; the message names it as well as it can.
-            Scalar::Num(n) => {
-                Some(whole_number(n).map_or_else(|| "a number".into(), |n| n.to_string()))
-            }
+            Scalar::Num(n) => Some(whole_number(n).map_or_else(|| "a number".into(), decimal)),
             _ => None,
         };
         let state = raw(self.state_path);
@@ -95,35 +95,13 @@ impl MetadataAnswer {
 pub enum Channel {
     /// `any_channel`: created by a Channel framework integration; the proxy can serve it.
     Integration,
-    /// A channel known not to be an integration (email, web form, API, …): nothing to ask.
+    /// A channel known not to be an integration (email, web form, API, …: the contract's
+    /// `NOT_INTEGRATIONS`): nothing to ask.
     NotIntegration(String),
     /// Anything else: a via type the app does not know, a numeric via id, nothing at all. Ask
     /// the proxy, whose "no integration instance" answer settles it.
     Unknown,
 }
-
-/// `ticket.via.channel` values that are Zendesk's own channels, never a Channel framework
-/// integration. Only these hide the app without asking the proxy.
-pub const NOT_INTEGRATIONS: [&str; 18] = [
-    "email",
-    "web",
-    "web_form",
-    "web_service",
-    "api",
-    "mobile",
-    "mobile_sdk",
-    "web_widget",
-    "help_center",
-    "chat",
-    "voice",
-    "sms",
-    "twitter",
-    "facebook",
-    "rule",
-    "system",
-    "sample_ticket",
-    "closed_ticket",
-];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TicketContext {
@@ -160,14 +138,14 @@ impl TicketContext {
 
     pub fn state_query(&self) -> StateQuery {
         StateQuery {
-            ticket_id: self.ticket.to_string(),
+            ticket_id: decimal(self.ticket.0),
             external_id: self.external_id.clone(),
         }
     }
 
     pub fn set_like(&self, liked: bool) -> SetLike {
         SetLike {
-            ticket_id: self.ticket.to_string(),
+            ticket_id: decimal(self.ticket.0),
             external_id: self.external_id.clone(),
             liked,
         }
@@ -178,15 +156,15 @@ impl TicketContext {
 mod tests {
     #[test]
     fn the_page_asks_for_the_same_paths_early() {
-        // index.html starts `client.get` before the wasm runs; the bridge reads its answer.
+        // The page's boot.js starts `client.get` before the wasm runs; the bridge reads its answer.
         let list: Vec<String> = super::CONTEXT_PATHS
             .iter()
             .map(|p| format!("\"{p}\""))
             .collect();
-        let asked = format!("c.get([{}])", list.join(","));
+        let asked = format!("c.get([{}])", list.join(", "));
         assert!(
-            include_str!("../index.html").contains(&asked),
-            "index.html must ask for {asked}"
+            include_str!("../boot.js").contains(&asked),
+            "boot.js must ask for {asked}"
         );
     }
 

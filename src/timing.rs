@@ -84,7 +84,7 @@ impl Timing {
     }
 }
 
-/// A small deterministic random source (xorshift64*): seeded once by the hook, so the reducer
+/// A small deterministic random source (xorshift64*): seeded once by the component, so the reducer
 /// stays pure and its tests repeatable.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Jitter(u64);
@@ -108,6 +108,24 @@ impl Jitter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_page_asks_zendesk_for_the_same_timeout_with_the_same_override() {
+        // boot.js sends the first read before the wasm runs; the app takes it over only if it is
+        // the request it would send, timeout included.
+        let boot = include_str!("../boot.js");
+        let default = Timing::default().request_timeout_ms;
+        assert!(
+            boot.contains(&format!(": {default},\n")),
+            "boot.js: {default}"
+        );
+        assert_eq!(TIMING_KEYS[0], "request_timeout_ms");
+        assert!(boot.contains("timing.request_timeout_ms"));
+        assert!(
+            boot.contains("timeout <= 1e9"),
+            "the same bound on an override"
+        );
+    }
 
     #[test]
     fn backoff_doubles_up_to_the_cap_with_the_upper_half_jittered() {

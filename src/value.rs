@@ -4,7 +4,7 @@
 //! that judge them ([`crate::ticket`], [`crate::proxy`], [`crate::boot`]) take them from here,
 //! so every rule about Zendesk's answers is tested natively.
 
-use heart_contract::Field;
+use heart_contract::{Field, decimal};
 
 /// One value of a JS answer whose type Zendesk does not promise, as the bridge found it.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -33,7 +33,7 @@ impl Scalar {
     pub fn text(self) -> Option<String> {
         match self {
             Scalar::Str(s) if !s.trim().is_empty() => Some(s),
-            Scalar::Num(n) => whole_number(n).map(|n| n.to_string()),
+            Scalar::Num(n) => whole_number(n).map(decimal),
             _ => None,
         }
     }

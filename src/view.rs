@@ -6,10 +6,10 @@
 //! sentence is built in one place ([`problem_text`]) from the templates of [`crate::i18n`].
 //! Pure: tested natively.
 
-use heart_contract::Setting;
+use heart_contract::{Setting, decimal};
 
 use crate::boot::Unavailable;
-use crate::i18n::Strings;
+use crate::i18n::{Strings, fill, split_at_hole};
 use crate::proxy::{Failure, Op};
 use crate::state::{LikeState, Mode, Notice, Problem};
 
@@ -43,6 +43,8 @@ pub struct View {
     pub state: ViewState,
     /// The BCP 47 tag of the agent's language.
     pub lang: &'static str,
+    /// Zendesk's colour scheme (`data-scheme`).
+    pub scheme: &'static str,
     pub row: Row,
     pub status: Status,
 }
@@ -64,8 +66,11 @@ pub enum Row {
     /// No heart: hidden, misconfigured, unavailable, or a read failed with nothing to show
     /// (no heart rather than one that would look "not liked").
     Empty,
-    /// The state is being read: the row keeps its footprint.
-    Placeholder,
+    /// The state is being read: the row and the line under it keep their footprint (the line,
+    /// `hint`, is laid out but not shown).
+    Placeholder {
+        hint: &'static str,
+    },
     Heart(HeartRow),
 }
 
@@ -99,7 +104,7 @@ pub struct Byline {
 impl Byline {
     /// The caption as one string.
     pub fn caption(&self) -> String {
-        format!("{}{}{}", self.before, self.account, self.after)
+        [self.before, &self.account, self.after].concat()
     }
 }
 
@@ -115,7 +120,7 @@ pub struct Status {
 
 /// What the panel shows for `state`.
 pub fn view(state: &LikeState) -> View {
-    let s = state.lang.strings();
+    let s = state.strings;
     let view_state = view_state(state);
     let row = match (&state.mode, state.shown_liked()) {
         (Mode::Starting | Mode::Active(_), Some(liked)) => Row::Heart(HeartRow {
@@ -126,13 +131,14 @@ pub fn view(state: &LikeState) -> View {
             hint: s.hint,
         }),
         (Mode::Starting | Mode::Active(_), None) if view_state == ViewState::Loading => {
-            Row::Placeholder
+            Row::Placeholder { hint: s.hint }
         }
         _ => Row::Empty,
     };
     View {
         state: view_state,
-        lang: state.lang.tag(),
+        lang: s.lang,
+        scheme: state.scheme.as_str(),
         row,
         status: status(state, s),
     }
@@ -156,7 +162,7 @@ fn view_state(state: &LikeState) -> ViewState {
 /// Who likes, for a heart shown as `liked`.
 fn byline(state: &LikeState, liked: bool, s: &'static Strings) -> Byline {
     let caption = if liked { s.liked_as } else { s.like_as };
-    let (before, after) = caption.split_once("{account}").unwrap_or((caption, ""));
+    let (before, after) = split_at_hole(caption, "{account}");
     Byline {
         label: s.with_account(s.like_as, state.account()),
         before,
@@ -181,7 +187,7 @@ pub fn reason(failure: Failure, s: &Strings) -> String {
         Failure::Http(code) => (s.reason_http, Some(code)),
     };
     match code {
-        Some(code) => format!("{text} ({code})"),
+        Some(code) => [text, " (", &decimal(code.into()), ")"].concat(),
         None => text.to_owned(),
     }
 }
@@ -194,14 +200,14 @@ fn problem_text(problem: &Problem, s: &Strings) -> String {
         Op::Set(true) => s.failed_like,
         Op::Set(false) => s.failed_unlike,
     };
-    let mut text = template.replace("{reason}", &reason(problem.failure, s));
+    let mut text = fill(template, "{reason}", &reason(problem.failure, s));
     if problem.failure.names_the_setting() {
         let setting = match problem.failed {
             Op::Read => Setting::StatePath,
             Op::Set(_) => Setting::LikePath,
         };
         text.push(' ');
-        text.push_str(&s.check_setting.replace("{name}", setting.name()));
+        text.push_str(&fill(s.check_setting, "{name}", setting.name()));
     }
     if problem.unsure {
         text.push(' ');
@@ -209,7 +215,7 @@ fn problem_text(problem: &Problem, s: &Strings) -> String {
     }
     if problem.waiting() {
         text.push(' ');
-        text.push_str(&s.retrying_in.replace("{s}", &problem.wait_s.to_string()));
+        text.push_str(&fill(s.retrying_in, "{s}", &decimal(problem.wait_s)));
     }
     text
 }
@@ -231,7 +237,7 @@ fn status(state: &LikeState, s: &'static Strings) -> Status {
         Mode::Starting => quiet(s.loading),
         Mode::Hidden => quiet(""),
         Mode::Misconfigured(error) => {
-            loud(s.misconfigured.replace("{reason}", &s.setting_error(error)))
+            loud(fill(s.misconfigured, "{reason}", &s.setting_error(error)))
         }
         Mode::Unavailable(Unavailable::NotInZendesk) => loud(s.not_in_zendesk.into()),
         Mode::Unavailable(Unavailable::NoContext) => loud(s.no_ticket.into()),
@@ -334,7 +340,7 @@ mod tests {
             settings: Settings::default(),
         };
         state.apply(Action::Booted {
-            lang,
+            strings: lang.strings(),
             boot: Boot::Active(session),
             seed: 1,
         });
@@ -347,7 +353,12 @@ mod tests {
         let loading = view(&state);
         assert_eq!(loading.state, ViewState::Loading);
         assert!(loading.busy() && !loading.hidden());
-        assert_eq!(loading.row, Row::Placeholder);
+        assert_eq!(
+            loading.row,
+            Row::Placeholder {
+                hint: Lang::En.strings().hint
+            }
+        );
         assert_eq!(loading.lang, "en");
         let id = state.in_flight.expect("the first read").id;
         state.apply(Action::Sent { id, now: 1 });
@@ -377,7 +388,7 @@ mod tests {
     fn a_failed_metadata_says_so_in_the_agents_language() {
         let mut state = LikeState::default();
         state.apply(Action::Booted {
-            lang: Lang::De,
+            strings: Lang::De.strings(),
             boot: Boot::Unavailable(Unavailable::NoSettings),
             seed: 1,
         });

@@ -11,7 +11,9 @@ use std::rc::Rc;
 
 use js_sys::{Array, Function, JSON, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{JsFuture, spawn_local};
+use wasm_bindgen_futures::JsFuture;
+
+use heart_contract::decimal;
 
 use crate::value::{Headers, Json, Path, Response, Scalar};
 
@@ -40,17 +42,17 @@ extern "C" {
     fn off(this: &RawClient, name: &str, handler: &Function) -> Result<JsValue, JsValue>;
 }
 
+/// What the app's lines in the console begin with.
+const CONSOLE_PREFIX: &str = "zendesk-heart:";
+
 /// Logs to the browser console, where an admin looking into a problem finds the details.
 pub fn warn(message: &str, detail: &JsValue) {
-    web_sys::console::warn_2(
-        &JsValue::from_str(&format!("zendesk-heart: {message}")),
-        detail,
-    );
+    web_sys::console::warn_3(&CONSOLE_PREFIX.into(), &message.into(), detail);
 }
 
 /// Logs to the browser console what the app decided and why (e.g. why it hid).
 pub fn info(message: &str) {
-    web_sys::console::info_1(&JsValue::from_str(&format!("zendesk-heart: {message}")));
+    web_sys::console::info_2(&CONSOLE_PREFIX.into(), &message.into());
 }
 
 /// The clock, in milliseconds since the epoch.
@@ -67,19 +69,28 @@ pub fn random() -> f64 {
 #[derive(Clone)]
 pub struct Client {
     raw: RawClient,
-    /// The `client.get` and `client.metadata()` that `iframe.html` started while the wasm
-    /// downloaded (see `index.html`), each used once.
+    /// What the page's script (`boot.js`) started while the wasm downloaded, each used once.
     early: Rc<Early>,
 }
 
+/// What `boot.js` leaves in [`EARLY_GLOBAL`]: the promises of `client.get`, `client.metadata()`,
+/// of the first read (`{options, answer}` when the page sent it, `null` when it left it to the
+/// app) and of the agent's language's table (`null` for English), and the integration's
+/// manifest URL.
 #[derive(Default)]
 struct Early {
     context: Cell<Option<Promise>>,
     metadata: Cell<Option<Promise>>,
+    read: Cell<Option<Promise>>,
+    strings: Cell<Option<Promise>>,
+    manifest: Option<String>,
 }
 
-/// The global where `index.html`'s inline script leaves `{client, context, metadata}`.
+/// The global where the page's script leaves what it started ([`Early`]).
 const EARLY_GLOBAL: &str = "__heartBoot";
+
+/// The longest manifest URL taken from the page (Zendesk's limit for URLs is 511).
+const MAX_URL: usize = 2048;
 
 impl PartialEq for Client {
     fn eq(&self, other: &Self) -> bool {
@@ -169,15 +180,14 @@ fn headers_of(response: &JsValue) -> Headers {
     if let Some(raw) = headers.as_string() {
         return Headers::Text(raw);
     }
-    let names = headers
-        .dyn_ref::<Object>()
-        .map(|object| {
-            Object::keys(object)
-                .iter()
-                .filter_map(|k| k.as_string())
-                .collect::<Vec<_>>()
-        })
-        .unwrap_or_default();
+    let names: Vec<String> = if headers.is_object() {
+        Object::keys(headers.unchecked_ref::<Object>())
+            .iter()
+            .filter_map(|k| k.as_string())
+            .collect()
+    } else {
+        Vec::new()
+    };
     let pairs = names
         .into_iter()
         .map(|name| {
@@ -212,6 +222,11 @@ impl Client {
                 let early = Early {
                     context: Cell::new(promise("context")),
                     metadata: Cell::new(promise("metadata")),
+                    read: Cell::new(promise("read")),
+                    strings: Cell::new(promise("strings")),
+                    manifest: prop(&boot, "manifest")
+                        .and_then(|m| m.as_string())
+                        .filter(|m| m.len() <= MAX_URL),
                 };
                 return Some(Client {
                     raw: client.unchecked_into(),
@@ -260,8 +275,34 @@ impl Client {
         Ok(scalars(&metadata, read))
     }
 
+    /// The integration's manifest URL, as the build wrote it into the page.
+    pub fn manifest_url(&self) -> Option<&str> {
+        self.early.manifest.as_deref()
+    }
+
+    /// The agent's language's table that the page fetched, read at `keys`; `None` when the page
+    /// fetched none or it did not come.
+    pub async fn strings(&self, keys: &[&str]) -> Option<Vec<Scalar>> {
+        let table = settle(Ok(self.early.strings.take()?))
+            .await
+            .inspect_err(|e| warn("the language's strings did not come", e))
+            .ok()?;
+        Some(keys.iter().map(|key| scalar_at(&table, &[key])).collect())
+    }
+
+    /// The first read, if the page sent it with exactly these `options` (`sent`: their JSON, as
+    /// the page wrote them before the SDK saw them): its promise, and the SDK's handler names
+    /// made for it (it is the only request so far). Taken once, whatever the first call is.
+    async fn early_read(&self, options: &JsValue) -> Option<(Promise, Vec<JsValue>)> {
+        let read = settle(Ok(self.early.read.take()?)).await.ok()?;
+        let sent = prop(&read, "sent")?.as_string()?;
+        let answer = prop(&read, "answer")?.dyn_into::<Promise>().ok()?;
+        let ours = JSON::stringify(options).ok()?;
+        (ours == sent).then(|| (answer, self.request_handler_keys()))
+    }
+
     /// POSTs a JSON body through `client.request` and reads what it settled with. Also returns
-    /// the raw answer, for the console.
+    /// the raw answer, for the console. The first read may be one the page already sent.
     pub async fn post(&self, post: &Post<'_>) -> (Response, JsValue) {
         let body: Vec<(&str, JsValue)> = post
             .body
@@ -289,26 +330,27 @@ impl Client {
         });
         let result = match options {
             Ok(options) => {
-                let before = self.request_handler_keys();
-                let promise = self.raw.request(&options);
-                let mine: Vec<JsValue> = self
-                    .request_handler_keys()
-                    .into_iter()
-                    .filter(|k| !before.contains(k))
-                    .collect();
+                let (promise, mine) = match self.early_read(&options).await {
+                    Some((answer, keys)) => (Ok(answer), keys),
+                    None => {
+                        let before = self.request_handler_keys();
+                        let promise = self.raw.request(&options);
+                        let mine = self
+                            .request_handler_keys()
+                            .into_iter()
+                            .filter(|k| !before.contains(k))
+                            .collect();
+                        (promise, mine)
+                    }
+                };
                 let result = settle(promise).await;
                 self.forget_request_handlers(&mine);
                 result
             }
             Err(error) => Err(error),
         };
-        let body_fields = |body: &JsValue| {
-            if body.is_object() && !Array::is_array(body) {
-                scalars(body, post.read)
-            } else {
-                vec![Scalar::Absent; post.read.len()]
-            }
-        };
+        // An array or a primitive has none of the keys read: all absent.
+        let body_fields = |body: &JsValue| scalars(body, post.read);
         let response = match &result {
             Ok(response) => {
                 // With `httpCompleteResponse` the body comes wrapped with its status; a host
@@ -370,23 +412,15 @@ impl Client {
         }
     }
 
-    /// `client.invoke(name[, arg])`, whose failure is only logged: it changes the frame, not the state.
+    /// `client.invoke(name[, arg])`, whose failure is only logged: it changes the frame, not the
+    /// state. (A promise it returns that rejects is reported by the browser itself.)
     fn invoke(&self, name: &'static str, arg: Option<JsValue>) {
         let result = match &arg {
             Some(arg) => self.raw.invoke_with(name, arg),
             None => self.raw.invoke_bare(name),
         };
-        match result {
-            Ok(value) => {
-                if let Ok(promise) = value.dyn_into::<Promise>() {
-                    spawn_local(async move {
-                        if let Err(e) = JsFuture::from(promise).await {
-                            warn(&format!("invoke('{name}') failed"), &e);
-                        }
-                    });
-                }
-            }
-            Err(e) => warn(&format!("invoke('{name}') failed"), &e),
+        if let Err(e) = result {
+            warn(&["invoke('", name, "') failed"].concat(), &e);
         }
     }
 
@@ -394,7 +428,7 @@ impl Client {
     pub fn resize(&self, height_px: u32) {
         let arg = object(&[
             ("width", "100%".into()),
-            ("height", format!("{height_px}px").into()),
+            ("height", [&decimal(height_px.into()), "px"].concat().into()),
         ]);
         self.invoke("resize", Some(arg.into()));
     }
@@ -418,7 +452,7 @@ impl Client {
         let handler =
             Closure::<dyn FnMut(JsValue)>::new(move |payload| handler(scalars(&payload, read)));
         if let Err(e) = self.raw.on(event, handler.as_ref().unchecked_ref()) {
-            warn(&format!("client.on('{event}') failed"), &e);
+            warn(&["client.on('", event, "') failed"].concat(), &e);
         }
         Subscription {
             raw: self.raw.clone(),

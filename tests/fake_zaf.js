@@ -112,3 +112,45 @@ export function fire(event, payloadJson) {
 export function invokes() {
   return JSON.stringify(fake.invokes);
 }
+
+// The page's own script (boot.js), run as the page runs it, before the app: `factsJson` is the
+// HEART_PAGE the build defines in it (xtask/src/page.rs).
+export function runPage(script, factsJson) {
+  globalThis.HEART_PAGE = JSON.parse(factsJson);
+  new Function(script)();
+}
+
+// Settles once the page has sent its first read, or decided to leave it to the app.
+export function pageReadSettled() {
+  const boot = globalThis.__heartBoot;
+  return boot ? Promise.allSettled([boot.read]) : Promise.resolve();
+}
+
+// What the page left and the app did not take over.
+export function forgetPage() {
+  delete globalThis.__heartBoot;
+}
+
+// `fetch`, held until the test releases each call (the page fetches the agent's language).
+const realFetch = globalThis.fetch;
+let held = [];
+export function holdFetches() {
+  held = [];
+  globalThis.fetch = (url, init) =>
+    new Promise((resolve, reject) => held.push({ url: String(url), init, resolve, reject }));
+}
+
+export function heldFetches() {
+  return held.length;
+}
+
+// Answers held fetch `i` as the network would (`ok`), or with a 404.
+export function releaseFetch(i, ok) {
+  const call = held[i];
+  if (ok) realFetch(call.url, call.init).then(call.resolve, call.reject);
+  else call.resolve(new Response("not found", { status: 404 }));
+}
+
+export function restoreFetch() {
+  globalThis.fetch = realFetch;
+}

@@ -1,10 +1,13 @@
-//! `App`: the panel, laid out from the view-model ([`crate::view`]); it decides nothing.
+//! `App`: the panel, the app's one component, laid out from the view-model ([`crate::view`]).
+//! It decides nothing: its hooks ([`crate::hooks`]) wire the like-state to Zendesk over time,
+//! every transition is the reducer's ([`crate::state`]), every word the view-model's.
 
+use heart_contract::decimal;
 use yew::prelude::*;
 
 use crate::components::heart::{heart, placeholder};
 use crate::components::status::status;
-use crate::hooks::{use_auto_resize, use_color_scheme, use_like_state};
+use crate::hooks::{use_auto_resize, use_like_state};
 use crate::state::Action;
 use crate::view::{Row, view};
 use crate::zaf::Client;
@@ -16,11 +19,11 @@ const COUNT_AND_HINT: &str = "heart-count-text heart-hint";
 /// The panel: heart, count and who likes; whose like it is; then the status line.
 #[function_component]
 pub fn App() -> Html {
-    let client = use_memo((), |_| Client::init());
-    let client = (*client).clone();
+    // What the panel keeps for its life: the Zendesk client and its root element (one hook
+    // for both: every hook links code of its own).
+    let kept = use_memo((), |()| (Client::init(), NodeRef::default()));
+    let (client, root) = (kept.0.clone(), kept.1.clone());
     let state = use_like_state(client.clone());
-    let scheme = use_color_scheme(client.clone());
-    let root = use_node_ref();
     use_auto_resize(root.clone(), client);
 
     let view = view(&state);
@@ -42,14 +45,14 @@ pub fn App() -> Html {
                 None => HINT_ID,
             };
             let (count, count_text) = row.count.unzip();
-            // The account is the service's text: only ever a text node, isolated for bidi, and
-            // cut with an ellipsis by the stylesheet when the sidebar is narrow.
+            // The account is the service's text: only ever a text node, isolated for bidi,
+            // and cut with an ellipsis by the stylesheet when the sidebar is narrow.
             html! {
                 <>
                     <div class="heart-row">
                         { heart(row.liked, row.enabled, byline.label, described_by, &on_toggle) }
                         <span class="like-count" aria-hidden="true">
-                            { count.map(|n| n.to_string()).unwrap_or_default() }
+                            { count.map(decimal).unwrap_or_default() }
                         </span>
                         <span class="heart-caption" aria-hidden="true">
                             { byline.before }<bdi>{ byline.account }</bdi>{ byline.after }
@@ -62,9 +65,13 @@ pub fn App() -> Html {
                 </>
             }
         }
-        // Loading: keep the row's footprint.
-        Row::Placeholder => html! {
-            <div class="heart-row">{ placeholder() }<span class="like-count"></span></div>
+        // Loading: keep the footprint of the row and of the line under it (the page's
+        // skeleton is this markup, so nothing moves when the app takes over).
+        Row::Placeholder { hint } => html! {
+            <>
+                <div class="heart-row">{ placeholder() }<span class="like-count"></span></div>
+                <p class="heart-hint heart-hint--placeholder" aria-hidden="true">{ hint }</p>
+            </>
         },
         Row::Empty => html! {},
     };
@@ -75,7 +82,7 @@ pub fn App() -> Html {
             ref={root}
             class="heart-app"
             data-state={view.state.as_str()}
-            data-scheme={scheme.as_str()}
+            data-scheme={view.scheme}
             lang={view.lang}
             aria-busy={busy.then_some("true")}
             {hidden}

@@ -1,5 +1,6 @@
-//! The views: `app` is the panel's one component (it owns the hooks and lays out the panel from
-//! the view-model); `heart` draws the toggle and its placeholder, `status` the live region.
+//! The views: `app` is the panel's one component (its hooks wire the state to Zendesk; it lays
+//! out the panel from the view-model); `heart` draws the toggle and its placeholder, `status` the
+//! live region.
 //!
 //! `heart` and `status` are plain view functions of the view-model, not components: they keep
 //! no state, and every Yew component links a lifecycle of its own into the wasm (measured, brotli:

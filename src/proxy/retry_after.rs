@@ -20,9 +20,11 @@ pub fn retry_after_seconds(value: &str, now_ms: f64) -> Option<u32> {
 
 /// Parses `Sun, 06 Nov 1994 08:49:37 GMT` into milliseconds since the epoch.
 fn http_date_ms(value: &str) -> Option<f64> {
-    let rest = value.split_once(", ")?.1;
+    let rest = value.split_once(',')?.1.strip_prefix(' ')?;
     let mut parts = rest.split(' ');
-    let day: i64 = parts.next()?.parse().ok()?;
+    // Each number is read as a u64 (the parser the delta-seconds need anyway), then signed.
+    let number = |part: &str| part.parse::<u64>().ok().and_then(|n| i64::try_from(n).ok());
+    let day = number(parts.next()?)?;
     let month = match parts.next()? {
         "Jan" => 1,
         "Feb" => 2,
@@ -38,10 +40,17 @@ fn http_date_ms(value: &str) -> Option<f64> {
         "Dec" => 12,
         _ => return None,
     };
-    let year: i64 = parts.next()?.parse().ok()?;
-    let mut clock = parts.next()?.split(':').map(|p| p.parse::<i64>().ok());
+    let year = number(parts.next()?)?;
+    let mut clock = parts.next()?.split(':').map(number);
     let (h, m, s) = (clock.next()??, clock.next()??, clock.next()??);
-    if parts.next()? != "GMT" || !(1..=31).contains(&day) || h > 23 || m > 59 || s > 60 {
+    // A year past 9999 is no date (and would overflow the arithmetic below).
+    if parts.next()? != "GMT"
+        || !(1..=31).contains(&day)
+        || year > 9999
+        || h > 23
+        || m > 59
+        || s > 60
+    {
         return None;
     }
     // Days from 1970-01-01 to the civil date (Howard Hinnant's algorithm).
@@ -88,6 +97,9 @@ mod tests {
             "+5",
             "Wed, 25 Nov 2026 10:01:30 CET",
             "Wed, 32 Nov 2026 10:00:00 GMT",
+            "Wed, 25 Nov 99999999999999 10:00:00 GMT",
+            "Wed, 25 Nov 9223372036854775808 10:00:00 GMT",
+            "Wed,25 Nov 2026 10:00:00 GMT",
             "",
         ] {
             assert_eq!(retry_after_seconds(bad, now), None, "{bad:?}");

@@ -1,5 +1,5 @@
 //! The like-state machine: every transition of the heart lives here ([`LikeState::apply`]; the
-//! `use_like_state` hook makes it Yew's reducer).
+//! `use_like_state` hook makes it Yew's reducer, with [`LikeState::after`]).
 //!
 //! It decides which request to send next (`in_flight`, read by the hook) and what is true of
 //! the heart; [`crate::view`] words it for the agent. It never calls JS and reads no clock: the
@@ -33,23 +33,41 @@
 //!   check.
 //! - Who likes is the account the service last named (`account`), kept with the confirmed
 //!   answer; an answer that names none keeps the one already known.
+//! - The panel is in Zendesk's colour scheme: the iframe URL's at start ([`LikeState::new`]),
+//!   then each `colorScheme.changed` ([`Action::Scheme`]).
+//! - An action that changes nothing keeps the state's `Rc` ([`LikeState::after`]), so the panel is
+//!   not rendered again.
 
 use std::rc::Rc;
 
 use heart_contract::{LikeAnswer, SettingsError};
 
 use crate::boot::{Boot, HideReason, Session, Unavailable};
-use crate::i18n::Lang;
+use crate::i18n::{EN, Strings};
 use crate::proxy::{Call, Failure, Op};
+use crate::scheme::ColorScheme;
 use crate::timing::{Jitter, Timing};
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Eq)]
 pub enum Mode {
     Starting,
     Active(Rc<Session>),
     Hidden,
     Misconfigured(SettingsError),
     Unavailable(Unavailable),
+}
+
+/// A session is compared by identity: start-up makes one, and it never changes.
+impl PartialEq for Mode {
+    fn eq(&self, other: &Mode) -> bool {
+        match (self, other) {
+            (Mode::Active(a), Mode::Active(b)) => Rc::ptr_eq(a, b),
+            (Mode::Misconfigured(a), Mode::Misconfigured(b)) => a == b,
+            (Mode::Unavailable(a), Mode::Unavailable(b)) => a == b,
+            (Mode::Starting, Mode::Starting) | (Mode::Hidden, Mode::Hidden) => true,
+            _ => false,
+        }
+    }
 }
 
 /// A request the hook must send (once: `id` is new for every request).
@@ -105,7 +123,8 @@ pub enum Action {
     /// goes on waiting).
     Started { now: u64, timing: Timing },
     Booted {
-        lang: Lang,
+        /// The agent's language, or English when its table did not come.
+        strings: &'static Strings,
         boot: Boot,
         /// Seeds the retry jitter.
         seed: u64,
@@ -125,11 +144,16 @@ pub enum Action {
         result: Result<LikeAnswer, Failure>,
         now: u64,
     },
+    /// Zendesk's colour scheme changed (`colorScheme.changed`).
+    Scheme(ColorScheme),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LikeState {
-    pub lang: Lang,
+    /// What the panel says, in the agent's language.
+    pub strings: &'static Strings,
+    /// Zendesk's colour scheme, light or dark.
+    pub scheme: ColorScheme,
     pub mode: Mode,
     /// The state the service last returned.
     pub confirmed: Option<LikeAnswer>,
@@ -160,7 +184,8 @@ pub struct LikeState {
 impl Default for LikeState {
     fn default() -> Self {
         Self {
-            lang: Lang::En,
+            strings: &EN,
+            scheme: ColorScheme::Light,
             mode: Mode::Starting,
             confirmed: None,
             desired: None,
@@ -183,6 +208,14 @@ impl Default for LikeState {
 }
 
 impl LikeState {
+    /// The state before start-up, in Zendesk's colour scheme as the page was loaded in.
+    pub fn new(scheme: ColorScheme) -> Self {
+        Self {
+            scheme,
+            ..Self::default()
+        }
+    }
+
     /// The state after `action`: the same `Rc` when nothing changed, so the view is not
     /// rendered again (the hook's reducer).
     pub fn after(self: Rc<Self>, action: Action) -> Rc<Self> {
@@ -194,14 +227,18 @@ impl LikeState {
     pub fn apply(&mut self, action: Action) {
         match action {
             Action::Started { now, timing } => {
-                if self.mode == Mode::Starting {
+                if matches!(self.mode, Mode::Starting) {
                     self.start_due = Some(now.saturating_add(timing.deadline_ms));
                     self.timing = timing;
                 }
             }
-            Action::Booted { lang, boot, seed } => {
+            Action::Booted {
+                strings,
+                boot,
+                seed,
+            } => {
                 self.jitter = Jitter::new(seed);
-                self.boot(lang, boot);
+                self.boot(strings, boot);
             }
             Action::Reload => self.reload(),
             Action::Toggle => self.toggle(),
@@ -214,6 +251,7 @@ impl LikeState {
             Action::Sent { id, now } => self.sent(id, now),
             Action::Tick { now } => self.tick(now),
             Action::Answered { id, result, now } => self.answered(id, result, now),
+            Action::Scheme(scheme) => self.scheme = scheme,
         }
         self.run_pending_reload();
     }
@@ -316,9 +354,9 @@ impl LikeState {
                 .is_some_and(|asked| at.saturating_sub(asked) > self.timing.set_max_age_ms)
     }
 
-    fn boot(&mut self, lang: Lang, boot: Boot) {
-        self.lang = lang;
-        if self.mode != Mode::Starting {
+    fn boot(&mut self, strings: &'static Strings, boot: Boot) {
+        self.strings = strings;
+        if !matches!(self.mode, Mode::Starting) {
             return;
         }
         self.start_due = None;

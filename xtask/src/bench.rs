@@ -15,7 +15,17 @@ use crate::page;
 use crate::project::Project;
 use crate::setup::CHROMEDRIVER;
 
-pub fn run(project: &Project, runs: Option<u32>) -> Result<()> {
+/// What `cargo xtask bench` was asked for, passed on to the benchmark.
+pub struct Options {
+    pub runs: Option<u32>,
+    pub cold: bool,
+    pub warm: bool,
+    pub latency: Option<String>,
+    /// `<name>=<package dir>`: more pages in the rotation.
+    pub also: Vec<String>,
+}
+
+pub fn run(project: &Project, options: &Options) -> Result<()> {
     let packaged = package::run(project)?;
     let out = project.target_dir().join("bench");
     let baseline = out.join("baseline-package");
@@ -73,8 +83,19 @@ pub fn run(project: &Project, runs: Option<u32>) -> Result<()> {
         .arg("--out")
         .arg(out.join("timings.json"))
         .env("CHROMEDRIVER", CHROMEDRIVER);
-    if let Some(runs) = runs {
+    if let Some(runs) = options.runs {
         bench = bench.args(["--runs", &runs.to_string()]);
+    }
+    for (on, flag) in [(options.cold, "--cold"), (options.warm, "--warm")] {
+        if on {
+            bench = bench.arg(flag);
+        }
+    }
+    if let Some(latency) = &options.latency {
+        bench = bench.args(["--latency", latency]);
+    }
+    for also in &options.also {
+        bench = bench.args(["--also", also]);
     }
     bench.run().context("running the benchmark")?;
     println!("written: {}", out.join("payload.json").display());
@@ -111,7 +132,8 @@ pub fn integration(project: &Project) -> Result<()> {
     Ok(())
 }
 
-/// The files of `dir/assets` the iframe loads (the page, scripts, wasm, styles), by name.
+/// The files of `dir/assets` the iframe loads (the page, scripts, wasm, styles, language tables),
+/// by name.
 fn loaded_files(dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
     let assets = dir.join("assets");
     let mut files = Vec::new();
@@ -122,7 +144,7 @@ fn loaded_files(dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
             .and_then(|n| n.to_str())
             .unwrap_or_default()
             .to_string();
-        if [".html", ".js", ".wasm", ".css"]
+        if [".html", ".js", ".wasm", ".css", ".json"]
             .iter()
             .any(|ext| name.ends_with(ext))
         {

@@ -1,7 +1,10 @@
 //! `cargo xtask build`: the app's wasm and its page, and the ZAF SDK bundle for local browsers.
 //!
 //! cargo (release, wasm32) → wasm-bindgen (`--target web`) → wasm-opt `-Oz` → esbuild minifies the
-//! glue and the stylesheet → [`page`] writes `index.html` with hashed names, preloads and SRI.
+//! glue, the stylesheet and the page's own script (`boot.js`, with the [`page::Facts`] defined) →
+//! [`names`] gives the wasm's imports and exports short names in the wasm and the glue alike →
+//! the language tables (`src/i18n/*.json`) are written compact under hashed names → [`page`]
+//! writes `index.html` with hashed names, preloads and SRI.
 //! Each step is a tool `cargo xtask setup` installs from a registry in seconds (no Trunk to compile).
 
 use std::fs;
@@ -10,6 +13,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 use crate::cmd::Cmd;
+use crate::names;
 use crate::page::{self, Hashed};
 use crate::project::{APP_PACKAGE, Project};
 use crate::setup::{self, NIGHTLY, Tools, WASM_TARGET};
@@ -101,7 +105,29 @@ pub fn run(project: &Project) -> Result<Built> {
     let css = project.minified_css();
     esbuild(&tools, &project.root.join("assets/style.css"), &css, &[])?;
 
-    let (glue, wasm, css) = (read(&glue)?, read(&optimised)?, read(&css)?);
+    let tables = language_tables(project)?;
+    let named: Vec<(String, String)> = tables
+        .iter()
+        .map(|(tag, file, _)| (tag.clone(), file.name.clone()))
+        .collect();
+    let manifest_url = project.channel_integration()?.manifest_url;
+    let facts = page::Facts {
+        manifest_url: &manifest_url,
+        tables: &named,
+    };
+    let boot = stage.join("boot.min.js");
+    esbuild(
+        &tools,
+        &project.root.join("boot.js"),
+        &boot,
+        &[&format!("--define:HEART_PAGE={}", facts.json())],
+    )?;
+
+    let (glue, wasm, css, boot) = (read(&glue)?, read(&optimised)?, read(&css)?, read(&boot)?);
+    // Short names for what the wasm and the glue call each other by (see `names`).
+    let glue = String::from_utf8(glue).context("the minified glue is not UTF-8")?;
+    let (wasm, glue) = names::shorten(&wasm, &glue, &format!("./{APP_PACKAGE}_bg.js"))?;
+    let glue = glue.into_bytes();
     let glue_name = Hashed::new(APP_PACKAGE, ".js", &glue);
     let wasm_name = Hashed::new(APP_PACKAGE, "_bg.wasm", &wasm);
     let html = page::render(&page::Inputs {
@@ -110,14 +136,19 @@ pub fn run(project: &Project) -> Result<Built> {
         app: Some(page::App {
             glue: &glue_name,
             wasm: &wasm_name,
+            boot: std::str::from_utf8(&boot).context("the minified boot.js is not UTF-8")?,
         }),
     })?;
     let dist = fresh_dir(&project.dist())?;
-    for (name, bytes) in [
+    let files = [
         ("index.html", html.as_bytes()),
         (glue_name.name.as_str(), &glue),
         (wasm_name.name.as_str(), &wasm),
-    ] {
+    ];
+    let tables = tables
+        .iter()
+        .map(|(_, file, bytes)| (file.name.as_str(), bytes.as_slice()));
+    for (name, bytes) in files.into_iter().chain(tables) {
         let path = dist.join(name);
         fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
     }
@@ -131,6 +162,33 @@ pub fn run(project: &Project) -> Result<Built> {
         dist,
         zaf_sdk,
     })
+}
+
+/// The language tables (`src/i18n/<tag>.json`, every language but English, which is in the
+/// wasm): each one's tag, its hashed name, and its text without white space.
+fn language_tables(project: &Project) -> Result<Vec<(String, Hashed, Vec<u8>)>> {
+    let dir = project.root.join("src/i18n");
+    let mut tables = Vec::new();
+    for entry in fs::read_dir(&dir).with_context(|| format!("listing {}", dir.display()))? {
+        let path = entry?.path();
+        let Some(tag) = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.strip_suffix(".json"))
+        else {
+            continue;
+        };
+        let table: serde_json::Value = serde_json::from_slice(&read(&path)?)
+            .with_context(|| format!("{} is not JSON", path.display()))?;
+        if table["lang"] != tag {
+            anyhow::bail!("{}: its \"lang\" must be {tag:?}", path.display());
+        }
+        let bytes = serde_json::to_vec(&table)?;
+        let name = Hashed::new(&format!("{APP_PACKAGE}-{tag}"), ".json", &bytes);
+        tables.push((tag.to_owned(), name, bytes));
+    }
+    tables.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(tables)
 }
 
 fn read(path: &Path) -> Result<Vec<u8>> {
@@ -278,6 +336,7 @@ mod tests {
             app: Some(page::App {
                 glue: &glue,
                 wasm: &wasm,
+                boot: "boot()",
             }),
         })?;
         // The SDK URL is Zendesk's (the sandbox rewrites exactly this one).

@@ -30,6 +30,10 @@ pub enum Opt {
     IntegrationCa,
     Config,
     Runs,
+    Cold,
+    Warm,
+    Latency,
+    Also,
     Stable,
 }
 
@@ -85,7 +89,40 @@ pub const OPTIONS: &[OptSpec] = &[
             placeholder: "<n>",
             needs: "a whole number above 0",
         }),
-        about: "how many times each page is loaded (default 20)",
+        about: "how many times each page is loaded, in each condition (default 20)",
+    },
+    OptSpec {
+        opt: Opt::Cold,
+        flag: "--cold",
+        value: None,
+        about: "time only cold loads: a fresh browser with an empty profile for every load, as an \
+                agent's first ticket of the day (by default both cold and warm)",
+    },
+    OptSpec {
+        opt: Opt::Warm,
+        flag: "--warm",
+        value: None,
+        about: "time only warm loads: one browser reloads the ticket (by default both)",
+    },
+    OptSpec {
+        opt: Opt::Latency,
+        flag: "--latency",
+        value: Some(Value {
+            placeholder: "<ms>[,<ms>…]",
+            needs: "whole milliseconds, comma-separated",
+        }),
+        about: "how late the integration service answers, in ms; several values time each \
+                (default 0)",
+    },
+    OptSpec {
+        opt: Opt::Also,
+        flag: "--also",
+        value: Some(Value {
+            placeholder: "<name>=<dir>",
+            needs: "<name>=<package dir>",
+        }),
+        about: "one more unpacked package in the rotation, e.g. an earlier build of the app \
+                (repeatable)",
     },
     OptSpec {
         opt: Opt::Stable,
@@ -110,6 +147,13 @@ pub struct Invocation {
     pub integration_ca: Option<String>,
     pub config: Option<String>,
     pub runs: Option<u32>,
+    /// `--cold` / `--warm`.
+    pub cold: bool,
+    pub warm: bool,
+    /// `--latency`, as given (the benchmark reads it).
+    pub latency: Option<String>,
+    /// `--also`, each as given.
+    pub also: Vec<String>,
     /// The arguments of a command that `passes_arguments`.
     pub passed: Vec<String>,
 }
@@ -174,6 +218,10 @@ pub fn parse(
         integration_ca: None,
         config: None,
         runs: None,
+        cold: false,
+        warm: false,
+        latency: None,
+        also: Vec::new(),
         passed: Vec::new(),
     };
     if command.passes_arguments {
@@ -203,6 +251,28 @@ pub fn parse(
                 Ok(n) if n > 0 => invocation.runs = Some(n),
                 _ => return Err(missing()),
             },
+            Opt::Cold => invocation.cold = true,
+            Opt::Warm => invocation.warm = true,
+            Opt::Latency => {
+                let latency = value()?;
+                let whole = latency
+                    .split(',')
+                    .all(|ms| !ms.trim().is_empty() && ms.trim().parse::<u64>().is_ok());
+                if !whole {
+                    return Err(missing());
+                }
+                invocation.latency = Some(latency);
+            }
+            Opt::Also => {
+                let also = value()?;
+                if !also
+                    .split_once('=')
+                    .is_some_and(|(name, dir)| !name.is_empty() && !dir.is_empty())
+                {
+                    return Err(missing());
+                }
+                invocation.also.push(also);
+            }
         }
     }
     Ok(invocation)
@@ -414,6 +484,18 @@ mod tests {
                 "`--runs` needs a whole number above 0"
             );
         }
+        for latency in ["", "fast", "300ms", "0,,300"] {
+            assert_eq!(
+                bad(&["bench", "--latency", latency]),
+                "`--latency` needs whole milliseconds, comma-separated"
+            );
+        }
+        for also in ["before", "=dir", "before="] {
+            assert_eq!(
+                bad(&["bench", "--also", also]),
+                "`--also` needs <name>=<package dir>"
+            );
+        }
     }
 
     #[test]
@@ -437,6 +519,19 @@ mod tests {
         let invocation = parse_words(&["bench", "--runs", "5"]).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(invocation.runs, Some(5));
         assert!(invocation.nightly_size);
+        assert!(!invocation.cold && !invocation.warm && invocation.latency.is_none());
+        let words = [
+            "bench",
+            "--cold",
+            "--latency",
+            "0,300",
+            "--also",
+            "before=target/before",
+        ];
+        let invocation = parse_words(&words).unwrap_or_else(|e| panic!("{e}"));
+        assert!(invocation.cold && !invocation.warm);
+        assert_eq!(invocation.latency.as_deref(), Some("0,300"));
+        assert_eq!(invocation.also, ["before=target/before"]);
     }
 
     #[test]
@@ -448,7 +543,16 @@ mod tests {
 
     #[test]
     fn every_option_is_taken_by_some_command_and_has_one_row() {
-        for opt in [Opt::ManifestUrl, Opt::Config, Opt::Runs, Opt::Stable] {
+        for opt in [
+            Opt::ManifestUrl,
+            Opt::Config,
+            Opt::Runs,
+            Opt::Cold,
+            Opt::Warm,
+            Opt::Latency,
+            Opt::Also,
+            Opt::Stable,
+        ] {
             assert_eq!(
                 OPTIONS.iter().filter(|s| s.opt == opt).count(),
                 1,

@@ -10,6 +10,7 @@ mod build;
 mod cli;
 mod cmd;
 mod fuzz;
+mod names;
 mod package;
 mod page;
 mod project;
@@ -101,11 +102,28 @@ pub const COMMANDS: &[Command] = &[
         name: "bench",
         aliases: &[],
         about: "package, then time the app against a hand-written JS heart (bench/baseline) in \
-                headless Chromium, alternating loads; prints medians, p90s, the time-to-ready ratio with its 95% interval and the payloads, \
-                writes target/bench/*.json",
-        options: &[Opt::Runs, Opt::Stable],
+                headless Chromium, alternating loads, warm and cold, at each service latency; \
+                prints medians, p90s, the time-to-ready ratio with its 95% interval and the \
+                payloads, writes target/bench/*.json",
+        options: &[
+            Opt::Runs,
+            Opt::Cold,
+            Opt::Warm,
+            Opt::Latency,
+            Opt::Also,
+            Opt::Stable,
+        ],
         passes_arguments: false,
-        run: |invocation| bench::run(&project(&invocation)?, invocation.runs).map(done),
+        run: |invocation| {
+            let options = bench::Options {
+                runs: invocation.runs,
+                cold: invocation.cold,
+                warm: invocation.warm,
+                latency: invocation.latency.clone(),
+                also: invocation.also.clone(),
+            };
+            bench::run(&project(&invocation)?, &options).map(done)
+        },
     },
     Command {
         name: "bench integration",

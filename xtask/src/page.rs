@@ -1,10 +1,15 @@
 //! `iframe.html` from the top-level `index.html`: the page Zendesk loads into the sidebar.
 //!
-//! `index.html` is a plain HTML page with two build markers, each a `<link>` on a line of its own:
+//! `index.html` is a plain HTML page with three build markers, each on a line of its own:
 //! - `<link data-build="css" href="assets/style.css" />`: replaced by the stylesheet, minified and
 //!   inlined (one request fewer before first paint);
+//! - `<script data-build="boot" src="boot.js"></script>`: replaced by `boot.js` minified and
+//!   inlined, with the [`Facts`] the build knows defined in it (the page's own start: the ZAF
+//!   handshake, the first read, the language's table);
 //! - `<link data-build="app" />`: replaced by the app's module script, which imports the hashed
-//!   wasm-bindgen glue and starts it on the hashed wasm.
+//!   wasm-bindgen glue and starts it on the hashed wasm once the page's script has sent the first
+//!   read or left it to the app (at most [`START_WAIT_MS`] after the page is parsed): the wasm's
+//!   start takes the iframe's one thread, and Zendesk's registration must not wait for it.
 //!
 //! Preloads for the glue and the wasm go at the top of `<head>`, before the ZAF SDK's script, so
 //! the browser fetches them while the SDK loads. Names carry a content hash, so a new version is
@@ -12,6 +17,8 @@
 //! Everything here is pure text work, tested natively.
 
 use anyhow::{Result, bail};
+use heart_contract::{DEFAULT_STATE_PATH, NOT_INTEGRATIONS, PLAIN_PATH_PATTERN, PROXY_PATH};
+use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha384};
 
 /// One file the page loads, named by its content.
@@ -73,16 +80,59 @@ pub struct Inputs<'a> {
 pub struct App<'a> {
     pub glue: &'a Hashed,
     pub wasm: &'a Hashed,
+    /// `boot.js`, minified, its `HEART_PAGE` defined ([`Facts::json`]).
+    pub boot: &'a str,
 }
 
+/// What the page's own script (`boot.js`) needs from the build, as `HEART_PAGE`.
+pub struct Facts<'a> {
+    /// The channel integration's manifest URL (the one `requirements.json` declares).
+    pub manifest_url: &'a str,
+    /// Each language's table: its BCP 47 tag and the file's name in `assets/`.
+    pub tables: &'a [(String, String)],
+}
+
+impl Facts<'_> {
+    /// `HEART_PAGE` as JSON: `own` (Zendesk's own channels), `plain` (the plain-path rule),
+    /// `proxy`, `state` (the default `state_path`), `manifest`, and `locales`: each table's file
+    /// by its tag's primary subtag, lowercased (as the app picks a language for a locale).
+    pub fn json(&self) -> String {
+        let locales: Map<String, Value> = self
+            .tables
+            .iter()
+            .map(|(tag, file)| {
+                let primary = tag
+                    .split('-')
+                    .next()
+                    .unwrap_or_default()
+                    .to_ascii_lowercase();
+                (primary, Value::from(format!("./{file}")))
+            })
+            .collect();
+        json!({
+            "own": NOT_INTEGRATIONS,
+            "plain": PLAIN_PATH_PATTERN,
+            "proxy": PROXY_PATH,
+            "state": DEFAULT_STATE_PATH,
+            "manifest": self.manifest_url,
+            "locales": locales,
+        })
+        .to_string()
+    }
+}
+
+/// The longest the app's start waits for the page's first read to be on its way.
+pub const START_WAIT_MS: u32 = 1000;
+
 const CSS_MARKER: &str = "data-build=\"css\"";
+const BOOT_MARKER: &str = "data-build=\"boot\"";
 const APP_MARKER: &str = "data-build=\"app\"";
 
 /// Renders `iframe.html`: comments and indentation dropped, markers replaced, preloads right
 /// after `<meta charset>` (which must stay first).
 pub fn render(inputs: &Inputs) -> Result<String> {
     let index = strip_comments(inputs.index)?;
-    let (mut css_seen, mut app_seen, mut head_seen) = (0, 0, 0);
+    let (mut css_seen, mut boot_seen, mut app_seen, mut head_seen) = (0, 0, 0, 0);
     let mut out = String::new();
     for line in index.lines().map(str::trim).filter(|l| !l.is_empty()) {
         if line.contains(CSS_MARKER) {
@@ -90,17 +140,26 @@ pub fn render(inputs: &Inputs) -> Result<String> {
             out.push_str("<style>");
             out.push_str(inputs.css.trim());
             out.push_str("</style>");
+        } else if line.contains(BOOT_MARKER) {
+            boot_seen += 1;
+            if let Some(app) = inputs.app {
+                out.push_str("<script>");
+                out.push_str(app.boot.trim());
+                out.push_str("</script>");
+            }
         } else if line.contains(APP_MARKER) {
             app_seen += 1;
             if let Some(app) = inputs.app {
                 out.push_str(&format!(
-                    "<script type=\"module\">import init from\"./{}\";init({{module_or_path:\"./{}\"}})</script>",
+                    "<script type=\"module\">import init from\"./{}\";var b=window.__heartBoot,t;\
+                     Promise.race([b&&b.read,new Promise(function(r){{t=setTimeout(r,{START_WAIT_MS})}})])\
+                     .finally(function(){{clearTimeout(t);init({{module_or_path:\"./{}\"}})}})</script>",
                     app.glue.name, app.wasm.name
                 ));
             }
         } else if line.contains("data-build") {
             bail!(
-                "index.html: unknown build marker in `{line}` (known: {CSS_MARKER}, {APP_MARKER})"
+                "index.html: unknown build marker in `{line}` (known: {CSS_MARKER}, {BOOT_MARKER}, {APP_MARKER})"
             );
         } else {
             out.push_str(line);
@@ -121,6 +180,7 @@ pub fn render(inputs: &Inputs) -> Result<String> {
     for (what, seen, wanted) in [
         ("a `<meta charset>` line", head_seen, 1),
         ("the css marker", css_seen, 1),
+        ("the boot marker", boot_seen, app_wanted),
         ("the app marker", app_seen, app_wanted),
     ] {
         if seen != wanted {
@@ -186,7 +246,11 @@ mod tests {
         Inputs {
             index,
             css: "a{b:c}",
-            app: Some(App { glue, wasm }),
+            app: Some(App {
+                glue,
+                wasm,
+                boot: "boot()",
+            }),
         }
     }
 
@@ -202,8 +266,7 @@ mod tests {
             page,
             "<head>\n<meta charset=x>\n<style>a{b:c}</style>\n</head>\n"
         );
-        let with_app =
-            "<meta charset=x>\n<link data-build=\"css\" />\n<link data-build=\"app\" />\n";
+        let with_app = "<meta charset=x>\n<link data-build=\"css\" />\n<script data-build=\"boot\"></script>\n<link data-build=\"app\" />\n";
         let error = render(&Inputs {
             index: with_app,
             css: "",
@@ -211,7 +274,7 @@ mod tests {
         })
         .expect_err("no app to put there");
         assert!(
-            error.to_string().contains("app marker 0 time(s), found 1"),
+            error.to_string().contains("boot marker 0 time(s), found 1"),
             "{error}"
         );
         Ok(())
@@ -221,7 +284,7 @@ mod tests {
     fn renders_the_page_with_preloads_first() -> Result<()> {
         let glue = Hashed::new("app", ".js", b"glue");
         let wasm = Hashed::new("app", "_bg.wasm", b"wasm");
-        let index = "<!DOCTYPE html>\n<html>\n  <head>\n    <meta charset=\"utf-8\" />\n    <!-- the SDK -->\n    <link data-build=\"css\" href=\"assets/style.css\" />\n    <script src=\"sdk.js\"></script>\n    <link data-build=\"app\" />\n  </head>\n  <body></body>\n</html>\n";
+        let index = "<!DOCTYPE html>\n<html>\n  <head>\n    <meta charset=\"utf-8\" />\n    <!-- the SDK -->\n    <link data-build=\"css\" href=\"assets/style.css\" />\n    <script src=\"sdk.js\"></script>\n    <script data-build=\"boot\" src=\"boot.js\"></script>\n    <link data-build=\"app\" />\n  </head>\n  <body></body>\n</html>\n";
         let page = render(&inputs(index, &glue, &wasm))?;
         let lines: Vec<&str> = page.lines().collect();
         assert_eq!(lines[0], "<!DOCTYPE html>");
@@ -234,8 +297,20 @@ mod tests {
         assert!(lines[3].contains(&format!("href=\"./{}\" as=\"fetch\"", wasm.name)));
         assert_eq!(lines[4], "<style>a{b:c}</style>");
         assert_eq!(lines[5], "<script src=\"sdk.js\"></script>");
-        assert!(lines[6].contains(&format!("import init from\"./{}\"", glue.name)));
-        assert!(lines[6].contains(&format!("module_or_path:\"./{}\"", wasm.name)));
+        assert_eq!(lines[6], "<script>boot()</script>");
+        assert!(lines[7].contains(&format!("import init from\"./{}\"", glue.name)));
+        assert!(lines[7].contains(&format!("module_or_path:\"./{}\"", wasm.name)));
+        // The wasm starts once the page's first read is on its way, or a second at most.
+        assert!(
+            lines[7].contains("Promise.race([b&&b.read,"),
+            "{}",
+            lines[7]
+        );
+        assert!(lines[7].contains("setTimeout(r,1000)"), "{}", lines[7]);
+        assert!(
+            lines[7].contains("clearTimeout(t)"),
+            "no timer is left pending"
+        );
         assert!(!page.contains("the SDK"), "comments are dropped");
         assert!(!page.contains("data-build"));
         Ok(())
@@ -247,19 +322,23 @@ mod tests {
         let wasm = Hashed::new("app", "_bg.wasm", b"wasm");
         for (index, needle) in [
             (
-                "<meta charset=x>\n<link data-build=\"app\" />\n",
+                "<meta charset=x>\n<script data-build=\"boot\"></script>\n<link data-build=\"app\" />\n",
                 "css marker",
             ),
             (
-                "<meta charset=x>\n<link data-build=\"css\" />\n",
+                "<meta charset=x>\n<link data-build=\"css\" />\n<link data-build=\"app\" />\n",
+                "boot marker",
+            ),
+            (
+                "<meta charset=x>\n<link data-build=\"css\" />\n<script data-build=\"boot\"></script>\n",
                 "app marker",
             ),
             (
-                "<meta charset=x>\n<link data-build=\"css\" />\n<link data-build=\"app\" />\n<link data-build=\"app\" />\n",
+                "<meta charset=x>\n<link data-build=\"css\" />\n<script data-build=\"boot\"></script>\n<link data-build=\"app\" />\n<link data-build=\"app\" />\n",
                 "1 time(s), found 2",
             ),
             (
-                "<link data-build=\"css\" />\n<link data-build=\"app\" />\n",
+                "<link data-build=\"css\" />\n<script data-build=\"boot\"></script>\n<link data-build=\"app\" />\n",
                 "`<meta charset>` line",
             ),
             (
@@ -271,5 +350,61 @@ mod tests {
             let error = render(&inputs(index, &glue, &wasm)).expect_err(index);
             assert!(error.to_string().contains(needle), "{index:?}: {error}");
         }
+    }
+
+    #[test]
+    fn the_page_learns_the_contracts_rules_the_manifest_and_the_tables() -> Result<()> {
+        let tables = [
+            ("de".to_owned(), "zendesk-heart-de-0011.json".to_owned()),
+            (
+                "pt-BR".to_owned(),
+                "zendesk-heart-pt-BR-0022.json".to_owned(),
+            ),
+        ];
+        let facts = Facts {
+            manifest_url: "https://svc.example/manifest.json",
+            tables: &tables,
+        };
+        let json: Value = serde_json::from_str(&facts.json())?;
+        let own: Vec<&str> = json["own"]
+            .as_array()
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        assert_eq!(own, NOT_INTEGRATIONS);
+        assert!(own.contains(&"email"));
+        assert_eq!(json["plain"], PLAIN_PATH_PATTERN);
+        assert_eq!(json["proxy"], "/api/v2/any_channel/proxy.json");
+        assert_eq!(json["state"], "/like_state");
+        assert_eq!(json["manifest"], "https://svc.example/manifest.json");
+        assert_eq!(
+            json["locales"],
+            json!({"de": "./zendesk-heart-de-0011.json", "pt": "./zendesk-heart-pt-BR-0022.json"})
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn the_committed_boot_script_reads_every_fact_the_build_defines() -> Result<()> {
+        let boot = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../boot.js"))?;
+        let facts = Facts {
+            manifest_url: "https://svc.example/manifest.json",
+            tables: &[],
+        };
+        let json: Value = serde_json::from_str(&facts.json())?;
+        for key in json
+            .as_object()
+            .map(|o| o.keys().collect::<Vec<_>>())
+            .unwrap_or_default()
+        {
+            assert!(
+                boot.contains(&format!("K.{key}")),
+                "boot.js never reads {key}"
+            );
+        }
+        assert!(
+            boot.contains("})(HEART_PAGE);"),
+            "HEART_PAGE is what the build defines"
+        );
+        Ok(())
     }
 }

@@ -20,8 +20,14 @@ mod wire;
 
 #[cfg(feature = "axum")]
 pub use api_error::ApiError;
-pub use path::{MAX_POST_TO_PATH, PathError, PostToPath, check_post_to_path};
-pub use proxy::{ANY_CHANNEL, BAD_PATH_ERROR, NO_INSTANCE_ERROR, PROXY_PATH, TicketId, proxy_url};
+pub use path::{
+    MAX_POST_TO_PATH, PLAIN_PATH_PATTERN, PathError, PostToPath, check_post_to_path, is_plain_path,
+    origin_of,
+};
+pub use proxy::{
+    ANY_CHANNEL, BAD_PATH_ERROR, NO_INSTANCE_ERROR, NOT_INTEGRATIONS, PROXY_PATH, TicketId,
+    decimal, proxy_url,
+};
 pub use settings::{DEFAULT_LIKE_PATH, DEFAULT_STATE_PATH, Setting, Settings, SettingsError};
 #[cfg(feature = "service")]
 pub use wire::ClientDataError;

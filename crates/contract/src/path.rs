@@ -27,6 +27,30 @@ pub enum PathError {
     TooLong {
         chars: usize,
     },
+    /// An `https://` URL on another host or port than the integration's manifest (`origin`,
+    /// e.g. `https://svc.example`), which the proxy refuses.
+    OtherHost {
+        origin: String,
+    },
+}
+
+/// A `post_to_path` that is surely fine as typed, as a JavaScript regular expression: a path of
+/// RFC 3986's unreserved characters (`A-Z a-z 0-9 - . _ ~`) and `/`, not starting with `//`, at
+/// most [`MAX_POST_TO_PATH`] characters. The app's page sends the first read itself when the
+/// settings are such paths (or unset), before the wasm runs; [`is_plain_path`] is the same
+/// rule, which a browser test holds to this expression. Every such path is a valid
+/// [`PostToPath`], relative, and is escaped in the proxy's query exactly as JavaScript's
+/// `encodeURIComponent` escapes it (only `/` becomes `%2F`).
+pub const PLAIN_PATH_PATTERN: &str = r"^/[\w.~-][\w.~/-]{0,509}$";
+
+/// Whether `raw` is a path of [`PLAIN_PATH_PATTERN`].
+pub fn is_plain_path(raw: &str) -> bool {
+    let unreserved = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '~' | '-');
+    let mut chars = raw.chars();
+    chars.next() == Some('/')
+        && chars.next().is_some_and(unreserved)
+        && raw.len() <= MAX_POST_TO_PATH
+        && chars.all(|c| c == '/' || unreserved(c))
 }
 
 /// Whether `c` is invisible when shown, or reorders what is shown: Unicode's
@@ -113,6 +137,41 @@ impl PostToPath {
     pub fn is_absolute(&self) -> bool {
         !self.0.starts_with('/')
     }
+
+    /// `Err(PathError::OtherHost)` when this is an absolute URL whose origin (scheme, host,
+    /// port) is not the integration manifest's, `manifest_url`. A relative path is resolved
+    /// against the manifest URL, so it is always on its host. A manifest URL that names no
+    /// origin is no reason to refuse.
+    pub fn check_host(&self, manifest_url: &str) -> Result<(), PathError> {
+        let (Some(mine), Some(theirs)) = (origin_of(&self.0), origin_of(manifest_url)) else {
+            return Ok(());
+        };
+        if mine == theirs {
+            Ok(())
+        } else {
+            Err(PathError::OtherHost { origin: theirs })
+        }
+    }
+}
+
+/// The origin of an absolute `https://` or `http://` URL as browsers compare them:
+/// `scheme://host[:port]`, the scheme and the host in lower case, the scheme's default port left
+/// out. `None` for anything else, or a URL with user information (which no setting may have).
+pub fn origin_of(url: &str) -> Option<String> {
+    let colon = url.find(':')?;
+    let scheme = url[..colon].to_ascii_lowercase();
+    let default_port = match scheme.as_str() {
+        "https" => ":443",
+        "http" => ":80",
+        _ => return None,
+    };
+    let rest = url[colon + 1..].strip_prefix("//")?;
+    let authority = rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())].to_ascii_lowercase();
+    let authority = authority.strip_suffix(default_port).unwrap_or(&authority);
+    if authority.is_empty() || authority.starts_with(':') || authority.contains('@') {
+        return None;
+    }
+    Some([&scheme, "://", authority].concat())
 }
 
 impl fmt::Display for PostToPath {
@@ -135,6 +194,10 @@ impl fmt::Display for PathError {
             Self::InvalidCharacter => {
                 f.write_str("contains a space, a control or invisible character, or a backslash")
             }
+            Self::OtherHost { origin } => write!(
+                f,
+                "is not on the integration's host ({origin}): use a path like /like, or a URL on that host"
+            ),
             Self::TooLong { chars } => write!(
                 f,
                 "is {chars} characters long; Zendesk accepts at most {MAX_POST_TO_PATH}"
@@ -241,6 +304,124 @@ mod tests {
             check_post_to_path("/a\\b"),
             Err(PathError::InvalidCharacter)
         );
+    }
+
+    #[test]
+    fn an_absolute_url_must_be_on_the_manifests_host() {
+        let manifest = "https://svc.example/integration/manifest.json";
+        let check = |raw: &str| PostToPath::parse(raw).expect(raw).check_host(manifest);
+        for same in [
+            "/like",
+            "https://svc.example/like",
+            "HTTPS://SVC.example:443/other/path?x=1",
+            "https://svc.example",
+            "https://svc.example#frag",
+        ] {
+            assert_eq!(check(same), Ok(()), "{same}");
+        }
+        let other = Err(PathError::OtherHost {
+            origin: "https://svc.example".into(),
+        });
+        for off in [
+            "https://evil.example/like",
+            "https://svc.example:8443/like",
+            "https://svc.example.evil.example/like",
+            "https://sub.svc.example/like",
+        ] {
+            assert_eq!(check(off), other, "{off}");
+        }
+        // A port in the manifest's URL is part of its origin, and is said.
+        let local = PostToPath::parse("https://localhost/like").expect("url");
+        assert_eq!(
+            local.check_host("https://localhost:4569/manifest.json"),
+            Err(PathError::OtherHost {
+                origin: "https://localhost:4569".into()
+            })
+        );
+        assert_eq!(
+            PostToPath::parse("https://localhost:4569/like")
+                .expect("url")
+                .check_host("https://LOCALHOST:4569/manifest.json"),
+            Ok(())
+        );
+        assert_eq!(
+            PostToPath::parse("https://[::1]:4569/like")
+                .expect("url")
+                .check_host("https://[::1]:4569/m.json"),
+            Ok(())
+        );
+        // A manifest URL without an origin judges nothing.
+        assert_eq!(local.check_host("not a url"), Ok(()));
+        assert_eq!(local.check_host("https://:99999/m"), Ok(()));
+    }
+
+    #[test]
+    fn an_origin_is_scheme_host_and_port_in_one_spelling() {
+        for (url, origin) in [
+            ("https://svc.example/like", Some("https://svc.example")),
+            ("HTTPS://SVC.Example:443?x", Some("https://svc.example")),
+            (
+                "https://svc.example:8443#y",
+                Some("https://svc.example:8443"),
+            ),
+            ("http://svc.example:80/", Some("http://svc.example")),
+            ("https://[::1]:4569/m", Some("https://[::1]:4569")),
+            ("https://user@svc.example/", None),
+            ("ftp://svc.example/", None),
+            ("https:/svc.example/", None),
+            ("https:///like", None),
+            ("/like", None),
+        ] {
+            assert_eq!(origin_of(url).as_deref(), origin, "{url}");
+        }
+    }
+
+    #[test]
+    fn plain_paths_are_valid_relative_paths_escaped_as_encode_uri_component_does() {
+        let mut plain = vec![
+            "/like_state".to_owned(),
+            "/v2/like-state.json".to_owned(),
+            "/a~b/c.d_e/".to_owned(),
+            format!("/{}", "a".repeat(MAX_POST_TO_PATH - 1)),
+        ];
+        // Every character the rule lets in, at each place it may stand.
+        for c in (0u8..=127).map(char::from) {
+            plain.push(format!("/{c}x"));
+            plain.push(format!("/x{c}"));
+        }
+        plain.retain(|p| is_plain_path(p));
+        assert!(plain.len() > 4 + 2 * 62, "{}", plain.len());
+        for path in &plain {
+            let parsed = PostToPath::parse(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+            assert!(!parsed.is_absolute(), "{path}");
+            // encodeURIComponent leaves A-Z a-z 0-9 - _ . ! ~ * ' ( ) and escapes the rest.
+            let encode_uri_component = path.replace('/', "%2F");
+            assert_eq!(
+                crate::proxy::encode_query_value(path),
+                encode_uri_component,
+                "{path}"
+            );
+        }
+        for not_plain in [
+            "",
+            "/",
+            "//evil.example/like",
+            "like",
+            "https://svc.example/like",
+            "/li ke",
+            "/like?x=1",
+            "/like#x",
+            "/like%2F",
+            "/café",
+            "/a\\b",
+            "/like\u{200B}",
+        ] {
+            assert!(!is_plain_path(not_plain), "{not_plain:?}");
+        }
+        assert!(!is_plain_path(&format!(
+            "/{}",
+            "a".repeat(MAX_POST_TO_PATH)
+        )));
     }
 
     #[test]

@@ -84,6 +84,24 @@ impl Settings {
             like_path: one(Setting::LikePath, like_path, DEFAULT_LIKE_PATH)?,
         })
     }
+
+    /// These settings, if each absolute URL among them is on the host of the integration's
+    /// manifest (`manifest_url`): the proxy refuses any other, so such a setting is named
+    /// before anything is sent.
+    pub fn on_host_of(self, manifest_url: &str) -> Result<Self, SettingsError> {
+        for (setting, path) in [
+            (Setting::StatePath, &self.state_path),
+            (Setting::LikePath, &self.like_path),
+        ] {
+            path.check_host(manifest_url)
+                .map_err(|error| SettingsError {
+                    setting,
+                    value: path.as_str().to_owned(),
+                    error,
+                })?;
+        }
+        Ok(self)
+    }
 }
 
 #[cfg(test)]
@@ -105,6 +123,29 @@ mod tests {
         let s = Settings::from_raw(Some("https://svc.example/s"), Some("/v2/like")).expect("valid");
         assert_eq!(s.state_path.as_str(), "https://svc.example/s");
         assert_eq!(s.like_path.as_str(), "/v2/like");
+    }
+
+    #[test]
+    fn a_url_on_another_host_is_named() {
+        let manifest = "https://svc.example/manifest.json";
+        let ok = Settings::from_raw(Some("https://svc.example/s"), None).expect("valid");
+        assert_eq!(ok.clone().on_host_of(manifest), Ok(ok));
+        let off = Settings::from_raw(Some("/s"), Some("https://evil.example/like"))
+            .expect("valid as text");
+        let err = off.on_host_of(manifest).expect_err("another host");
+        assert_eq!(err.setting, Setting::LikePath);
+        assert_eq!(err.value, "https://evil.example/like");
+        assert_eq!(
+            err.to_string(),
+            "The setting like_path (\"https://evil.example/like\") is not on the integration's host (https://svc.example): use a path like /like, or a URL on that host."
+        );
+        let both = Settings::from_raw(Some("https://a.example/s"), Some("https://b.example/l"))
+            .expect("valid as text");
+        assert_eq!(
+            both.on_host_of(manifest).map_err(|e| e.setting),
+            Err(Setting::StatePath),
+            "the first is named"
+        );
     }
 
     #[test]

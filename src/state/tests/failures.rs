@@ -13,7 +13,10 @@ fn a_certain_failure_rolls_back_and_offers_a_retry() {
             Failure::Denied(403),
             "the integration's access was refused (403)",
         ),
-        (Failure::Http(400), "unexpected answer (400)"),
+        (
+            Failure::Http(400),
+            "unexpected answer (400). An admin should check the setting like_path",
+        ),
         (
             Failure::Server {
                 status: 500,
@@ -204,6 +207,7 @@ fn the_services_404_or_a_refused_path_names_the_setting() {
         (Failure::NotFound(404), "(404)"),
         (Failure::NotFound(422), "(422)"),
         (Failure::BadPath, "(400)"),
+        (Failure::Http(400), "unexpected answer (400)"),
     ] {
         let mut run = Run::booted(Boot::Active(session()));
         run.answer(Err(failure));

@@ -68,7 +68,7 @@ impl Run {
         };
         run.act(Action::Started { now: T0, timing });
         run.act(Action::Booted {
-            lang,
+            strings: lang.strings(),
             boot,
             seed: 7,
         });

@@ -112,4 +112,9 @@ fn an_unchanged_state_keeps_its_identity() {
     let before = run.state.clone();
     let after = before.clone().after(Action::Toggle);
     assert!(Rc::ptr_eq(&before, &after), "no re-render for a no-op");
+    // A click on a ready heart is a new state.
+    let run = Run::ready(false, 0);
+    let before = run.state.clone();
+    let after = before.clone().after(Action::Toggle);
+    assert!(!Rc::ptr_eq(&before, &after), "a change renders");
 }

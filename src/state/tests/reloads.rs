@@ -46,7 +46,7 @@ fn one_read_per_opening_however_the_start_up_events_arrive() {
     };
     early.act(Action::Reload);
     early.act(Action::Booted {
-        lang: Lang::En,
+        strings: Lang::En.strings(),
         boot: Boot::Active(session()),
         seed: 1,
     });

@@ -71,7 +71,7 @@ fn a_slow_zendesk_at_start_up_is_said_and_the_app_goes_on_waiting() {
     assert!(run.sent.is_empty());
     // The answers come after all: the app starts as it would have.
     run.act(Action::Booted {
-        lang: Lang::De,
+        strings: Lang::De.strings(),
         boot: Boot::Active(session()),
         seed: 7,
     });
@@ -93,7 +93,7 @@ fn answers_in_time_leave_no_wake_up_behind() {
         timing: Timing::default(),
     });
     run.act(Action::Booted {
-        lang: Lang::En,
+        strings: Lang::En.strings(),
         boot: Boot::Hidden(HideReason::NotAnIntegration("email".into())),
         seed: 7,
     });
@@ -106,4 +106,26 @@ fn answers_in_time_leave_no_wake_up_behind() {
         timing: Timing::default(),
     });
     assert_eq!(run.state.next_wake(), None);
+}
+
+#[test]
+fn the_colour_scheme_is_the_pages_then_zendesks() {
+    use crate::scheme::ColorScheme;
+    let state = Rc::new(LikeState::new(ColorScheme::Dark));
+    assert_eq!(view(&state).scheme, "dark");
+    // Whatever the app is doing, Zendesk's scheme is followed.
+    let mut run = Run::ready(true, 3);
+    let before = run.state.clone();
+    run.act(Action::Scheme(ColorScheme::Dark));
+    assert_eq!(view(&run.state).scheme, "dark");
+    assert_eq!(run.state.shown_liked(), Some(true), "the like is as it was");
+    assert!(!Rc::ptr_eq(&before, &run.state), "a new scheme renders");
+    let dark = run.state.clone();
+    run.act(Action::Scheme(ColorScheme::Dark));
+    assert!(
+        Rc::ptr_eq(&dark, &run.state),
+        "the same scheme again does not"
+    );
+    run.act(Action::Scheme(ColorScheme::Light));
+    assert_eq!(view(&run.state).scheme, "light");
 }

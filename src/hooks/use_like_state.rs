@@ -10,12 +10,12 @@ use heart_contract::LikeAnswer;
 use yew::prelude::*;
 
 use super::task::Task;
-use crate::boot::{self, Boot, HideReason, Unavailable};
-use crate::i18n::{EN, KEYS, Lang, Strings};
-use crate::proxy::{self, ANSWER_READS, Call, Failure};
-use crate::scheme::{ColorScheme, EVENT_READS};
+use crate::boot::{self, Boot, HideReason, LanguageTable, ReloadEvent, Unavailable};
+use crate::i18n::{EN, Lang, Strings};
+use crate::proxy::{self, AnswerBody, Call, Failure};
+use crate::scheme::{ColorScheme, SchemeEvent};
 use crate::state::{Action, LikeState};
-use crate::ticket::{CONTEXT_PATHS, CONTEXT_READS, SETTINGS_READS};
+use crate::ticket::{ContextAnswer, MetadataAnswer};
 use crate::timing::Timing;
 use crate::value::Scalar;
 use crate::zaf::{self, Client, Post, Subscription};
@@ -125,16 +125,14 @@ impl Outside {
         let events = client.as_ref().map(|client| {
             let reloads = ["app.activated", "ticket.updated"].map(|event| {
                 let dispatcher = dispatcher.clone();
-                client.on(event, &[&["firstLoad"]], move |payload| {
-                    // The activation of a freshly loaded app (`{"firstLoad": true}`) is the
-                    // opening the start-up read already serves: one read per opening.
-                    if payload.first() != Some(&Scalar::Bool(true)) {
+                client.on(event, move |payload: ReloadEvent| {
+                    if payload.reloads() {
                         dispatcher.dispatch(Action::Reload);
                     }
                 })
             });
             let dispatcher = dispatcher.clone();
-            let scheme = client.on("colorScheme.changed", &EVENT_READS, move |payload| {
+            let scheme = client.on("colorScheme.changed", move |payload: SchemeEvent| {
                 if let Some(scheme) = ColorScheme::from_event(payload) {
                     dispatcher.dispatch(Action::Scheme(scheme));
                 }
@@ -222,7 +220,7 @@ async fn start(client: Option<Client>) -> (&'static Strings, Boot) {
     let Some(client) = client else {
         return (&EN, Boot::Unavailable(Unavailable::NotInZendesk));
     };
-    let context = client.get(&CONTEXT_PATHS, &CONTEXT_READS).await.ok();
+    let context = client.get::<ContextAnswer>().await.ok();
     let (lang, ticket) = boot::after_context(context);
     let ticket = match ticket {
         Ok(ticket) => ticket,
@@ -230,10 +228,10 @@ async fn start(client: Option<Client>) -> (&'static Strings, Boot) {
         Err(boot) => return (&EN, boot),
     };
     // Both are on their way since the page asked: waiting for one, then the other, costs nothing.
-    let metadata = client.metadata(&SETTINGS_READS).await.ok();
+    let metadata = client.metadata::<MetadataAnswer>().await.ok();
     let table = match lang {
         Lang::En => None,
-        _ => client.strings(KEYS).await,
+        _ => client.strings::<LanguageTable>().await,
     };
     let strings = boot::strings_for(lang, table);
     if strings.lang != lang.tag() {
@@ -250,9 +248,8 @@ async fn send(client: &Client, call: &Call) -> Result<LikeAnswer, Failure> {
         url: &call.url,
         body: &body,
         timeout_ms: call.timeout_ms,
-        read: &ANSWER_READS,
     };
-    let (response, raw) = client.post(&post).await;
+    let (response, raw) = client.post::<AnswerBody>(&post).await;
     let resolved = response.resolved;
     let result = proxy::read_response(response, zaf::now_ms());
     if !resolved {

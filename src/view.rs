@@ -339,11 +339,14 @@ mod tests {
             },
             settings: Settings::default(),
         };
-        state.apply(Action::Booted {
-            strings: lang.strings(),
-            boot: Boot::Active(session),
-            seed: 1,
-        });
+        state.apply(
+            Action::Booted {
+                strings: lang.strings(),
+                boot: Boot::Active(session),
+                seed: 1,
+            },
+            1,
+        );
         state
     }
 
@@ -361,17 +364,18 @@ mod tests {
         );
         assert_eq!(loading.lang, "en");
         let id = state.in_flight.expect("the first read").id;
-        state.apply(Action::Sent { id, now: 1 });
         let answer = LikeAnswer {
             liked: true,
             like_count: Some(1),
             account: Some("@omniwear".into()),
         };
-        state.apply(Action::Answered {
-            id,
-            result: Ok(answer),
-            now: 2,
-        });
+        state.apply(
+            Action::Answered {
+                id,
+                result: Ok(answer),
+            },
+            2,
+        );
         let ready = view(&state);
         assert_eq!(ready.state, ViewState::Ready);
         let Row::Heart(row) = ready.row else {
@@ -387,11 +391,14 @@ mod tests {
     #[test]
     fn a_failed_metadata_says_so_in_the_agents_language() {
         let mut state = LikeState::default();
-        state.apply(Action::Booted {
-            strings: Lang::De.strings(),
-            boot: Boot::Unavailable(Unavailable::NoSettings),
-            seed: 1,
-        });
+        state.apply(
+            Action::Booted {
+                strings: Lang::De.strings(),
+                boot: Boot::Unavailable(Unavailable::NoSettings),
+                seed: 1,
+            },
+            1,
+        );
         let shown = view(&state);
         assert_eq!(shown.state, ViewState::Error);
         assert_eq!(shown.row, Row::Empty);

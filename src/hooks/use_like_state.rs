@@ -20,12 +20,29 @@ use crate::timing::Timing;
 use crate::value::Scalar;
 use crate::zaf::{self, Client, Post, Subscription};
 
+/// An action and the time it happened (ms since the epoch): what the like-state's dispatcher
+/// takes.
+pub struct Timed {
+    action: Action,
+    now: u64,
+}
+
+impl Timed {
+    /// `action`, happening now.
+    pub fn now(action: Action) -> Self {
+        Timed {
+            action,
+            now: now_ms(),
+        }
+    }
+}
+
 impl Reducible for LikeState {
-    type Action = Action;
+    type Action = Timed;
 
     /// The same `Rc` when the action changed nothing, so the panel is not rendered again.
-    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        self.after(action)
+    fn reduce(self: Rc<Self>, Timed { action, now }: Timed) -> Rc<Self> {
+        self.after(action, now)
     }
 }
 
@@ -118,23 +135,20 @@ impl Outside {
 
     /// Asks Zendesk at start-up, and listens to its events (a reload, the colour scheme).
     fn start(&self, client: &Option<Client>, dispatcher: &Dispatcher) -> (Task, Option<Events>) {
-        dispatcher.dispatch(Action::Started {
-            now: now_ms(),
-            timing: timing(),
-        });
+        dispatcher.dispatch(Timed::now(Action::Started { timing: timing() }));
         let events = client.as_ref().map(|client| {
             let reloads = ["app.activated", "ticket.updated"].map(|event| {
                 let dispatcher = dispatcher.clone();
                 client.on(event, move |payload: ReloadEvent| {
                     if payload.reloads() {
-                        dispatcher.dispatch(Action::Reload);
+                        dispatcher.dispatch(Timed::now(Action::Reload));
                     }
                 })
             });
             let dispatcher = dispatcher.clone();
             let scheme = client.on("colorScheme.changed", move |payload: SchemeEvent| {
                 if let Some(scheme) = ColorScheme::from_event(payload) {
-                    dispatcher.dispatch(Action::Scheme(scheme));
+                    dispatcher.dispatch(Timed::now(Action::Scheme(scheme)));
                 }
             });
             (reloads, scheme)
@@ -142,11 +156,11 @@ impl Outside {
         let dispatcher = dispatcher.clone();
         let task = Task::spawn(start(client.clone()), move |(strings, boot)| {
             let seed = (zaf::random() * 9_007_199_254_740_991.0) as u64;
-            dispatcher.dispatch(Action::Booted {
+            dispatcher.dispatch(Timed::now(Action::Booted {
                 strings,
                 boot,
                 seed,
-            });
+            }));
         });
         (task, events)
     }
@@ -163,14 +177,9 @@ impl Outside {
             return;
         }
         self.request = client.clone().zip(call).map(|(client, (id, call))| {
-            dispatcher.dispatch(Action::Sent { id, now: now_ms() });
             let dispatcher = dispatcher.clone();
             let task = Task::spawn(async move { send(&client, &call).await }, move |result| {
-                dispatcher.dispatch(Action::Answered {
-                    id,
-                    result,
-                    now: now_ms(),
-                })
+                dispatcher.dispatch(Timed::now(Action::Answered { id, result }))
             });
             (id, task)
         });
@@ -186,7 +195,8 @@ impl Outside {
             let dispatcher = dispatcher.clone();
             // A timer may fire a little early by the clock: it is due when it fires.
             let timer = Timeout::new(delay, move || {
-                dispatcher.dispatch(Action::Tick {
+                dispatcher.dispatch(Timed {
+                    action: Action::Tick,
                     now: now_ms().max(at),
                 })
             });

@@ -2,9 +2,9 @@
 //! `use_like_state` hook makes it Yew's reducer, with [`LikeState::after`]).
 //!
 //! It decides which request to send next (`in_flight`, read by the hook) and what is true of
-//! the heart; [`crate::view`] words it for the agent. It never calls JS and reads no clock: the
-//! time comes in with the actions (`Sent`, `Answered`, `Tick`), so deadlines and backoff are
-//! unit-tested without waiting. Its tests are in `tests/`, by topic.
+//! the heart; [`crate::view`] words it for the agent. It never calls JS and reads no clock: every
+//! action comes with the time it happened, so the reducer stamps a request's deadline when it
+//! asks for it, and deadlines and backoff are unit-tested without waiting. Its tests are in `tests/`, by topic.
 //!
 //! Long: the transitions below are one unit over the state's private fields (`unsure`,
 //! `limited`, `asked_at`, `reload_pending`); split across files, those would have to be opened
@@ -70,13 +70,14 @@ impl PartialEq for Mode {
     }
 }
 
-/// A request the hook must send (once: `id` is new for every request).
+/// A request the hook must send (once: `id` is new for every request), at once: its deadline
+/// runs from when the reducer asked for it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Request {
     pub id: u32,
     pub op: Op,
-    /// When the app stops waiting for it (ms since the epoch); set once the hook has sent it.
-    pub deadline_at: Option<u64>,
+    /// When the app stops waiting for it (ms since the epoch).
+    pub deadline_at: u64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -116,12 +117,12 @@ pub enum Notice {
     Unliked,
 }
 
+/// What happened; each comes with the time it happened ([`LikeState::apply`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Action {
-    /// The hook began asking Zendesk at `now` (ms since the epoch), with the app's timing;
-    /// with no answer within `timing.deadline_ms`, the panel says Zendesk has not answered (and
-    /// goes on waiting).
-    Started { now: u64, timing: Timing },
+    /// The hook began asking Zendesk, with the app's timing; with no answer within
+    /// `timing.deadline_ms`, the panel says Zendesk has not answered (and goes on waiting).
+    Started { timing: Timing },
     Booted {
         /// The agent's language, or English when its table did not come.
         strings: &'static Strings,
@@ -135,14 +136,11 @@ pub enum Action {
     Toggle,
     /// The agent pressed "Try again".
     Retry,
-    /// The hook handed request `id` to Zendesk at `now` (ms since the epoch).
-    Sent { id: u32, now: u64 },
     /// The time the reducer asked to be woken at ([`LikeState::next_wake`]) has come.
-    Tick { now: u64 },
+    Tick,
     Answered {
         id: u32,
         result: Result<LikeAnswer, Failure>,
-        now: u64,
     },
     /// Zendesk's colour scheme changed (`colorScheme.changed`).
     Scheme(ColorScheme),
@@ -216,17 +214,18 @@ impl LikeState {
         }
     }
 
-    /// The state after `action`: the same `Rc` when nothing changed, so the view is not
-    /// rendered again (the hook's reducer).
-    pub fn after(self: Rc<Self>, action: Action) -> Rc<Self> {
+    /// The state after `action`, which happened at `now`: the same `Rc` when nothing changed,
+    /// so the view is not rendered again (the hook's reducer).
+    pub fn after(self: Rc<Self>, action: Action, now: u64) -> Rc<Self> {
         let mut next = (*self).clone();
-        next.apply(action);
+        next.apply(action, now);
         if next == *self { self } else { Rc::new(next) }
     }
 
-    pub fn apply(&mut self, action: Action) {
+    /// Takes `action`, which happened at `now` (ms since the epoch).
+    pub fn apply(&mut self, action: Action, now: u64) {
         match action {
-            Action::Started { now, timing } => {
+            Action::Started { timing } => {
                 if matches!(self.mode, Mode::Starting) {
                     self.start_due = Some(now.saturating_add(timing.deadline_ms));
                     self.timing = timing;
@@ -238,22 +237,21 @@ impl LikeState {
                 seed,
             } => {
                 self.jitter = Jitter::new(seed);
-                self.boot(strings, boot);
+                self.boot(strings, boot, now);
             }
-            Action::Reload => self.reload(),
-            Action::Toggle => self.toggle(),
+            Action::Reload => self.reload(now),
+            Action::Toggle => self.toggle(now),
             Action::Retry => {
                 if let Some(problem) = self.problem.filter(|p| !p.waiting()) {
                     self.limited = 0;
-                    self.retry(problem);
+                    self.retry(problem, now);
                 }
             }
-            Action::Sent { id, now } => self.sent(id, now),
-            Action::Tick { now } => self.tick(now),
-            Action::Answered { id, result, now } => self.answered(id, result, now),
+            Action::Tick => self.tick(now),
+            Action::Answered { id, result } => self.answered(id, result, now),
             Action::Scheme(scheme) => self.scheme = scheme,
         }
-        self.run_pending_reload();
+        self.run_pending_reload(now);
     }
 
     fn session(&self) -> Option<&Rc<Session>> {
@@ -281,10 +279,7 @@ impl LikeState {
     /// When the hook must dispatch [`Action::Tick`]: the deadline of the request in flight, or
     /// the end of a rate-limit wait, whichever comes first.
     pub fn next_wake(&self) -> Option<u64> {
-        let deadline = self
-            .in_flight
-            .and_then(|r| r.deadline_at)
-            .or(self.start_due);
+        let deadline = self.in_flight.map(|r| r.deadline_at).or(self.start_due);
         let retry = self.problem.and_then(|p| p.retry_at);
         match (deadline, retry) {
             (Some(a), Some(b)) => Some(a.min(b)),
@@ -292,31 +287,21 @@ impl LikeState {
         }
     }
 
-    fn send(&mut self, op: Op) {
+    /// Asks the hook to send `op` now, with the app's deadline from `now`.
+    fn send(&mut self, op: Op, now: u64) {
         self.last_id = self.last_id.wrapping_add(1);
-        if op == Op::Read {
+        match op {
             // A read sent from now on answers any reload asked for until now.
-            self.reload_pending = false;
+            Op::Read => self.reload_pending = false,
+            Op::Set(_) => {
+                self.asked_at.get_or_insert(now);
+            }
         }
         self.in_flight = Some(Request {
             id: self.last_id,
             op,
-            deadline_at: None,
+            deadline_at: now.saturating_add(self.timing.deadline_ms),
         });
-    }
-
-    fn sent(&mut self, id: u32, now: u64) {
-        let deadline_ms = self.timing.deadline_ms;
-        if let Some(request) = self
-            .in_flight
-            .as_mut()
-            .filter(|r| r.id == id && r.deadline_at.is_none())
-        {
-            request.deadline_at = Some(now.saturating_add(deadline_ms));
-            if matches!(request.op, Op::Set(_)) && self.asked_at.is_none() {
-                self.asked_at = Some(now);
-            }
-        }
     }
 
     fn tick(&mut self, now: u64) {
@@ -324,10 +309,7 @@ impl LikeState {
             self.start_due = None;
             self.overdue = true;
         }
-        if let Some(request) = self
-            .in_flight
-            .filter(|r| r.deadline_at.is_some_and(|at| now >= at))
-        {
+        if let Some(request) = self.in_flight.filter(|r| now >= r.deadline_at) {
             self.answered(request.id, Err(Failure::Deadline), now);
         }
         if let Some(problem) = self
@@ -341,7 +323,7 @@ impl LikeState {
                     ..problem
                 });
             } else {
-                self.retry(problem);
+                self.retry(problem, now);
             }
         }
     }
@@ -354,7 +336,7 @@ impl LikeState {
                 .is_some_and(|asked| at.saturating_sub(asked) > self.timing.set_max_age_ms)
     }
 
-    fn boot(&mut self, strings: &'static Strings, boot: Boot) {
+    fn boot(&mut self, strings: &'static Strings, boot: Boot, now: u64) {
         self.strings = strings;
         if !matches!(self.mode, Mode::Starting) {
             return;
@@ -363,7 +345,7 @@ impl LikeState {
         self.overdue = false;
         self.mode = match boot {
             Boot::Active(session) => {
-                self.send(Op::Read);
+                self.send(Op::Read, now);
                 Mode::Active(Rc::new(session))
             }
             Boot::Hidden(why) => {
@@ -379,7 +361,7 @@ impl LikeState {
         self.problem.is_some_and(|p| p.waiting())
     }
 
-    fn reload(&mut self) {
+    fn reload(&mut self, now: u64) {
         if self.session().is_none() {
             return;
         }
@@ -395,14 +377,14 @@ impl LikeState {
             return;
         }
         self.limited = 0;
-        self.send(Op::Read);
+        self.send(Op::Read, now);
     }
 
     /// A reload asked for during a set or a wait, once neither is pending any more.
-    fn run_pending_reload(&mut self) {
+    fn run_pending_reload(&mut self, now: u64) {
         if self.reload_pending && self.in_flight.is_none() && !self.waiting() {
             self.reload_pending = false;
-            self.reload();
+            self.reload(now);
         }
     }
 
@@ -411,7 +393,7 @@ impl LikeState {
         self.session().is_some() && self.confirmed.is_some() && !self.unlinked && !self.waiting()
     }
 
-    fn toggle(&mut self) {
+    fn toggle(&mut self, now: u64) {
         if !self.can_toggle() {
             return;
         }
@@ -427,11 +409,11 @@ impl LikeState {
             // Coalesce: the answer to the set in flight decides whether another is needed.
             Some(Request { op: Op::Set(_), .. }) => {}
             // No request, or a read that this set supersedes.
-            _ => self.send(Op::Set(!shown)),
+            _ => self.send(Op::Set(!shown), now),
         }
     }
 
-    fn retry(&mut self, problem: Problem) {
+    fn retry(&mut self, problem: Problem, now: u64) {
         let Some(op) = problem.retry else {
             return;
         };
@@ -441,10 +423,10 @@ impl LikeState {
             self.asked_at = None;
         }
         match op {
-            Op::Read => self.send(Op::Read),
+            Op::Read => self.send(Op::Read, now),
             Op::Set(liked) => {
                 self.desired = Some(liked);
-                self.send(Op::Set(liked));
+                self.send(Op::Set(liked), now);
             }
         }
     }
@@ -527,7 +509,7 @@ impl LikeState {
                 // service answered something other than what was sent, its word stands.
                 if wanted != sent && wanted != liked {
                     self.asked_at = None;
-                    self.send(Op::Set(wanted));
+                    self.send(Op::Set(wanted), now);
                 } else {
                     self.desired = None;
                     self.notice = Some(if liked {
@@ -571,7 +553,7 @@ impl LikeState {
                         wanted,
                         failure,
                     });
-                    self.send(Op::Read);
+                    self.send(Op::Read, now);
                 }
             }
         }

@@ -260,17 +260,20 @@ fn every_request_has_the_apps_own_deadline() {
     assert_eq!(run.state.next_wake(), None);
     // The answer that comes after all is ignored.
     let late = run.sent[0].id;
-    let now = run.now;
     run.act(Action::Answered {
         id: late,
         result: Ok(answer(true, 1)),
-        now,
     });
     assert_eq!(run.state.shown_liked(), None);
     run.act(Action::Retry);
     run.answer(Ok(answer(false, 1)));
     // A set past its deadline may have been applied: the state is read again.
     run.act(Action::Toggle);
+    assert_eq!(
+        run.in_flight().deadline_at,
+        run.now + timing.deadline_ms,
+        "the deadline runs from the click, stamped by the reducer"
+    );
     run.wait(timing.deadline_ms);
     assert_eq!(run.in_flight().op, Op::Read);
     run.answer(Ok(answer(true, 2)));

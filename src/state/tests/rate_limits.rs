@@ -148,8 +148,7 @@ fn a_late_wake_up_does_not_send_a_set_past_its_minute() {
     let sent = run.sent.len();
     // A background tab's timer fires late: by then the agent asked 10 s ago.
     run.now += 9_000;
-    let now = run.now;
-    run.act(Action::Tick { now });
+    run.act(Action::Tick);
     assert_eq!(run.sent.len(), sent);
     assert!(run.status().retry);
     assert_eq!(run.state.next_wake(), None);

@@ -110,11 +110,11 @@ fn odd_clicks_during_a_set_need_no_second_request() {
 fn an_unchanged_state_keeps_its_identity() {
     let run = Run::booted(Boot::Hidden(HideReason::NotAnIntegration("web".into())));
     let before = run.state.clone();
-    let after = before.clone().after(Action::Toggle);
+    let after = before.clone().after(Action::Toggle, run.now);
     assert!(Rc::ptr_eq(&before, &after), "no re-render for a no-op");
     // A click on a ready heart is a new state.
     let run = Run::ready(false, 0);
     let before = run.state.clone();
-    let after = before.clone().after(Action::Toggle);
+    let after = before.clone().after(Action::Toggle, run.now);
     assert!(!Rc::ptr_eq(&before, &after), "a change renders");
 }

@@ -83,11 +83,9 @@ fn a_click_during_a_refresh_supersedes_the_read() {
     let read = run.in_flight();
     run.act(Action::Toggle);
     assert_eq!(run.in_flight().op, Op::Set(true));
-    let now = run.now;
     run.act(Action::Answered {
         id: read.id,
         result: Ok(answer(false, 1)),
-        now,
     });
     assert_eq!(
         run.state.shown_liked(),

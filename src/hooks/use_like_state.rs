@@ -80,7 +80,7 @@ impl Asks {
             call: state.call(),
             wake: state.next_wake(),
             hidden: state.hide_reason(),
-            lang: state.strings.lang,
+            lang: state.startup.strings.lang,
         }
     }
 }

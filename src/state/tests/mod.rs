@@ -89,7 +89,7 @@ impl Run {
     /// `action`, happening now.
     pub(super) fn act(&mut self, action: Action) {
         self.state = self.state.clone().after(action, self.now);
-        if let Some(req) = self.state.in_flight
+        if let Some(req) = self.state.pipeline.in_flight
             && self.sent.last().map(|r| r.id) != Some(req.id)
         {
             self.sent.push(req);
@@ -97,7 +97,7 @@ impl Run {
     }
 
     pub(super) fn in_flight(&self) -> Request {
-        self.state.in_flight.expect("a request in flight")
+        self.state.pipeline.in_flight.expect("a request in flight")
     }
 
     pub(super) fn answer(&mut self, result: Result<LikeAnswer, Failure>) {

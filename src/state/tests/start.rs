@@ -116,7 +116,11 @@ fn the_colour_scheme_is_the_pages_then_zendesks() {
     let before = run.state.clone();
     run.act(Action::Scheme(ColorScheme::Dark));
     assert_eq!(view(&run.state).scheme, "dark");
-    assert_eq!(run.state.shown_liked(), Some(true), "the like is as it was");
+    assert_eq!(
+        run.state.pipeline.shown_liked(),
+        Some(true),
+        "the like is as it was"
+    );
     assert!(!Rc::ptr_eq(&before, &run.state), "a new scheme renders");
     let dark = run.state.clone();
     run.act(Action::Scheme(ColorScheme::Dark));

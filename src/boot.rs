@@ -9,7 +9,7 @@ use heart_contract::{NO_INSTANCE_ERROR, Settings, SettingsError};
 
 use crate::i18n::{EN, Lang, MAX_STRING, Strings};
 use crate::ticket::{Channel, ContextAnswer, MetadataAnswer, TicketContext};
-use crate::value::{Path, Read, Scalar};
+use crate::zaf_data::{Path, Read, Scalar};
 
 /// What the app needs to make calls for one ticket.
 #[derive(Clone, Debug, PartialEq, Eq)]

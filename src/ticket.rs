@@ -7,10 +7,10 @@ use heart_contract::{
     ANY_CHANNEL, NOT_INTEGRATIONS, SetLike, Settings, SettingsError, StateQuery, TicketId, decimal,
 };
 
-use crate::value::{Path, Read, Scalar, whole_number};
+use crate::zaf_data::{Path, Read, Scalar, whole_number};
 
 /// `client.get`'s answer for the ticket's facts, as scalars (what Zendesk left out is
-/// [`Scalar::Absent`]); the app asks for the names it reads ([`crate::value::asked`]).
+/// [`Scalar::Absent`]); the app asks for the names it reads ([`crate::zaf_data::asked`]).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContextAnswer {
     pub ticket_id: Scalar,
@@ -172,7 +172,7 @@ mod tests {
     use heart_contract::{PathError, Setting};
 
     use super::*;
-    use crate::value::asked;
+    use crate::zaf_data::asked;
 
     fn text(s: &str) -> Scalar {
         Scalar::Str(s.into())

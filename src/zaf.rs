@@ -1,7 +1,7 @@
 //! The thin typed bridge to the ZAF client (`window.ZAFClient`, Zendesk's SDK).
 //!
 //! It declares the JS bindings and moves values across the boundary, nothing else: what
-//! Zendesk answered comes out as plain data ([`crate::value`]), read by name into the caller's
+//! Zendesk answered comes out as plain data ([`crate::zaf_data`]), read by name into the caller's
 //! type ([`Read`]), and what it means is decided in pure code ([`crate::ticket`], [`crate::boot`],
 //! [`crate::proxy`]). It knows the SDK's API and the envelope of `client.request`'s answers,
 //! and nothing of the app's domain. Nothing here panics on what Zendesk sends.
@@ -15,7 +15,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use heart_contract::decimal;
 
-use crate::value::{Headers, Json, Path, Read, Response, Scalar, asked};
+use crate::zaf_data::{Headers, Json, Path, Read, Response, Scalar, asked};
 
 #[wasm_bindgen]
 extern "C" {

@@ -11,14 +11,14 @@ use yew::prelude::*;
 
 use super::task::Task;
 use crate::boot::{self, Boot, HideReason, LanguageTable, ReloadEvent, Unavailable};
+use crate::color_scheme::{ColorScheme, SchemeEvent};
 use crate::i18n::{EN, Lang, Strings};
 use crate::proxy::{self, AnswerBody, Call, Failure};
-use crate::scheme::{ColorScheme, SchemeEvent};
 use crate::state::{Action, LikeState};
 use crate::ticket::{ContextAnswer, MetadataAnswer};
 use crate::timing::Timing;
-use crate::value::Scalar;
 use crate::zaf::{self, Client, Post, Subscription};
+use crate::zaf_data::Scalar;
 
 /// An action and the time it happened (ms since the epoch): what the like-state's dispatcher
 /// takes.

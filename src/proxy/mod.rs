@@ -9,7 +9,7 @@ use heart_contract::{
 };
 
 use crate::ticket::TicketContext;
-use crate::value::{Json, Path, Read, Response, Scalar};
+use crate::zaf_data::{Json, Path, Read, Response, Scalar};
 
 mod retry_after;
 

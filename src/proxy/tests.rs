@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use super::*;
 use crate::ticket::Channel;
-use crate::value::Headers;
+use crate::zaf_data::Headers;
 
 fn ticket() -> TicketContext {
     TicketContext {

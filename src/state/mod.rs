@@ -42,9 +42,9 @@ use std::rc::Rc;
 use heart_contract::LikeAnswer;
 
 use crate::boot::{Boot, HideReason, Session};
+use crate::color_scheme::ColorScheme;
 use crate::i18n::Strings;
 use crate::proxy::{Call, Failure, Op};
-use crate::scheme::ColorScheme;
 use crate::timing::Timing;
 
 mod pipeline;

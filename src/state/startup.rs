@@ -8,8 +8,8 @@ use std::rc::Rc;
 use heart_contract::SettingsError;
 
 use crate::boot::{Boot, HideReason, Session, Unavailable};
+use crate::color_scheme::ColorScheme;
 use crate::i18n::{EN, Strings};
-use crate::scheme::ColorScheme;
 
 #[derive(Clone, Debug, Eq)]
 pub enum Mode {

@@ -108,7 +108,7 @@ fn answers_in_time_leave_no_wake_up_behind() {
 
 #[test]
 fn the_colour_scheme_is_the_pages_then_zendesks() {
-    use crate::scheme::ColorScheme;
+    use crate::color_scheme::ColorScheme;
     let state = Rc::new(LikeState::new(ColorScheme::Dark));
     assert_eq!(view(&state).scheme, "dark");
     // Whatever the app is doing, Zendesk's scheme is followed.

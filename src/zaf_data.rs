@@ -1,4 +1,4 @@
-//! Values as the ZAF bridge hands them over: plain Rust data, no JS.
+//! The ZAF client's data as the bridge hands it over and takes it: plain Rust data, no JS.
 //!
 //! The bridge ([`crate::zaf`]) only reads what Zendesk answered into these types; the modules
 //! that judge them ([`crate::ticket`], [`crate::proxy`], [`crate::boot`]) take them from here,

@@ -1,6 +1,6 @@
 //! Light or dark, as Zendesk says: `colorScheme=` in the iframe URL, then `colorScheme.changed`.
 
-use crate::value::{Path, Read, Scalar};
+use crate::zaf_data::{Path, Read, Scalar};
 
 /// A `colorScheme.changed` payload: the scheme itself, or an object that holds it in one of
 /// these keys.

@@ -9,7 +9,7 @@ use heart_contract::{NO_INSTANCE_ERROR, Settings, SettingsError};
 
 use crate::i18n::{EN, Lang, MAX_STRING, Strings};
 use crate::ticket::{Channel, ContextAnswer, MetadataAnswer, TicketContext};
-use crate::value::Scalar;
+use crate::zaf_data::{Path, Read, Scalar};
 
 /// What the app needs to make calls for one ticket.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -69,11 +69,8 @@ pub enum Boot {
 
 /// After `client.get` (`None`: it failed): the agent's language, and either the ticket, whose
 /// settings are needed next, or the outcome already.
-pub fn after_context(answer: Option<Vec<Scalar>>) -> (Lang, Result<TicketContext, Boot>) {
-    let Some(ticket) = answer
-        .map(ContextAnswer::from_values)
-        .and_then(TicketContext::from_answer)
-    else {
+pub fn after_context(answer: Option<ContextAnswer>) -> (Lang, Result<TicketContext, Boot>) {
+    let Some(ticket) = answer.and_then(TicketContext::from_answer) else {
         return (Lang::En, Err(Boot::Unavailable(Unavailable::NoContext)));
     };
     let lang = ticket
@@ -93,11 +90,11 @@ pub fn after_context(answer: Option<Vec<Scalar>>) -> (Lang, Result<TicketContext
 /// another host cannot work, and is named before anything is sent.
 pub fn after_metadata(
     ticket: TicketContext,
-    answer: Option<Vec<Scalar>>,
+    answer: Option<MetadataAnswer>,
     manifest_url: Option<&str>,
 ) -> Boot {
-    let settings = |values| {
-        let settings = MetadataAnswer::from_values(values).settings()?;
+    let settings = |answer: MetadataAnswer| {
+        let settings = answer.settings()?;
         match manifest_url {
             Some(url) => settings.on_host_of(url),
             None => Ok(settings),
@@ -110,23 +107,52 @@ pub fn after_metadata(
     }
 }
 
-/// The strings for `lang`: English, or `lang`'s table as the page loaded it (read at
-/// [`crate::i18n::KEYS`]; `None`: there is none) when it is that language's and complete, every
-/// string text of at most [`MAX_STRING`] bytes. Otherwise English, the language of the wasm.
-pub fn strings_for(lang: Lang, table: Option<Vec<Scalar>>) -> &'static Strings {
-    let Some(values) = table.filter(|_| lang != Lang::En) else {
-        return &EN;
-    };
-    // The table's first key is its `lang`.
-    if values.first() != Some(&Scalar::Str(lang.tag().to_owned())) {
-        return &EN;
+/// The payload of `app.activated` or `ticket.updated`, which ask for a fresh read.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ReloadEvent {
+    /// `true` on the activation of a freshly loaded app.
+    pub first_load: Scalar,
+}
+
+impl Read for ReloadEvent {
+    fn read(at: &mut dyn FnMut(Path<'_>) -> Scalar) -> Self {
+        ReloadEvent {
+            first_load: at(&["firstLoad"]),
+        }
     }
-    let mut values = values.into_iter();
-    Strings::from_table(|_| match values.next() {
-        Some(Scalar::Str(text)) if !text.is_empty() && text.len() <= MAX_STRING => Some(text),
-        _ => None,
-    })
-    .unwrap_or(&EN)
+}
+
+impl ReloadEvent {
+    /// Whether the event asks for a read: not the activation of a freshly loaded app
+    /// (`{"firstLoad": true}`), which is the opening the start-up read already serves.
+    pub fn reloads(&self) -> bool {
+        self.first_load != Scalar::Bool(true)
+    }
+}
+
+/// A language's table as the page loaded it, read at the keys of [`Strings`]: its strings when
+/// every one is text of at most [`MAX_STRING`] bytes (one table per page is kept), else none.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct LanguageTable(Option<&'static Strings>);
+
+impl Read for LanguageTable {
+    fn read(at: &mut dyn FnMut(Path<'_>) -> Scalar) -> Self {
+        LanguageTable(Strings::from_table(|key| match at(&[key]) {
+            Scalar::Str(text) if !text.is_empty() && text.len() <= MAX_STRING => Some(text),
+            _ => None,
+        }))
+    }
+}
+
+/// The strings for `lang`: English, or `lang`'s table as the page loaded it (`None`: there is
+/// none) when it is that language's and complete. Otherwise English, the language of the wasm.
+pub fn strings_for(lang: Lang, table: Option<LanguageTable>) -> &'static Strings {
+    match table {
+        Some(LanguageTable(Some(strings))) if lang != Lang::En && strings.lang == lang.tag() => {
+            strings
+        }
+        _ => &EN,
+    }
 }
 
 #[cfg(test)]
@@ -139,8 +165,20 @@ mod tests {
         Scalar::Str(s.into())
     }
 
-    fn context(id: Scalar, via: &str, locale: &str) -> Option<Vec<Scalar>> {
-        Some(vec![id, text("ig:1"), text(via), text(locale)])
+    fn context(id: Scalar, via: &str, locale: &str) -> Option<ContextAnswer> {
+        Some(ContextAnswer {
+            ticket_id: id,
+            external_id: text("ig:1"),
+            via_channel: text(via),
+            locale: text(locale),
+        })
+    }
+
+    fn settings(state_path: Scalar, like_path: Scalar) -> Option<MetadataAnswer> {
+        Some(MetadataAnswer {
+            state_path,
+            like_path,
+        })
     }
 
     #[test]
@@ -188,7 +226,7 @@ mod tests {
             Boot::Unavailable(Unavailable::NoSettings)
         );
         assert_eq!(
-            after_metadata(ticket.clone(), Some(vec![]), None),
+            after_metadata(ticket.clone(), Some(MetadataAnswer::default()), None),
             Boot::Active(Session {
                 ticket: ticket.clone(),
                 settings: Settings::default()
@@ -196,7 +234,7 @@ mod tests {
             "unset settings take the defaults"
         );
         let Boot::Misconfigured(error) =
-            after_metadata(ticket, Some(vec![text("/s"), text("//evil/like")]), None)
+            after_metadata(ticket, settings(text("/s"), text("//evil/like")), None)
         else {
             panic!("a bad setting is a misconfiguration");
         };
@@ -210,7 +248,7 @@ mod tests {
             .1
             .expect("a ticket");
         let manifest = Some("https://svc.example/manifest.json");
-        let settings = |state: &str| Some(vec![text(state), Scalar::Null]);
+        let settings = |state: &str| settings(text(state), Scalar::Null);
         let Boot::Misconfigured(error) = after_metadata(
             ticket.clone(),
             settings("https://evil.example/like_state"),
@@ -241,28 +279,35 @@ mod tests {
         ));
     }
 
-    /// `lang`'s table as the bridge reads it: its values at the keys, in order.
-    fn table_values(lang: Lang) -> Vec<Scalar> {
+    /// `lang`'s table as the bridge reads it, each key's value passed through `change`.
+    fn table(lang: Lang, change: impl Fn(&str, Scalar) -> Scalar) -> Option<LanguageTable> {
         let source = crate::i18n::table_source(lang).expect("a table");
         let table: serde_json::Map<String, serde_json::Value> =
             serde_json::from_str(source).expect("JSON");
-        crate::i18n::KEYS
-            .iter()
-            .map(|key| match table.get(*key) {
-                Some(serde_json::Value::String(s)) => text(s),
-                _ => Scalar::Absent,
-            })
-            .collect()
+        Some(LanguageTable::read(&mut |path| {
+            let value = match path {
+                [key] => match table.get(*key) {
+                    Some(serde_json::Value::String(s)) => text(s),
+                    _ => Scalar::Absent,
+                },
+                _ => Scalar::Other,
+            };
+            change(path.first().copied().unwrap_or_default(), value)
+        }))
+    }
+
+    fn as_is(lang: Lang) -> Option<LanguageTable> {
+        table(lang, |_, value| value)
     }
 
     #[test]
     fn a_language_speaks_from_its_table_and_english_from_the_wasm() {
-        let de = strings_for(Lang::De, Some(table_values(Lang::De)));
+        let de = strings_for(Lang::De, as_is(Lang::De));
         assert_eq!(de.lang, "de");
         assert_eq!(de.try_again, "Erneut versuchen");
         assert!(std::ptr::eq(strings_for(Lang::En, None), &EN));
         assert!(
-            std::ptr::eq(strings_for(Lang::En, Some(table_values(Lang::De))), &EN),
+            std::ptr::eq(strings_for(Lang::En, as_is(Lang::De)), &EN),
             "English needs no table"
         );
         assert!(
@@ -270,18 +315,52 @@ mod tests {
             "none loaded"
         );
         assert!(
-            std::ptr::eq(strings_for(Lang::Fr, Some(table_values(Lang::De))), &EN),
+            std::ptr::eq(strings_for(Lang::Fr, as_is(Lang::De)), &EN),
             "another language's table"
         );
-        let mut short = table_values(Lang::Ja);
-        short.pop();
-        assert!(std::ptr::eq(strings_for(Lang::Ja, Some(short)), &EN));
-        let mut hostile = table_values(Lang::Ja);
-        hostile[3] = text(&"x".repeat(MAX_STRING + 1));
-        assert!(std::ptr::eq(strings_for(Lang::Ja, Some(hostile)), &EN));
-        let mut not_text = table_values(Lang::Es);
-        not_text[5] = Scalar::Num(5.0);
-        assert!(std::ptr::eq(strings_for(Lang::Es, Some(not_text)), &EN));
+        let short = table(Lang::Ja, |key, value| {
+            if key == "try_again" {
+                Scalar::Absent
+            } else {
+                value
+            }
+        });
+        assert!(std::ptr::eq(strings_for(Lang::Ja, short), &EN));
+        let hostile = table(Lang::Ja, |key, value| {
+            if key == "hint" {
+                text(&"x".repeat(MAX_STRING + 1))
+            } else {
+                value
+            }
+        });
+        assert!(std::ptr::eq(strings_for(Lang::Ja, hostile), &EN));
+        let not_text = table(Lang::Es, |key, value| {
+            if key == "hint" {
+                Scalar::Num(5.0)
+            } else {
+                value
+            }
+        });
+        assert!(std::ptr::eq(strings_for(Lang::Es, not_text), &EN));
+    }
+
+    #[test]
+    fn only_a_fresh_apps_first_activation_does_not_reload() {
+        let event = |first_load: Scalar| {
+            ReloadEvent::read(&mut |path| match path {
+                ["firstLoad"] => first_load.clone(),
+                _ => Scalar::Other,
+            })
+        };
+        assert!(!event(Scalar::Bool(true)).reloads());
+        for other in [
+            Scalar::Bool(false),
+            Scalar::Absent,
+            text("true"),
+            Scalar::Num(1.0),
+        ] {
+            assert!(event(other.clone()).reloads(), "{other:?}");
+        }
     }
 
     #[test]

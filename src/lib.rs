@@ -2,22 +2,22 @@
 //!
 //! Data path: [`zaf`] (the ZAF client bridge) → [`proxy`] (calls through Zendesk's Any Channel
 //! proxy) → [`state`] (the like-state reducer) → [`view`] (what the panel shows) →
-//! [`components`] (the heart view). [`value`], [`ticket`], [`boot`], [`proxy`], [`state`],
-//! [`view`], [`timing`], [`i18n`] and [`scheme`] are pure and tested natively; [`zaf`],
+//! [`components`] (the heart view). [`zaf_data`], [`ticket`], [`boot`], [`proxy`], [`state`],
+//! [`view`], [`timing`], [`i18n`] and [`color_scheme`] are pure and tested natively; [`zaf`],
 //! [`hooks`] and [`components`] are the browser boundary, tested in a real browser.
 
 pub mod boot;
+pub mod color_scheme;
 pub mod components;
 pub mod hooks;
 pub mod i18n;
 pub mod proxy;
-pub mod scheme;
 pub mod state;
 pub mod ticket;
 pub mod timing;
-pub mod value;
 pub mod view;
 pub mod zaf;
+pub mod zaf_data;
 
 pub use components::app::App;
 

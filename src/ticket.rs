@@ -1,41 +1,16 @@
 //! What the app learns from Zendesk at start: the ticket, the agent's locale, the admin's
-//! settings. The bridge hands over the ZAF client's answers as scalars, read where this module
-//! says ([`CONTEXT_READS`], [`SETTINGS_READS`]); the rules that read them live here, so they are
-//! tested natively.
+//! settings. The bridge hands over the ZAF client's answers as scalars, each read where its
+//! field says ([`ContextAnswer`], [`MetadataAnswer`]); the rules that read them live here, so
+//! they are tested natively.
 
 use heart_contract::{
     ANY_CHANNEL, NOT_INTEGRATIONS, SetLike, Settings, SettingsError, StateQuery, TicketId, decimal,
 };
 
-use crate::value::{Path, Scalar, whole_number};
+use crate::zaf_data::{Path, Read, Scalar, whole_number};
 
-/// The ZAF paths the app asks for in one `client.get`.
-pub const CONTEXT_PATHS: [&str; 4] = [
-    "ticket.id",
-    "ticket.externalId",
-    "ticket.via",
-    "currentUser.locale",
-];
-
-/// Where each fact of [`ContextAnswer`] is in `client.get(CONTEXT_PATHS)`'s answer, in order.
-pub const CONTEXT_READS: [Path<'static>; 4] = [
-    &["ticket.id"],
-    &["ticket.externalId"],
-    &["ticket.via", "channel"],
-    &["currentUser.locale"],
-];
-
-/// Where each setting of [`MetadataAnswer`] is in `client.metadata()`'s answer, in order.
-pub const SETTINGS_READS: [Path<'static>; 2] =
-    [&["settings", "state_path"], &["settings", "like_path"]];
-
-/// Hands out `values` in order, then absent ones.
-fn in_order(values: Vec<Scalar>) -> impl FnMut() -> Scalar {
-    let mut values = values.into_iter();
-    move || values.next().unwrap_or_default()
-}
-
-/// `client.get(CONTEXT_PATHS)`, as scalars (what Zendesk left out is [`Scalar::Absent`]).
+/// `client.get`'s answer for the ticket's facts, as scalars (what Zendesk left out is
+/// [`Scalar::Absent`]); the app asks for the names it reads ([`crate::zaf_data::asked`]).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContextAnswer {
     pub ticket_id: Scalar,
@@ -45,15 +20,13 @@ pub struct ContextAnswer {
     pub locale: Scalar,
 }
 
-impl ContextAnswer {
-    /// The answer read at [`CONTEXT_READS`].
-    pub fn from_values(values: Vec<Scalar>) -> Self {
-        let mut next = in_order(values);
+impl Read for ContextAnswer {
+    fn read(at: &mut dyn FnMut(Path<'_>) -> Scalar) -> Self {
         ContextAnswer {
-            ticket_id: next(),
-            external_id: next(),
-            via_channel: next(),
-            locale: next(),
+            ticket_id: at(&["ticket.id"]),
+            external_id: at(&["ticket.externalId"]),
+            via_channel: at(&["ticket.via", "channel"]),
+            locale: at(&["currentUser.locale"]),
         }
     }
 }
@@ -65,16 +38,16 @@ pub struct MetadataAnswer {
     pub like_path: Scalar,
 }
 
-impl MetadataAnswer {
-    /// The answer read at [`SETTINGS_READS`].
-    pub fn from_values(values: Vec<Scalar>) -> Self {
-        let mut next = in_order(values);
+impl Read for MetadataAnswer {
+    fn read(at: &mut dyn FnMut(Path<'_>) -> Scalar) -> Self {
         MetadataAnswer {
-            state_path: next(),
-            like_path: next(),
+            state_path: at(&["settings", "state_path"]),
+            like_path: at(&["settings", "like_path"]),
         }
     }
+}
 
+impl MetadataAnswer {
     /// The settings as the admin left them, validated. Unset (null) settings take the defaults;
     /// a set one is used as typed and must be a valid `post_to_path`.
     pub fn settings(self) -> Result<Settings, SettingsError> {
@@ -157,11 +130,15 @@ mod tests {
     #[test]
     fn the_page_asks_for_the_same_paths_early() {
         // The page's boot.js starts `client.get` before the wasm runs; the bridge reads its answer.
-        let list: Vec<String> = super::CONTEXT_PATHS
+        let list: Vec<String> = asked::<ContextAnswer>()
             .iter()
             .map(|p| format!("\"{p}\""))
             .collect();
         let asked = format!("c.get([{}])", list.join(", "));
+        assert_eq!(
+            asked,
+            r#"c.get(["ticket.id", "ticket.externalId", "ticket.via", "currentUser.locale"])"#
+        );
         assert!(
             include_str!("../boot.js").contains(&asked),
             "boot.js must ask for {asked}"
@@ -169,19 +146,33 @@ mod tests {
     }
 
     #[test]
-    fn every_read_is_of_a_path_asked_for() {
-        for read in super::CONTEXT_READS {
-            assert!(super::CONTEXT_PATHS.contains(&read[0]), "{read:?}");
-        }
-        let answer = ContextAnswer::from_values(vec![Scalar::Num(1.0), text("x")]);
+    fn each_fact_is_read_where_zendesk_answers_it() {
+        let answer = ContextAnswer::read(&mut |path| match path {
+            ["ticket.id"] => Scalar::Num(1.0),
+            ["ticket.via", "channel"] => text("any_channel"),
+            ["currentUser.locale"] => text("de"),
+            _ => Scalar::Absent,
+        });
         assert_eq!(answer.ticket_id, Scalar::Num(1.0));
-        assert_eq!(answer.external_id, text("x"));
-        assert_eq!(answer.locale, Scalar::Absent, "missing values are absent");
+        assert_eq!(answer.via_channel, text("any_channel"));
+        assert_eq!(answer.locale, text("de"));
+        assert_eq!(
+            answer.external_id,
+            Scalar::Absent,
+            "missing values are absent"
+        );
+        let settings = MetadataAnswer::read(&mut |path| match path {
+            ["settings", "like_path"] => text("/like"),
+            _ => Scalar::Null,
+        });
+        assert_eq!(settings.like_path, text("/like"));
+        assert_eq!(settings.state_path, Scalar::Null);
     }
 
     use heart_contract::{PathError, Setting};
 
     use super::*;
+    use crate::zaf_data::asked;
 
     fn text(s: &str) -> Scalar {
         Scalar::Str(s.into())

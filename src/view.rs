@@ -120,14 +120,14 @@ pub struct Status {
 
 /// What the panel shows for `state`.
 pub fn view(state: &LikeState) -> View {
-    let s = state.strings;
+    let s = state.startup.strings;
     let view_state = view_state(state);
-    let row = match (&state.mode, state.shown_liked()) {
+    let row = match (&state.startup.mode, state.pipeline.shown_liked()) {
         (Mode::Starting | Mode::Active(_), Some(liked)) => Row::Heart(HeartRow {
             liked,
             enabled: state.can_toggle(),
             byline: byline(state, liked, s),
-            count: state.shown_count().map(|n| (n, s.count(n))),
+            count: state.pipeline.shown_count().map(|n| (n, s.count(n))),
             hint: s.hint,
         }),
         (Mode::Starting | Mode::Active(_), None) if view_state == ViewState::Loading => {
@@ -138,23 +138,23 @@ pub fn view(state: &LikeState) -> View {
     View {
         state: view_state,
         lang: s.lang,
-        scheme: state.scheme.as_str(),
+        scheme: state.startup.scheme.as_str(),
         row,
         status: status(state, s),
     }
 }
 
 fn view_state(state: &LikeState) -> ViewState {
-    match &state.mode {
-        Mode::Starting if state.is_overdue() => ViewState::Error,
+    match &state.startup.mode {
+        Mode::Starting if state.startup.is_overdue() => ViewState::Error,
         Mode::Starting => ViewState::Loading,
         Mode::Hidden => ViewState::Hidden,
         Mode::Misconfigured(_) => ViewState::Misconfigured,
         Mode::Unavailable(_) => ViewState::Error,
-        Mode::Active(_) if state.unlinked => ViewState::Hidden,
-        Mode::Active(_) if state.problem.is_some() => ViewState::Error,
-        Mode::Active(_) if state.confirmed.is_none() => ViewState::Loading,
-        Mode::Active(_) if state.desired.is_some() => ViewState::Saving,
+        Mode::Active(_) if state.pipeline.unlinked => ViewState::Hidden,
+        Mode::Active(_) if state.pipeline.problem.is_some() => ViewState::Error,
+        Mode::Active(_) if state.pipeline.confirmed.is_none() => ViewState::Loading,
+        Mode::Active(_) if state.pipeline.desired.is_some() => ViewState::Saving,
         Mode::Active(_) => ViewState::Ready,
     }
 }
@@ -164,9 +164,13 @@ fn byline(state: &LikeState, liked: bool, s: &'static Strings) -> Byline {
     let caption = if liked { s.liked_as } else { s.like_as };
     let (before, after) = split_at_hole(caption, "{account}");
     Byline {
-        label: s.with_account(s.like_as, state.account()),
+        label: s.with_account(s.like_as, state.pipeline.account()),
         before,
-        account: state.account().unwrap_or(s.business_account).to_owned(),
+        account: state
+            .pipeline
+            .account()
+            .unwrap_or(s.business_account)
+            .to_owned(),
         after,
     }
 }
@@ -232,8 +236,8 @@ fn status(state: &LikeState, s: &'static Strings) -> Status {
         visible: true,
         retry: None,
     };
-    match &state.mode {
-        Mode::Starting if state.is_overdue() => loud(s.no_answer.into()),
+    match &state.startup.mode {
+        Mode::Starting if state.startup.is_overdue() => loud(s.no_answer.into()),
         Mode::Starting => quiet(s.loading),
         Mode::Hidden => quiet(""),
         Mode::Misconfigured(error) => {
@@ -242,18 +246,22 @@ fn status(state: &LikeState, s: &'static Strings) -> Status {
         Mode::Unavailable(Unavailable::NotInZendesk) => loud(s.not_in_zendesk.into()),
         Mode::Unavailable(Unavailable::NoContext) => loud(s.no_ticket.into()),
         Mode::Unavailable(Unavailable::NoSettings) => loud(s.no_settings.into()),
-        Mode::Active(_) if state.unlinked => quiet(""),
+        Mode::Active(_) if state.pipeline.unlinked => quiet(""),
         Mode::Active(_) => {
-            if let Some(problem) = &state.problem {
+            if let Some(problem) = &state.pipeline.problem {
                 let offered = problem.retry.is_some() && !problem.waiting();
                 return Status {
                     retry: offered.then_some(s.try_again),
                     ..loud(problem_text(problem, s))
                 };
             }
-            let account = state.account();
-            match (&state.confirmed, state.desired, state.notice) {
-                (None, _, _) if state.is_checking() => loud(s.checking.into()),
+            let account = state.pipeline.account();
+            match (
+                &state.pipeline.confirmed,
+                state.pipeline.desired,
+                state.pipeline.notice,
+            ) {
+                (None, _, _) if state.pipeline.is_checking() => loud(s.checking.into()),
                 (None, _, _) => quiet(s.loading),
                 (Some(_), Some(true), _) => quiet(s.liking),
                 (Some(_), Some(false), _) => quiet(s.unliking),
@@ -339,11 +347,14 @@ mod tests {
             },
             settings: Settings::default(),
         };
-        state.apply(Action::Booted {
-            strings: lang.strings(),
-            boot: Boot::Active(session),
-            seed: 1,
-        });
+        state.apply(
+            Action::Booted {
+                strings: lang.strings(),
+                boot: Boot::Active(session),
+                seed: 1,
+            },
+            1,
+        );
         state
     }
 
@@ -360,18 +371,19 @@ mod tests {
             }
         );
         assert_eq!(loading.lang, "en");
-        let id = state.in_flight.expect("the first read").id;
-        state.apply(Action::Sent { id, now: 1 });
+        let id = state.pipeline.in_flight.expect("the first read").id;
         let answer = LikeAnswer {
             liked: true,
             like_count: Some(1),
             account: Some("@omniwear".into()),
         };
-        state.apply(Action::Answered {
-            id,
-            result: Ok(answer),
-            now: 2,
-        });
+        state.apply(
+            Action::Answered {
+                id,
+                result: Ok(answer),
+            },
+            2,
+        );
         let ready = view(&state);
         assert_eq!(ready.state, ViewState::Ready);
         let Row::Heart(row) = ready.row else {
@@ -387,11 +399,14 @@ mod tests {
     #[test]
     fn a_failed_metadata_says_so_in_the_agents_language() {
         let mut state = LikeState::default();
-        state.apply(Action::Booted {
-            strings: Lang::De.strings(),
-            boot: Boot::Unavailable(Unavailable::NoSettings),
-            seed: 1,
-        });
+        state.apply(
+            Action::Booted {
+                strings: Lang::De.strings(),
+                boot: Boot::Unavailable(Unavailable::NoSettings),
+                seed: 1,
+            },
+            1,
+        );
         let shown = view(&state);
         assert_eq!(shown.state, ViewState::Error);
         assert_eq!(shown.row, Row::Empty);

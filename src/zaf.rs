@@ -1,8 +1,8 @@
 //! The thin typed bridge to the ZAF client (`window.ZAFClient`, Zendesk's SDK).
 //!
 //! It declares the JS bindings and moves values across the boundary, nothing else: what
-//! Zendesk answered comes out as plain data ([`crate::value`]), read at the paths the caller
-//! names, and what it means is decided in pure code ([`crate::ticket`], [`crate::boot`],
+//! Zendesk answered comes out as plain data ([`crate::zaf_data`]), read by name into the caller's
+//! type ([`Read`]), and what it means is decided in pure code ([`crate::ticket`], [`crate::boot`],
 //! [`crate::proxy`]). It knows the SDK's API and the envelope of `client.request`'s answers,
 //! and nothing of the app's domain. Nothing here panics on what Zendesk sends.
 
@@ -15,7 +15,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use heart_contract::decimal;
 
-use crate::value::{Headers, Json, Path, Response, Scalar};
+use crate::zaf_data::{Headers, Json, Path, Read, Response, Scalar, asked};
 
 #[wasm_bindgen]
 extern "C" {
@@ -145,8 +145,9 @@ fn scalar_at(target: &JsValue, path: Path<'_>) -> Scalar {
     }
 }
 
-fn scalars(target: &JsValue, paths: &[Path<'_>]) -> Vec<Scalar> {
-    paths.iter().map(|path| scalar_at(target, path)).collect()
+/// `target` read as a `T`, each of its fields at its path.
+fn read<T: Read>(target: &JsValue) -> T {
+    T::read(&mut |path| scalar_at(target, path))
 }
 
 /// The value at `path` of the page's global object (e.g. settings a host page left there).
@@ -205,8 +206,6 @@ pub struct Post<'a> {
     pub body: &'a [(&'a str, Json<'a>)],
     /// The `timeout` asked of Zendesk, in milliseconds.
     pub timeout_ms: u32,
-    /// The keys of the answer's JSON body to read.
-    pub read: &'a [Path<'a>],
 }
 
 impl Client {
@@ -247,24 +246,24 @@ impl Client {
         }
     }
 
-    /// `client.get(paths)`, read at `read`. The page's early `client.get` is used if it
-    /// started one (it asks for the same paths: a test keeps them equal).
-    pub async fn get(&self, paths: &[&str], read: &[Path<'_>]) -> Result<Vec<Scalar>, JsValue> {
+    /// `client.get` of the names `T` reads, read as a `T`. The page's early `client.get` is used
+    /// if it started one (it asks for the same names: a test keeps them equal).
+    pub async fn get<T: Read>(&self) -> Result<T, JsValue> {
         let asked = match self.early.context.take() {
             Some(promise) => Ok(promise),
             None => {
-                let paths: Array = paths.iter().map(|p| JsValue::from_str(p)).collect();
+                let paths: Array = asked::<T>().iter().map(|p| JsValue::from_str(p)).collect();
                 self.raw.get(&paths)
             }
         };
         let answer = settle(asked)
             .await
             .inspect_err(|e| warn("client.get failed", e))?;
-        Ok(scalars(&answer, read))
+        Ok(read(&answer))
     }
 
-    /// `client.metadata()`, read at `read`.
-    pub async fn metadata(&self, read: &[Path<'_>]) -> Result<Vec<Scalar>, JsValue> {
+    /// `client.metadata()`, read as a `T`.
+    pub async fn metadata<T: Read>(&self) -> Result<T, JsValue> {
         let asked = match self.early.metadata.take() {
             Some(promise) => Ok(promise),
             None => self.raw.metadata(),
@@ -272,7 +271,7 @@ impl Client {
         let metadata = settle(asked)
             .await
             .inspect_err(|e| warn("client.metadata failed", e))?;
-        Ok(scalars(&metadata, read))
+        Ok(read(&metadata))
     }
 
     /// The integration's manifest URL, as the build wrote it into the page.
@@ -280,14 +279,14 @@ impl Client {
         self.early.manifest.as_deref()
     }
 
-    /// The agent's language's table that the page fetched, read at `keys`; `None` when the page
+    /// The agent's language's table that the page fetched, read as a `T`; `None` when the page
     /// fetched none or it did not come.
-    pub async fn strings(&self, keys: &[&str]) -> Option<Vec<Scalar>> {
+    pub async fn strings<T: Read>(&self) -> Option<T> {
         let table = settle(Ok(self.early.strings.take()?))
             .await
             .inspect_err(|e| warn("the language's strings did not come", e))
             .ok()?;
-        Some(keys.iter().map(|key| scalar_at(&table, &[key])).collect())
+        Some(read(&table))
     }
 
     /// The first read, if the page sent it with exactly these `options` (`sent`: their JSON, as
@@ -301,9 +300,10 @@ impl Client {
         (ours == sent).then(|| (answer, self.request_handler_keys()))
     }
 
-    /// POSTs a JSON body through `client.request` and reads what it settled with. Also returns
-    /// the raw answer, for the console. The first read may be one the page already sent.
-    pub async fn post(&self, post: &Post<'_>) -> (Response, JsValue) {
+    /// POSTs a JSON body through `client.request` and reads what it settled with, its body as a
+    /// `B`. Also returns the raw answer, for the console. The first read may be one the page
+    /// already sent.
+    pub async fn post<B: Read>(&self, post: &Post<'_>) -> (Response<B>, JsValue) {
         let body: Vec<(&str, JsValue)> = post
             .body
             .iter()
@@ -350,7 +350,6 @@ impl Client {
             Err(error) => Err(error),
         };
         // An array or a primitive has none of the keys read: all absent.
-        let body_fields = |body: &JsValue| scalars(body, post.read);
         let response = match &result {
             Ok(response) => {
                 // With `httpCompleteResponse` the body comes wrapped with its status; a host
@@ -366,7 +365,7 @@ impl Client {
                     resolved: true,
                     status,
                     status_text: String::new(),
-                    body: body_fields(&body),
+                    body: read(&body),
                     headers: Headers::None,
                 }
             }
@@ -376,7 +375,7 @@ impl Client {
                 status_text: prop(error, "statusText")
                     .and_then(|t| t.as_string())
                     .unwrap_or_default(),
-                body: body_fields(&body_of(error)),
+                body: read(&body_of(error)),
                 headers: headers_of(error),
             },
         };
@@ -441,16 +440,15 @@ impl Client {
         self.invoke("show", None);
     }
 
-    /// Calls `handler` with each event's payload, read at `read`, until the subscription is
+    /// Calls `handler` with each event's payload, read as a `T`, until the subscription is
     /// dropped.
-    pub fn on(
+    pub fn on<T: Read>(
         &self,
         event: &'static str,
-        read: &'static [Path<'static>],
-        mut handler: impl FnMut(Vec<Scalar>) + 'static,
+        mut handler: impl FnMut(T) + 'static,
     ) -> Subscription {
         let handler =
-            Closure::<dyn FnMut(JsValue)>::new(move |payload| handler(scalars(&payload, read)));
+            Closure::<dyn FnMut(JsValue)>::new(move |payload: JsValue| handler(read(&payload)));
         if let Err(e) = self.raw.on(event, handler.as_ref().unchecked_ref()) {
             warn(&["client.on('", event, "') failed"].concat(), &e);
         }

@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use crate::components::heart::{heart, placeholder};
 use crate::components::status::status;
-use crate::hooks::{use_auto_resize, use_like_state};
+use crate::hooks::{Timed, use_auto_resize, use_like_state};
 use crate::state::Action;
 use crate::view::{Row, view};
 use crate::zaf::Client;
@@ -29,11 +29,11 @@ pub fn App() -> Html {
     let view = view(&state);
     let on_toggle = {
         let dispatcher = state.dispatcher();
-        Callback::from(move |()| dispatcher.dispatch(Action::Toggle))
+        Callback::from(move |()| dispatcher.dispatch(Timed::now(Action::Toggle)))
     };
     let on_retry = {
         let dispatcher = state.dispatcher();
-        Callback::from(move |()| dispatcher.dispatch(Action::Retry))
+        Callback::from(move |()| dispatcher.dispatch(Timed::now(Action::Retry)))
     };
 
     let (busy, hidden) = (view.busy(), view.hidden());

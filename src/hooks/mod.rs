@@ -7,4 +7,4 @@ mod use_auto_resize;
 mod use_like_state;
 
 pub use use_auto_resize::use_auto_resize;
-pub use use_like_state::use_like_state;
+pub use use_like_state::{Timed, use_like_state};

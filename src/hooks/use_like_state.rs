@@ -10,22 +10,39 @@ use heart_contract::LikeAnswer;
 use yew::prelude::*;
 
 use super::task::Task;
-use crate::boot::{self, Boot, HideReason, Unavailable};
-use crate::i18n::{EN, KEYS, Lang, Strings};
-use crate::proxy::{self, ANSWER_READS, Call, Failure};
-use crate::scheme::{ColorScheme, EVENT_READS};
+use crate::boot::{self, Boot, HideReason, LanguageTable, ReloadEvent, Unavailable};
+use crate::color_scheme::{ColorScheme, SchemeEvent};
+use crate::i18n::{EN, Lang, Strings};
+use crate::proxy::{self, AnswerBody, Call, Failure};
 use crate::state::{Action, LikeState};
-use crate::ticket::{CONTEXT_PATHS, CONTEXT_READS, SETTINGS_READS};
+use crate::ticket::{ContextAnswer, MetadataAnswer};
 use crate::timing::Timing;
-use crate::value::Scalar;
 use crate::zaf::{self, Client, Post, Subscription};
+use crate::zaf_data::Scalar;
+
+/// An action and the time it happened (ms since the epoch): what the like-state's dispatcher
+/// takes.
+pub struct Timed {
+    action: Action,
+    now: u64,
+}
+
+impl Timed {
+    /// `action`, happening now.
+    pub fn now(action: Action) -> Self {
+        Timed {
+            action,
+            now: now_ms(),
+        }
+    }
+}
 
 impl Reducible for LikeState {
-    type Action = Action;
+    type Action = Timed;
 
     /// The same `Rc` when the action changed nothing, so the panel is not rendered again.
-    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        self.after(action)
+    fn reduce(self: Rc<Self>, Timed { action, now }: Timed) -> Rc<Self> {
+        self.after(action, now)
     }
 }
 
@@ -63,7 +80,7 @@ impl Asks {
             call: state.call(),
             wake: state.next_wake(),
             hidden: state.hide_reason(),
-            lang: state.strings.lang,
+            lang: state.startup.strings.lang,
         }
     }
 }
@@ -118,25 +135,20 @@ impl Outside {
 
     /// Asks Zendesk at start-up, and listens to its events (a reload, the colour scheme).
     fn start(&self, client: &Option<Client>, dispatcher: &Dispatcher) -> (Task, Option<Events>) {
-        dispatcher.dispatch(Action::Started {
-            now: now_ms(),
-            timing: timing(),
-        });
+        dispatcher.dispatch(Timed::now(Action::Started { timing: timing() }));
         let events = client.as_ref().map(|client| {
             let reloads = ["app.activated", "ticket.updated"].map(|event| {
                 let dispatcher = dispatcher.clone();
-                client.on(event, &[&["firstLoad"]], move |payload| {
-                    // The activation of a freshly loaded app (`{"firstLoad": true}`) is the
-                    // opening the start-up read already serves: one read per opening.
-                    if payload.first() != Some(&Scalar::Bool(true)) {
-                        dispatcher.dispatch(Action::Reload);
+                client.on(event, move |payload: ReloadEvent| {
+                    if payload.reloads() {
+                        dispatcher.dispatch(Timed::now(Action::Reload));
                     }
                 })
             });
             let dispatcher = dispatcher.clone();
-            let scheme = client.on("colorScheme.changed", &EVENT_READS, move |payload| {
+            let scheme = client.on("colorScheme.changed", move |payload: SchemeEvent| {
                 if let Some(scheme) = ColorScheme::from_event(payload) {
-                    dispatcher.dispatch(Action::Scheme(scheme));
+                    dispatcher.dispatch(Timed::now(Action::Scheme(scheme)));
                 }
             });
             (reloads, scheme)
@@ -144,11 +156,11 @@ impl Outside {
         let dispatcher = dispatcher.clone();
         let task = Task::spawn(start(client.clone()), move |(strings, boot)| {
             let seed = (zaf::random() * 9_007_199_254_740_991.0) as u64;
-            dispatcher.dispatch(Action::Booted {
+            dispatcher.dispatch(Timed::now(Action::Booted {
                 strings,
                 boot,
                 seed,
-            });
+            }));
         });
         (task, events)
     }
@@ -165,14 +177,9 @@ impl Outside {
             return;
         }
         self.request = client.clone().zip(call).map(|(client, (id, call))| {
-            dispatcher.dispatch(Action::Sent { id, now: now_ms() });
             let dispatcher = dispatcher.clone();
             let task = Task::spawn(async move { send(&client, &call).await }, move |result| {
-                dispatcher.dispatch(Action::Answered {
-                    id,
-                    result,
-                    now: now_ms(),
-                })
+                dispatcher.dispatch(Timed::now(Action::Answered { id, result }))
             });
             (id, task)
         });
@@ -188,7 +195,8 @@ impl Outside {
             let dispatcher = dispatcher.clone();
             // A timer may fire a little early by the clock: it is due when it fires.
             let timer = Timeout::new(delay, move || {
-                dispatcher.dispatch(Action::Tick {
+                dispatcher.dispatch(Timed {
+                    action: Action::Tick,
                     now: now_ms().max(at),
                 })
             });
@@ -222,7 +230,7 @@ async fn start(client: Option<Client>) -> (&'static Strings, Boot) {
     let Some(client) = client else {
         return (&EN, Boot::Unavailable(Unavailable::NotInZendesk));
     };
-    let context = client.get(&CONTEXT_PATHS, &CONTEXT_READS).await.ok();
+    let context = client.get::<ContextAnswer>().await.ok();
     let (lang, ticket) = boot::after_context(context);
     let ticket = match ticket {
         Ok(ticket) => ticket,
@@ -230,10 +238,10 @@ async fn start(client: Option<Client>) -> (&'static Strings, Boot) {
         Err(boot) => return (&EN, boot),
     };
     // Both are on their way since the page asked: waiting for one, then the other, costs nothing.
-    let metadata = client.metadata(&SETTINGS_READS).await.ok();
+    let metadata = client.metadata::<MetadataAnswer>().await.ok();
     let table = match lang {
         Lang::En => None,
-        _ => client.strings(KEYS).await,
+        _ => client.strings::<LanguageTable>().await,
     };
     let strings = boot::strings_for(lang, table);
     if strings.lang != lang.tag() {
@@ -250,9 +258,8 @@ async fn send(client: &Client, call: &Call) -> Result<LikeAnswer, Failure> {
         url: &call.url,
         body: &body,
         timeout_ms: call.timeout_ms,
-        read: &ANSWER_READS,
     };
-    let (response, raw) = client.post(&post).await;
+    let (response, raw) = client.post::<AnswerBody>(&post).await;
     let resolved = response.resolved;
     let result = proxy::read_response(response, zaf::now_ms());
     if !resolved {

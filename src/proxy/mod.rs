@@ -1,15 +1,15 @@
 //! The proxy client: which call to make, and what its answer means.
 //!
 //! Pure: the URL, the body, the timeout and the reading of every kind of answer are unit-tested
-//! natively. The `App` component hands each [`Call`] to the ZAF bridge, asking it to read
-//! [`ANSWER_READS`], and gives what came back to [`read_response`].
+//! natively. The `use_like_state` hook hands each [`Call`] to the ZAF bridge, which reads the
+//! answer's body as an [`AnswerBody`], and gives what came back to [`read_response`].
 
 use heart_contract::{
-    BAD_PATH_ERROR, Field, LikeAnswer, NO_INSTANCE_ERROR, SetLike, Settings, StateQuery, proxy_url,
+    BAD_PATH_ERROR, LikeAnswer, NO_INSTANCE_ERROR, SetLike, Settings, StateQuery, proxy_url,
 };
 
 use crate::ticket::TicketContext;
-use crate::value::{Json, Path, Response, Scalar};
+use crate::zaf_data::{Json, Path, Read, Response, Scalar};
 
 mod retry_after;
 
@@ -170,25 +170,45 @@ impl Failure {
     }
 }
 
-/// The keys of an answer's JSON body the app reads, in the order [`read_response`] takes them.
-pub const ANSWER_READS: [Path<'static>; 4] =
-    [&["liked"], &["like_count"], &["account"], &["error"]];
+/// The keys of an answer's JSON body the app reads: a like-state's, or a JSON error's.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AnswerBody {
+    pub liked: Scalar,
+    pub like_count: Scalar,
+    pub account: Scalar,
+    /// The `error` of a JSON error body.
+    pub error: Scalar,
+}
+
+impl Read for AnswerBody {
+    fn read(at: &mut dyn FnMut(Path<'_>) -> Scalar) -> Self {
+        AnswerBody {
+            liked: at(&["liked"]),
+            like_count: at(&["like_count"]),
+            account: at(&["account"]),
+            error: at(&["error"]),
+        }
+    }
+}
 
 /// The header read from a failed answer.
 pub const RETRY_AFTER: &str = "retry-after";
 
-/// Reads what a call answered (its body read at [`ANSWER_READS`]): a like-state, by the
-/// contract's rules, or why not. `now_ms` (ms since the epoch) reads a `Retry-After` date.
-pub fn read_response(response: Response, now_ms: f64) -> Result<LikeAnswer, Failure> {
-    let field = |i: usize| response.body.get(i).map_or(Field::Absent, Scalar::field);
+/// Reads what a call answered: a like-state, by the contract's rules, or why not. `now_ms` (ms
+/// since the epoch) reads a `Retry-After` date.
+pub fn read_response(response: Response<AnswerBody>, now_ms: f64) -> Result<LikeAnswer, Failure> {
+    let body = &response.body;
     match response.status {
-        200..=299 if response.resolved => {
-            LikeAnswer::from_fields(field(0), field(1), field(2)).ok_or(Failure::Malformed)
-        }
+        200..=299 if response.resolved => LikeAnswer::from_fields(
+            body.liked.field(),
+            body.like_count.field(),
+            body.account.field(),
+        )
+        .ok_or(Failure::Malformed),
         status if response.resolved => Err(Failure::from_status(status, "", None, None, now_ms)),
         status => {
-            let error = match response.body.get(3) {
-                Some(Scalar::Str(error)) => Some(error.as_str()),
+            let error = match &body.error {
+                Scalar::Str(error) => Some(error.as_str()),
                 _ => None,
             };
             let retry_after = response.headers.get(RETRY_AFTER);

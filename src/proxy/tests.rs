@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use super::*;
 use crate::ticket::Channel;
-use crate::value::Headers;
+use crate::zaf_data::Headers;
 
 fn ticket() -> TicketContext {
     TicketContext {
@@ -171,23 +171,39 @@ fn a_rate_limit_carries_its_retry_after() {
     );
 }
 
-fn resolved(status: u16, body: Vec<Scalar>) -> Response {
+/// A JSON body as the bridge reads it: each key the app reads, by its name.
+fn body(json: Value) -> AnswerBody {
+    AnswerBody::read(&mut |path| {
+        let mut value = Some(&json);
+        for key in path {
+            value = value.and_then(|v| v.get(key));
+        }
+        match value {
+            None => Scalar::Absent,
+            Some(Value::String(s)) => Scalar::Str(s.clone()),
+            Some(Value::Number(n)) => n.as_f64().map_or(Scalar::Other, Scalar::Num),
+            Some(Value::Bool(b)) => Scalar::Bool(*b),
+            Some(Value::Null) => Scalar::Null,
+            Some(_) => Scalar::Other,
+        }
+    })
+}
+
+fn resolved(status: u16, json: Value) -> Response<AnswerBody> {
     Response {
         resolved: true,
         status,
-        body,
+        body: body(json),
         ..Response::default()
     }
 }
 
-fn rejected(status: u16, error: Option<&str>, headers: Headers) -> Response {
-    let mut body = vec![Scalar::Absent; 3];
-    body.extend(error.map(|e| Scalar::Str(e.into())));
+fn rejected(status: u16, error: Option<&str>, headers: Headers) -> Response<AnswerBody> {
     Response {
         resolved: false,
         status,
         status_text: String::new(),
-        body,
+        body: body(serde_json::json!({ "error": error })),
         headers,
     }
 }
@@ -199,21 +215,19 @@ fn a_success_without_a_like_state_is_malformed() {
         like_count: Some(3),
         account: Some("@omniwear".into()),
     };
-    let like_state = || {
-        vec![
-            Scalar::Bool(true),
-            Scalar::Num(3.0),
-            Scalar::Str("@omniwear".into()),
-        ]
-    };
+    let like_state = || serde_json::json!({"like_count": 3, "account": "@omniwear", "liked": true});
     assert_eq!(
         read_response(resolved(200, like_state()), 0.0),
         Ok(answer.clone())
     );
     for (status, body) in [
-        (201, vec![]),
-        (204, vec![Scalar::Null; 4]),
-        (200, vec![Scalar::Str("true".into()), Scalar::Num(1.5)]),
+        (201, serde_json::json!({})),
+        (
+            204,
+            serde_json::json!({"liked": null, "like_count": null, "account": null, "error": null}),
+        ),
+        (200, serde_json::json!({"liked": "true", "like_count": 1.5})),
+        (200, serde_json::json!([true, 3])),
     ] {
         assert_eq!(
             read_response(resolved(status, body), 0.0),

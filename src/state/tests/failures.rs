@@ -30,15 +30,18 @@ fn a_certain_failure_rolls_back_and_offers_a_retry() {
         run.act(Action::Toggle);
         run.answer(Err(failure));
         assert_eq!(run.view_state(), ViewState::Error, "{failure:?}");
-        assert_eq!(run.state.shown_liked(), Some(false), "rolled back");
-        assert_eq!(run.state.shown_count(), Some(3));
-        assert_eq!(run.state.in_flight, None, "{failure:?}: nothing read again");
+        assert_eq!(run.state.pipeline.shown_liked(), Some(false), "rolled back");
+        assert_eq!(run.state.pipeline.shown_count(), Some(3));
+        assert_eq!(
+            run.state.pipeline.in_flight, None,
+            "{failure:?}: nothing read again"
+        );
         let status = run.status();
         assert_eq!(status.text, format!("Couldn't like the photo: {reason}."));
         assert!(status.visible && status.retry);
         run.act(Action::Retry);
         assert_eq!(run.in_flight().op, Op::Set(true));
-        assert_eq!(run.state.shown_liked(), Some(true));
+        assert_eq!(run.state.pipeline.shown_liked(), Some(true));
         run.answer(Ok(answer(true, 4)));
         assert_eq!(run.view_state(), ViewState::Ready);
         assert_eq!(run.sent.len(), 3);
@@ -72,14 +75,18 @@ fn an_uncertain_failure_reads_the_state_again_and_says_so() {
             run.answer(Err(failure));
             // No guess on screen while the state is read again.
             assert_eq!(run.in_flight().op, Op::Read, "{failure:?}");
-            assert_eq!(run.state.shown_liked(), None, "{failure:?}");
+            assert_eq!(run.state.pipeline.shown_liked(), None, "{failure:?}");
             assert_eq!(run.view_state(), ViewState::Loading);
             let checking = run.status();
             assert_eq!(checking.text, "Checking whether it went through…");
             assert!(checking.visible && !checking.retry);
             assert!(!run.state.can_toggle());
             run.answer(Ok(answer(applied, if applied { 4 } else { 3 })));
-            assert_eq!(run.state.shown_liked(), Some(applied), "the service's word");
+            assert_eq!(
+                run.state.pipeline.shown_liked(),
+                Some(applied),
+                "the service's word"
+            );
             assert_eq!(run.view_state(), ViewState::Error);
             let status = run.status();
             assert_eq!(
@@ -110,7 +117,7 @@ fn a_failed_read_after_an_unsure_set_shows_no_heart() {
         status: 503,
         explained: false,
     }));
-    assert_eq!(run.state.shown_liked(), None);
+    assert_eq!(run.state.pipeline.shown_liked(), None);
     let status = run.status();
     assert!(
         status.text.starts_with("Couldn't load the like"),
@@ -119,7 +126,7 @@ fn a_failed_read_after_an_unsure_set_shows_no_heart() {
     assert!(status.retry);
     run.act(Action::Retry);
     run.answer(Ok(answer(true, 4)));
-    assert_eq!(run.state.shown_liked(), Some(true));
+    assert_eq!(run.state.pipeline.shown_liked(), Some(true));
     assert!(run.status().text.contains("may or may not"));
 }
 
@@ -132,7 +139,7 @@ fn a_failed_unlike_says_unlike() {
         run.status().text,
         "Couldn't unlike the photo: the integration's access was refused (403)."
     );
-    assert_eq!(run.state.shown_liked(), Some(true));
+    assert_eq!(run.state.pipeline.shown_liked(), Some(true));
 }
 
 #[test]
@@ -141,7 +148,7 @@ fn a_failure_after_clicking_back_retries_with_a_read() {
     run.act(Action::Toggle);
     run.act(Action::Toggle);
     run.answer(Err(Failure::Denied(401)));
-    assert_eq!(run.state.shown_liked(), Some(false));
+    assert_eq!(run.state.pipeline.shown_liked(), Some(false));
     run.act(Action::Retry);
     assert_eq!(run.in_flight().op, Op::Read);
 }
@@ -154,7 +161,7 @@ fn the_heart_can_be_pressed_again_after_a_failure() {
     assert!(run.state.can_toggle());
     run.act(Action::Toggle);
     assert_eq!(run.in_flight().op, Op::Set(true));
-    assert_eq!(run.state.problem, None);
+    assert_eq!(run.state.pipeline.problem, None);
 }
 
 #[test]
@@ -162,7 +169,7 @@ fn a_failed_read_is_an_error_not_an_empty_heart() {
     let mut run = Run::booted(Boot::Active(session()));
     run.answer(Err(Failure::Malformed));
     assert_eq!(run.view_state(), ViewState::Error);
-    assert_eq!(run.state.shown_liked(), None);
+    assert_eq!(run.state.pipeline.shown_liked(), None);
     assert!(!run.state.can_toggle());
     let status = run.status();
     assert_eq!(
@@ -197,7 +204,7 @@ fn the_proxys_no_instance_hides_the_app_until_a_read_works() {
     run.answer(Ok(answer(true, 2)));
     assert_eq!(run.view_state(), ViewState::Ready);
     assert_eq!(run.state.hide_reason(), None);
-    assert_eq!(run.state.shown_liked(), Some(true));
+    assert_eq!(run.state.pipeline.shown_liked(), Some(true));
     assert_eq!(run.sent.len(), 3);
 }
 
@@ -233,7 +240,7 @@ fn the_services_404_or_a_refused_path_names_the_setting() {
                     .ends_with("An admin should check the setting like_path."),
             "{status:?}"
         );
-        assert_eq!(run.state.shown_liked(), Some(false), "rolled back");
+        assert_eq!(run.state.pipeline.shown_liked(), Some(false), "rolled back");
     }
     let mut run = Run::booted(Boot::Active(session()));
     run.answer(Err(Failure::NotFound(404)));
@@ -260,20 +267,23 @@ fn every_request_has_the_apps_own_deadline() {
     assert_eq!(run.state.next_wake(), None);
     // The answer that comes after all is ignored.
     let late = run.sent[0].id;
-    let now = run.now;
     run.act(Action::Answered {
         id: late,
         result: Ok(answer(true, 1)),
-        now,
     });
-    assert_eq!(run.state.shown_liked(), None);
+    assert_eq!(run.state.pipeline.shown_liked(), None);
     run.act(Action::Retry);
     run.answer(Ok(answer(false, 1)));
     // A set past its deadline may have been applied: the state is read again.
     run.act(Action::Toggle);
+    assert_eq!(
+        run.in_flight().deadline_at,
+        run.now + timing.deadline_ms,
+        "the deadline runs from the click, stamped by the reducer"
+    );
     run.wait(timing.deadline_ms);
     assert_eq!(run.in_flight().op, Op::Read);
     run.answer(Ok(answer(true, 2)));
-    assert_eq!(run.state.shown_liked(), Some(true));
+    assert_eq!(run.state.pipeline.shown_liked(), Some(true));
     assert!(run.status().text.contains("Zendesk did not answer in time"));
 }

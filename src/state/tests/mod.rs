@@ -66,7 +66,7 @@ impl Run {
             sent: vec![],
             now: T0,
         };
-        run.act(Action::Started { now: T0, timing });
+        run.act(Action::Started { timing });
         run.act(Action::Booted {
             strings: lang.strings(),
             boot,
@@ -86,25 +86,23 @@ impl Run {
         run
     }
 
+    /// `action`, happening now.
     pub(super) fn act(&mut self, action: Action) {
-        self.state = self.state.clone().after(action);
-        if let Some(req) = self.state.in_flight
+        self.state = self.state.clone().after(action, self.now);
+        if let Some(req) = self.state.pipeline.in_flight
             && self.sent.last().map(|r| r.id) != Some(req.id)
         {
             self.sent.push(req);
-            let now = self.now;
-            self.state = self.state.clone().after(Action::Sent { id: req.id, now });
         }
     }
 
     pub(super) fn in_flight(&self) -> Request {
-        self.state.in_flight.expect("a request in flight")
+        self.state.pipeline.in_flight.expect("a request in flight")
     }
 
     pub(super) fn answer(&mut self, result: Result<LikeAnswer, Failure>) {
         let id = self.in_flight().id;
-        let now = self.now;
-        self.act(Action::Answered { id, result, now });
+        self.act(Action::Answered { id, result });
     }
 
     /// Lets `ms` pass, waking the reducer when it asked to be.
@@ -112,8 +110,7 @@ impl Run {
         let until = self.now + ms;
         while let Some(at) = self.state.next_wake().filter(|at| *at <= until) {
             self.now = self.now.max(at);
-            let now = self.now;
-            self.act(Action::Tick { now });
+            self.act(Action::Tick);
         }
         self.now = until;
     }

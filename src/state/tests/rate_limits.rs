@@ -9,7 +9,7 @@ fn a_rate_limit_waits_at_least_retry_after_then_retries_by_itself() {
     run.answer(Err(Failure::RateLimited {
         retry_after_s: Some(30),
     }));
-    assert_eq!(run.state.shown_liked(), Some(false));
+    assert_eq!(run.state.pipeline.shown_liked(), Some(false));
     let status = run.status();
     assert_eq!(
         status.text,
@@ -42,7 +42,7 @@ fn without_retry_after_the_backoff_doubles_with_jitter_then_stops() {
         run.answer(Err(Failure::RateLimited {
             retry_after_s: None,
         }));
-        assert!(run.state.problem.is_some_and(|p| p.waiting()));
+        assert!(run.state.pipeline.problem.is_some_and(|p| p.waiting()));
         waits.push(run.wait_for_wake());
     }
     // The last automatic retry is limited too: the app stops and offers "Try again".
@@ -110,7 +110,10 @@ fn an_automatic_retry_never_sends_a_set_asked_for_over_a_minute_ago() {
     run.answer(Err(Failure::RateLimited {
         retry_after_s: Some(45),
     }));
-    assert!(run.state.problem.is_some_and(|p| p.waiting()), "55 s: fine");
+    assert!(
+        run.state.pipeline.problem.is_some_and(|p| p.waiting()),
+        "55 s: fine"
+    );
     run.wait_for_wake();
     assert_eq!(run.in_flight().op, Op::Set(true));
     run.wait(5_000);
@@ -128,7 +131,7 @@ fn an_automatic_retry_never_sends_a_set_asked_for_over_a_minute_ago() {
     run.answer(Err(Failure::RateLimited {
         retry_after_s: Some(1),
     }));
-    assert!(run.state.problem.is_some_and(|p| p.waiting()));
+    assert!(run.state.pipeline.problem.is_some_and(|p| p.waiting()));
 }
 
 #[test]
@@ -144,12 +147,11 @@ fn a_late_wake_up_does_not_send_a_set_past_its_minute() {
     run.answer(Err(Failure::RateLimited {
         retry_after_s: Some(1),
     }));
-    assert!(run.state.problem.is_some_and(|p| p.waiting()));
+    assert!(run.state.pipeline.problem.is_some_and(|p| p.waiting()));
     let sent = run.sent.len();
     // A background tab's timer fires late: by then the agent asked 10 s ago.
     run.now += 9_000;
-    let now = run.now;
-    run.act(Action::Tick { now });
+    run.act(Action::Tick);
     assert_eq!(run.sent.len(), sent);
     assert!(run.status().retry);
     assert_eq!(run.state.next_wake(), None);

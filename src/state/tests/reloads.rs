@@ -17,8 +17,8 @@ fn a_reload_during_a_set_is_done_right_after() {
         "still announced"
     );
     run.answer(Ok(answer(true, 3)));
-    assert_eq!(run.state.shown_count(), Some(3));
-    assert_eq!(run.state.in_flight, None);
+    assert_eq!(run.state.pipeline.shown_count(), Some(3));
+    assert_eq!(run.state.pipeline.in_flight, None);
     // After a failed set too, without hiding its message.
     run.act(Action::Toggle);
     run.act(Action::Reload);
@@ -36,7 +36,7 @@ fn one_read_per_opening_however_the_start_up_events_arrive() {
     run.act(Action::Reload);
     assert_eq!(run.sent.len(), 1);
     run.answer(Ok(answer(false, 1)));
-    assert_eq!(run.state.in_flight, None);
+    assert_eq!(run.state.pipeline.in_flight, None);
     assert_eq!(run.sent.len(), 1);
     // Events before start-up finished change nothing either.
     let mut early = Run {
@@ -65,14 +65,14 @@ fn a_later_reload_reads_again_one_at_a_time() {
     assert_eq!(run.in_flight(), first, "no second request in flight");
     run.answer(Ok(answer(true, 2)));
     assert_eq!(
-        run.state.shown_liked(),
+        run.state.pipeline.shown_liked(),
         Some(true),
         "another agent's like is picked up"
     );
     // The reload asked for during that read: one more.
     assert_eq!(run.in_flight().op, Op::Read);
     run.answer(Ok(answer(true, 2)));
-    assert_eq!(run.state.in_flight, None);
+    assert_eq!(run.state.pipeline.in_flight, None);
     assert_eq!(run.sent.len(), 3);
 }
 
@@ -83,14 +83,12 @@ fn a_click_during_a_refresh_supersedes_the_read() {
     let read = run.in_flight();
     run.act(Action::Toggle);
     assert_eq!(run.in_flight().op, Op::Set(true));
-    let now = run.now;
     run.act(Action::Answered {
         id: read.id,
         result: Ok(answer(false, 1)),
-        now,
     });
     assert_eq!(
-        run.state.shown_liked(),
+        run.state.pipeline.shown_liked(),
         Some(true),
         "a stale read cannot undo the click"
     );

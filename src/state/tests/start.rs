@@ -52,7 +52,7 @@ fn a_slow_zendesk_at_start_up_is_said_and_the_app_goes_on_waiting() {
         deadline_ms: 1_000,
         ..Timing::default()
     };
-    run.act(Action::Started { now: T0, timing });
+    run.act(Action::Started { timing });
     assert_eq!(run.state.next_wake(), Some(T0 + 1_000));
     run.wait(999);
     assert_eq!(run.view_state(), ViewState::Loading, "not yet");
@@ -89,7 +89,6 @@ fn answers_in_time_leave_no_wake_up_behind() {
         now: T0,
     };
     run.act(Action::Started {
-        now: T0,
         timing: Timing::default(),
     });
     run.act(Action::Booted {
@@ -102,7 +101,6 @@ fn answers_in_time_leave_no_wake_up_behind() {
     assert_eq!(run.view_state(), ViewState::Hidden);
     // A start reported late changes nothing once the app has started.
     run.act(Action::Started {
-        now: run.now,
         timing: Timing::default(),
     });
     assert_eq!(run.state.next_wake(), None);
@@ -110,7 +108,7 @@ fn answers_in_time_leave_no_wake_up_behind() {
 
 #[test]
 fn the_colour_scheme_is_the_pages_then_zendesks() {
-    use crate::scheme::ColorScheme;
+    use crate::color_scheme::ColorScheme;
     let state = Rc::new(LikeState::new(ColorScheme::Dark));
     assert_eq!(view(&state).scheme, "dark");
     // Whatever the app is doing, Zendesk's scheme is followed.
@@ -118,7 +116,11 @@ fn the_colour_scheme_is_the_pages_then_zendesks() {
     let before = run.state.clone();
     run.act(Action::Scheme(ColorScheme::Dark));
     assert_eq!(view(&run.state).scheme, "dark");
-    assert_eq!(run.state.shown_liked(), Some(true), "the like is as it was");
+    assert_eq!(
+        run.state.pipeline.shown_liked(),
+        Some(true),
+        "the like is as it was"
+    );
     assert!(!Rc::ptr_eq(&before, &run.state), "a new scheme renders");
     let dark = run.state.clone();
     run.act(Action::Scheme(ColorScheme::Dark));

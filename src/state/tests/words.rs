@@ -58,12 +58,12 @@ fn an_answer_without_the_account_keeps_the_known_one() {
     run.answer(Ok(answer_as(false, 1, "@omniwear")));
     run.act(Action::Toggle);
     run.answer(Ok(answer(true, 2)));
-    assert_eq!(run.state.account(), Some("@omniwear"));
+    assert_eq!(run.state.pipeline.account(), Some("@omniwear"));
     assert_eq!(run.status().text, "The photo is liked as @omniwear.");
     // A newly named account replaces it.
     run.act(Action::Reload);
     run.answer(Ok(answer_as(true, 2, "@omniwear.eu")));
-    assert_eq!(run.state.account(), Some("@omniwear.eu"));
+    assert_eq!(run.state.pipeline.account(), Some("@omniwear.eu"));
 }
 
 #[test]

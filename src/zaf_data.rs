@@ -1,4 +1,4 @@
-//! Values as the ZAF bridge hands them over: plain Rust data, no JS.
+//! The ZAF client's data as the bridge hands it over and takes it: plain Rust data, no JS.
 //!
 //! The bridge ([`crate::zaf`]) only reads what Zendesk answered into these types; the modules
 //! that judge them ([`crate::ticket`], [`crate::proxy`], [`crate::boot`]) take them from here,
@@ -54,6 +54,28 @@ impl Scalar {
 /// A path into a JS value: property names, one level each (`[]` is the value itself).
 pub type Path<'a> = &'a [&'a str];
 
+/// One answer of Zendesk's, read by name: each field of the implementing struct says where it
+/// is (`at(path)` is the value there, [`Scalar::Absent`] when there is none), so no list of
+/// paths is matched to the fields by position. The bridge reads its JS values this way.
+pub trait Read {
+    fn read(at: &mut dyn FnMut(Path<'_>) -> Scalar) -> Self;
+}
+
+/// The top-level names `T` reads (each path's first, once, in order): what a `client.get`
+/// for `T` asks for.
+pub fn asked<T: Read>() -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    T::read(&mut |path| {
+        if let Some(first) = path.first()
+            && !names.iter().any(|name| name == first)
+        {
+            names.push((*first).to_owned());
+        }
+        Scalar::Absent
+    });
+    names
+}
+
 /// One value of a JSON body the bridge writes: what the contract's bodies hold.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Json<'a> {
@@ -94,15 +116,14 @@ impl Headers {
 
 /// What `client.request` settled with, before it is judged ([`crate::proxy::read_response`]).
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Response {
+pub struct Response<B> {
     /// The promise resolved (otherwise it was rejected).
     pub resolved: bool,
     /// The HTTP status: 200 for a resolved answer that carried none, 0 for none at all.
     pub status: u16,
     pub status_text: String,
-    /// The keys of the JSON body the caller asked for, in its order (absent when the body is
-    /// not a JSON object).
-    pub body: Vec<Scalar>,
+    /// The JSON body, read as the caller's `B` (all absent when the body is not a JSON object).
+    pub body: B,
     pub headers: Headers,
 }
 

@@ -1,9 +1,27 @@
 //! Light or dark, as Zendesk says: `colorScheme=` in the iframe URL, then `colorScheme.changed`.
 
-use crate::value::{Path, Scalar};
+use crate::zaf_data::{Path, Read, Scalar};
 
-/// Where a `colorScheme.changed` payload may hold the scheme: itself, or one of its keys.
-pub const EVENT_READS: [Path<'static>; 4] = [&[], &["colorScheme"], &["scheme"], &["value"]];
+/// A `colorScheme.changed` payload: the scheme itself, or an object that holds it in one of
+/// these keys.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SchemeEvent {
+    pub itself: Scalar,
+    pub color_scheme: Scalar,
+    pub scheme: Scalar,
+    pub value: Scalar,
+}
+
+impl Read for SchemeEvent {
+    fn read(at: &mut dyn FnMut(Path<'_>) -> Scalar) -> Self {
+        SchemeEvent {
+            itself: at(&[]),
+            color_scheme: at(&["colorScheme"]),
+            scheme: at(&["scheme"]),
+            value: at(&["value"]),
+        }
+    }
+}
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum ColorScheme {
@@ -28,9 +46,10 @@ impl ColorScheme {
         }
     }
 
-    /// From a `colorScheme.changed` payload read at [`EVENT_READS`]: the first text there.
-    pub fn from_event(values: Vec<Scalar>) -> Option<Self> {
-        values
+    /// From a `colorScheme.changed` payload: the first text of the payload itself, its
+    /// `colorScheme`, `scheme` and `value`.
+    pub fn from_event(event: SchemeEvent) -> Option<Self> {
+        [event.itself, event.color_scheme, event.scheme, event.value]
             .into_iter()
             .find_map(|v| match v {
                 Scalar::Str(s) => Some(s),
@@ -86,14 +105,35 @@ mod tests {
     #[test]
     fn the_event_names_the_scheme_itself_or_in_a_key() {
         let text = |s: &str| Scalar::Str(s.into());
-        let event = |values: Vec<Scalar>| ColorScheme::from_event(values);
-        assert_eq!(event(vec![text("dark")]), Some(ColorScheme::Dark));
+        // A payload of keys and values, read by name as the bridge reads it.
+        let event = |payload: &[(&str, Scalar)]| {
+            ColorScheme::from_event(SchemeEvent::read(&mut |path| {
+                let key = path.first().copied().unwrap_or("");
+                payload
+                    .iter()
+                    .find(|(k, _)| *k == key)
+                    .map_or(Scalar::Absent, |(_, v)| v.clone())
+            }))
+        };
+        assert_eq!(event(&[("", text("dark"))]), Some(ColorScheme::Dark));
         assert_eq!(
-            event(vec![Scalar::Other, Scalar::Absent, text("Light")]),
+            event(&[("", Scalar::Other), ("scheme", text("Light"))]),
             Some(ColorScheme::Light)
         );
-        assert_eq!(event(vec![Scalar::Other, Scalar::Num(1.0)]), None);
-        assert_eq!(event(vec![text("sepia")]), None);
+        assert_eq!(
+            event(&[
+                ("", Scalar::Other),
+                ("value", text("dark")),
+                ("colorScheme", text("light"))
+            ]),
+            Some(ColorScheme::Light),
+            "colorScheme first"
+        );
+        assert_eq!(
+            event(&[("", Scalar::Other), ("value", Scalar::Num(1.0))]),
+            None
+        );
+        assert_eq!(event(&[("", text("sepia"))]), None);
     }
 
     #[test]

@@ -140,7 +140,7 @@ mod tests {
             r#"c.get(["ticket.id", "ticket.externalId", "ticket.via", "currentUser.locale"])"#
         );
         assert!(
-            include_str!("../boot.js").contains(&asked),
+            include_str!("boot.js").contains(&asked),
             "boot.js must ask for {asked}"
         );
     }

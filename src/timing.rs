@@ -113,7 +113,7 @@ mod tests {
     fn the_page_asks_zendesk_for_the_same_timeout_with_the_same_override() {
         // boot.js sends the first read before the wasm runs; the app takes it over only if it is
         // the request it would send, timeout included.
-        let boot = include_str!("../boot.js");
+        let boot = include_str!("boot.js");
         let default = Timing::default().request_timeout_ms;
         assert!(
             boot.contains(&format!(": {default},\n")),

@@ -90,7 +90,7 @@ fn facts() -> Value {
 /// asked Zendesk and, when it could, sent the first read before the app mounts.
 pub(crate) async fn mount_on_page(config: Value) -> Mounted {
     install_fake_zaf(&config.to_string());
-    run_page(include_str!("../../boot.js"), &facts().to_string());
+    run_page(include_str!("../../src/boot.js"), &facts().to_string());
     let _ = wasm_bindgen_futures::JsFuture::from(page_read_settled()).await;
     attach()
 }

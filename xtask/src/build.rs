@@ -118,7 +118,7 @@ pub fn run(project: &Project) -> Result<Built> {
     let boot = stage.join("boot.min.js");
     esbuild(
         &tools,
-        &project.root.join("boot.js"),
+        &project.root.join("src/boot.js"),
         &boot,
         &[&format!("--define:HEART_PAGE={}", facts.json())],
     )?;

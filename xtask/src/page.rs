@@ -3,7 +3,7 @@
 //! `index.html` is a plain HTML page with three build markers, each on a line of its own:
 //! - `<link data-build="css" href="assets/style.css" />`: replaced by the stylesheet, minified and
 //!   inlined (one request fewer before first paint);
-//! - `<script data-build="boot" src="boot.js"></script>`: replaced by `boot.js` minified and
+//! - `<script data-build="boot" src="src/boot.js"></script>`: replaced by `boot.js` minified and
 //!   inlined, with the [`Facts`] the build knows defined in it (the page's own start: the ZAF
 //!   handshake, the first read, the language's table);
 //! - `<link data-build="app" />`: replaced by the app's module script, which imports the hashed
@@ -385,7 +385,7 @@ mod tests {
 
     #[test]
     fn the_committed_boot_script_reads_every_fact_the_build_defines() -> Result<()> {
-        let boot = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../boot.js"))?;
+        let boot = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../src/boot.js"))?;
         let facts = Facts {
             manifest_url: "https://svc.example/manifest.json",
             tables: &[],

@@ -10,8 +10,8 @@
 // sends a read for: anything else is the app's to check and send); `proxy` and `state`, the
 // proxy's path and the default state_path; `manifest`, the integration's manifest URL;
 // `locales`, the file of each language's table by the primary subtag of a Zendesk locale.
-// The ZAF paths are src/ticket.rs CONTEXT_PATHS, 15000 is src/timing.rs's request timeout (tests
-// keep them equal). Outside Zendesk, init() gives no client and the app says so.
+// The ZAF paths are what src/ticket.rs's ContextAnswer reads, 15000 is src/timing.rs's request
+// timeout (tests keep them equal). Outside Zendesk, init() gives no client and the app says so.
 (function (K) {
   try {
     var c = window.ZAFClient && ZAFClient.init();

@@ -1,7 +1,7 @@
 //! Installing from the package: a `requirements.json` that names one HTTPS integration or none,
 //! and a manifest nobody serves or that is no manifest, said on the admin page.
 
-use crate::common::http;
+use crate::common::text_of;
 use sandbox::zendesk::channel::{Install, requirements};
 use sandbox::{Config, Options, Sandbox};
 
@@ -54,14 +54,7 @@ async fn a_package_declares_one_https_integration_or_none() {
         .map(|t| t.id)
         .collect();
     assert_eq!(tickets, [63], "the config's email ticket, nothing pulled");
-    let admin = http()
-        .get(format!("http://{}/admin/channels", sandbox.host_addr))
-        .send()
-        .await
-        .expect("admin")
-        .text()
-        .await
-        .expect("html");
+    let admin = text_of(&format!("http://{}/admin/channels", sandbox.host_addr)).await;
     assert!(
         admin.contains("data-status=\"none\"")
             && admin.contains("no channel integration is installed"),
@@ -114,14 +107,7 @@ async fn an_unreachable_or_invalid_manifest_is_said_on_the_admin_page() {
         "{error}"
     );
     assert!(sandbox.channel.desk.instances().is_empty());
-    let html = http()
-        .get(format!("http://{}/admin/channels", sandbox.host_addr))
-        .send()
-        .await
-        .expect("admin")
-        .text()
-        .await
-        .expect("html");
+    let html = text_of(&format!("http://{}/admin/channels", sandbox.host_addr)).await;
     assert!(
         html.contains("role=\"alert\"") && html.contains("cannot reach"),
         "{html}"

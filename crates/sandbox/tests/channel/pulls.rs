@@ -1,7 +1,7 @@
 //! Pulls: new comments threaded on their tickets, the state handed from one pull to the next,
 //! and `metadata_needs_update` shown on the admin page.
 
-use crate::common::{PHOTO_62, http, start};
+use crate::common::{PHOTO_62, http, start, text_of};
 use sandbox::Config;
 
 #[tokio::test]
@@ -51,14 +51,7 @@ async fn pulls_thread_new_comments_and_honour_metadata_needs_update() {
     assert!(!desk.instance(outdoor.id).expect("i").needs_update);
     let report = sandbox.channel.pull(outdoor.id).await.expect("pulled");
     assert!(report.needs_update && report.error.is_none());
-    let html = http()
-        .get(format!("{host}/admin/channels"))
-        .send()
-        .await
-        .expect("admin")
-        .text()
-        .await
-        .expect("html");
+    let html = text_of(&format!("{host}/admin/channels")).await;
     assert!(
         html.contains(&format!(
             "data-instance-id=\"{}\" data-needs-update=\"true\"",

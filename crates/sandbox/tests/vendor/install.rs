@@ -14,14 +14,7 @@ async fn installs_with_its_own_ca_and_says_what_to_do_without() {
     let Install::Failed { error } = untrusted.channel.desk.install() else {
         panic!("installed from a CA nobody trusts");
     };
-    let admin = common::http()
-        .get(format!("http://{}/admin/channels", untrusted.host_addr))
-        .send()
-        .await
-        .expect("admin")
-        .text()
-        .await
-        .expect("html");
+    let admin = common::text_of(&format!("http://{}/admin/channels", untrusted.host_addr)).await;
     assert!(admin.contains("--integration-ca"), "{error}\n{admin}");
     drop(untrusted);
 
@@ -44,14 +37,7 @@ async fn installs_with_its_own_ca_and_says_what_to_do_without() {
         vendor.state.event_types() == ["create_integration_instance"]
     })
     .await;
-    let admin = common::http()
-        .get(format!("http://{}/admin/channels", sandbox.host_addr))
-        .send()
-        .await
-        .expect("admin")
-        .text()
-        .await
-        .expect("html");
+    let admin = common::text_of(&format!("http://{}/admin/channels", sandbox.host_addr)).await;
     for wanted in [
         "data-health=\"ok\"",
         "id=\"about-link\"",
